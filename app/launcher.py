@@ -1,0 +1,23 @@
+"""The ``deplab`` console script: no arguments opens the app, otherwise the engine's subcommands."""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        try:
+            from app.main import run
+        except ModuleNotFoundError as e:
+            if e.name != "app.main":
+                raise
+            from parser.cli import main as cli_main
+            return cli_main([])  # no app in this build: print the help
+        return run()
+    from parser.cli import main as cli_main
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
