@@ -118,7 +118,9 @@ class Step:
     legal: list[bool]
     scores: list[float] | None  # softmax probabilities per transition number, None for the oracle
     chosen: int
-    features: dict[str, str] | None = None  # feature name -> word, tag or label it picked
+    # feature name (e.g. "lc1(s2).t") -> (the word, tag or label it picked, the word index it
+    # looked at: 0 for ROOT, -1 when the position is empty); None for the oracle
+    features: dict[str, tuple[str, int]] | None = None
 
 
 @dataclass
