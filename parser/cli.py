@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from .conllu import ConlluError
+from .errors import ModelError, UserError
 
 SUBCOMMANDS = {
     "train": ("parser.train", "train a tagger and a parser on a CoNLL-U treebank"),
@@ -22,20 +23,19 @@ SUBCOMMANDS = {
 }
 
 
-class UserError(Exception):
-    """An error caused by the user's input, reported as one line without a traceback."""
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that subcommand's module is imported (torch is slow to load)."""
     ap = argparse.ArgumentParser(prog="deplab", description="DepLab: dependency syntax lab. "
                                  "Run without arguments to open the desktop app.")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
+        if only is not None and name != only:
+            continue
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
-            if e.name != module:
+            if not module.startswith(e.name or "?"):
                 raise
             p.set_defaults(_missing=module)
             continue
@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    ap = build_parser(argv[0] if argv and argv[0] in SUBCOMMANDS else None)
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help()
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args._run(args) or 0
-    except (ConlluError, UserError, FileNotFoundError, IsADirectoryError, PermissionError) as e:
+    except (ConlluError, UserError, ModelError, FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"deplab {args.command}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

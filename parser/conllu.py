@@ -170,8 +170,12 @@ def _check_sentence(path: str, start: int, tokens: list[tuple[int, Token]]) -> N
             expected += 1
         elif t.is_range:
             a, b = map(int, _RANGE_ID.match(t.id).groups())
-            if a != expected or b < a:
+            if a != expected:
                 raise ConlluError(path, lineno, f"multiword-token range {t.id} does not start at the next word {expected}")
+            if b <= a:
+                raise ConlluError(path, lineno, f"multiword-token range {t.id} must span at least two words")
+            if b > n_words:
+                raise ConlluError(path, lineno, f"multiword-token range {t.id} goes past the last word {n_words}")
         else:
             a, b = map(int, _EMPTY_ID.match(t.id).groups())
             if a != expected - 1 or (a, b) <= last_empty:
@@ -226,6 +230,8 @@ def iter_sentences(source: str | os.PathLike | IO[bytes], path: str | None = Non
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ConlluError(path, lineno, f"invalid UTF-8 (byte {e.start + 1} of the line)") from None
+        if lineno == 1 and line.startswith("\ufeff"):
+            line = line[1:]  # a UTF-8 byte-order mark (not written back)
         if line.endswith("\n"):
             line = line[:-1]
         if line.endswith("\r"):

@@ -144,8 +144,13 @@ def projectivize(heads: Sequence[int]) -> tuple[list[int], int]:
     The lifting of Nivre & Nilsson (2005, "Pseudo-projective dependency
     parsing") without the label encoding; returns the new heads and the number
     of lifts.  The shortest non-projective arc is lifted first.
+    Raises ValueError when a word has no head, a head is out of range or the
+    heads form a cycle (lifting would never terminate).
     """
     heads = list(heads)
+    broken = [p for p in DependencyTree(heads).problems() if p.startswith(("no head", "head out", "cycle"))]
+    if broken:
+        raise ValueError("cannot projectivize: " + "; ".join(broken))
     lifts = 0
     while True:
         tree = DependencyTree(heads)

@@ -1,0 +1,122 @@
+"""Greedy decoding: batched for throughput, step by step for the trace.
+
+Chen & Manning (2014) parse greedily: in each configuration take the legal
+transition with the highest score.  :func:`parse_batch` advances many
+sentences together (one feature gather and one forward pass per step for the
+whole batch); :func:`trace` runs the readable :class:`Configuration` and
+records every step (scores, legal moves, features) for the app.  Both choose
+the same transitions (tested).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from . import features as F
+from .batch import BatchConfigurations
+from .model import Model
+from .transition import Configuration, Step, Trace
+from .vocab import SPECIALS
+
+
+@dataclass
+class Parsed:
+    tags: list[str]
+    heads: list[int]
+    labels: list[str]
+
+
+def _tag(model: Model, b, ctx) -> torch.Tensor:
+    """UPOS ids [B, N+2] predicted by the tagger (special symbols excluded)."""
+    if model.tagger is None:
+        logits = model.parser.tag_logits(ctx)
+    else:
+        logits = model.tagger(b)
+    logits[..., :len(SPECIALS)] = float("-inf")
+    return logits.argmax(-1)
+
+
+@torch.no_grad()
+def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Sequence[Sequence[str]] | None = None,
+                batch_size: int = 256, progress: Callable[[int], None] | None = None) -> list[Parsed]:
+    """Tags (unless ``tags_list`` is given) and parses sentences, ``batch_size`` at a time.
+
+    Sentences are sorted by length so each batch pads little; results come back in input order.
+    """
+    model.eval()
+    order = sorted(range(len(forms_list)), key=lambda i: len(forms_list[i]))
+    out: list[Parsed | None] = [None] * len(forms_list)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        forms = [forms_list[i] for i in idx]
+        tags = [tags_list[i] for i in idx] if tags_list is not None else None
+        for i, p in zip(idx, _parse_chunk(model, forms, tags)):
+            out[i] = p
+        if progress:
+            progress(min(start + batch_size, len(order)))
+    return out
+
+
+def _parse_chunk(model: Model, forms_list, tags_list) -> list[Parsed]:
+    b = model.encode(forms_list, tags_list)
+    ctx = None
+    if tags_list is None:
+        if model.tagger is None:
+            ctx = model.parser.context(b)
+        b.tags = _tag(model, b, ctx)
+        b.tags[:, 0] = 2  # ROOT
+        b.tags[:, -1] = 0
+    if ctx is None:
+        ctx = model.parser.context(b)
+    L = len(model.labels)
+    state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), L)
+    active = np.nonzero(~state.terminal())[0]
+    while active.size:
+        pos = state.positions(active)
+        labs = state.label_features(active, pos)
+        scores = model.parser.scores(ctx, torch.from_numpy(active), torch.from_numpy(pos), torch.from_numpy(labs))
+        legal = torch.from_numpy(state.legal(active))
+        actions = scores.masked_fill(~legal, float("-inf")).argmax(1).numpy()
+        state.apply(active, actions)
+        active = active[~state.terminal()[active]]
+    itos = model.tags.itos
+    result = []
+    for i, forms in enumerate(forms_list):
+        n = len(forms)
+        tags = [itos[t] for t in b.tags[i, 1:n + 1].tolist()] if tags_list is None else list(tags_list[i])
+        heads = state.heads[i, 1:n + 1].tolist()
+        labels = [model.labels[l] for l in state.labels[i, 1:n + 1].tolist()]
+        result.append(Parsed(tags, heads, labels))
+    return result
+
+
+@torch.no_grad()
+def tag(model: Model, forms: Sequence[str]) -> list[str]:
+    return parse_batch(model, [forms])[0].tags if forms else []
+
+
+@torch.no_grad()
+def trace(model: Model, forms: Sequence[str], tags: Sequence[str]) -> Trace:
+    """Parses one tagged sentence with the readable configuration, recording every step."""
+    model.eval()
+    forms, tags = list(forms), list(tags)
+    b = model.encode([forms], [tags])
+    ctx = model.parser.context(b)
+    lab_index = {l: i for i, l in enumerate(model.labels)}
+    c = Configuration.initial(len(forms))
+    steps = []
+    row = torch.zeros(1, dtype=torch.long)
+    while not c.is_terminal():
+        pos = F.positions(c)
+        labs = [lab_index.get(c.labels[p], -1) if p > 0 and c.labels[p] else -1 for p in pos[6:]]
+        logits = model.parser.scores(ctx, row, torch.tensor([pos]), torch.tensor([labs]))[0]
+        legal = model.transitions.legal_mask(c)
+        masked = logits.masked_fill(~torch.tensor(legal), float("-inf"))
+        probs = torch.softmax(logits, 0)  # over all transitions; illegal ones are shown greyed out
+        chosen = int(masked.argmax())
+        steps.append(Step(len(steps), c.copy(), legal, probs.tolist(), chosen, F.describe(c, forms, tags)))
+        c.apply(model.transitions[chosen])
+    return Trace(forms, tags, model.transitions, steps, c, source="model")

@@ -1,0 +1,58 @@
+"""The Chen & Manning (2014) feature template: 18 words, 18 POS tags, 12 labels.
+
+Positions (sec. 3.1 of the paper): the top three words on the stack and
+buffer (s1..s3, b1..b3); the first and second leftmost / rightmost children
+of s1 and s2 (lc1, lc2, rc1, rc2); and the leftmost of the leftmost and the
+rightmost of the rightmost child of s1 and s2.  Words and tags are read at all
+18 positions, arc labels at the 12 child positions.  A position that does not
+exist is NULL (-1 here); word 0 is ROOT.
+"""
+from __future__ import annotations
+
+from .transition import Configuration
+
+POSITIONS = [
+    "s1", "s2", "s3", "b1", "b2", "b3",
+    "lc1(s1)", "rc1(s1)", "lc2(s1)", "rc2(s1)",
+    "lc1(s2)", "rc1(s2)", "lc2(s2)", "rc2(s2)",
+    "lc1(lc1(s1))", "rc1(rc1(s1))", "lc1(lc1(s2))", "rc1(rc1(s2))",
+]
+LABEL_POSITIONS = POSITIONS[6:]
+FEATURE_NAMES = ([p + ".w" for p in POSITIONS] + [p + ".t" for p in POSITIONS]
+                 + [p + ".l" for p in LABEL_POSITIONS])
+
+
+def positions(c: Configuration) -> list[int]:
+    """The 18 word positions of the template for a configuration (-1 = NULL)."""
+    def at(seq, i):
+        return seq[i] if -len(seq) <= i < len(seq) else -1
+
+    def lc(h, k):
+        return at(c.left_children(h), k - 1) if h >= 0 else -1
+
+    def rc(h, k):
+        return at(c.right_children(h), k - 1) if h >= 0 else -1
+
+    s1, s2, s3 = at(c.stack, -1), at(c.stack, -2), at(c.stack, -3)
+    b1, b2, b3 = at(c.buffer, 0), at(c.buffer, 1), at(c.buffer, 2)
+    return [s1, s2, s3, b1, b2, b3,
+            lc(s1, 1), rc(s1, 1), lc(s1, 2), rc(s1, 2),
+            lc(s2, 1), rc(s2, 1), lc(s2, 2), rc(s2, 2),
+            lc(lc(s1, 1), 1), rc(rc(s1, 1), 1), lc(lc(s2, 1), 1), rc(rc(s2, 1), 1)]
+
+
+def describe(c: Configuration, forms: list[str], tags: list[str]) -> dict[str, tuple[str, int]]:
+    """Every feature by name -> (the word, tag or label it picks, its word index)."""
+    pos = positions(c)
+    out = {}
+    for name, p in zip(POSITIONS, pos):
+        out[name + ".w"] = (_word(p, forms), p)
+    for name, p in zip(POSITIONS, pos):
+        out[name + ".t"] = (_word(p, tags), p)
+    for name, p in zip(LABEL_POSITIONS, pos[6:]):
+        out[name + ".l"] = (c.labels[p] if p > 0 and c.labels[p] else "<NULL>", p)
+    return out
+
+
+def _word(p: int, seq: list[str]) -> str:
+    return "<NULL>" if p < 0 else "<ROOT>" if p == 0 else seq[p - 1]

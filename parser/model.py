@@ -1,0 +1,163 @@
+"""A trained model on disk and in memory: vocabularies, transitions and networks.
+
+A model folder holds ``config.json`` (architecture and sizes, training
+record), ``vocab.json`` (words, characters, UPOS tags, relation labels) and
+the weights as safetensors (``parser.safetensors`` and, for architectures
+that read POS tags, ``tagger.safetensors``).  Loading never unpickles
+anything, so a model file cannot run code.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from .errors import ModelError
+from .models import ARCHITECTURES, EncodedBatch, KG2016, Tagger
+from .transition import TransitionSet
+from .vocab import ROOT_ID, Vocabulary, normalize
+
+MAX_CHARS = 20
+ROOT_CHAR = "\x02"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "models" / "en_ewt"
+
+
+@dataclass
+class Model:
+    config: dict
+    words: Vocabulary
+    chars: Vocabulary
+    tags: Vocabulary
+    transitions: TransitionSet
+    parser: torch.nn.Module
+    tagger: Tagger | None = None   # None when the parser has its own tagging head (kg2016)
+    path: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    # -- construction ---------------------------------------------------------
+    @classmethod
+    def create(cls, config: dict, words: Vocabulary, chars: Vocabulary, tags: Vocabulary,
+               labels: Sequence[str]) -> "Model":
+        transitions = TransitionSet(labels)
+        arch = config["arch"]
+        n_lab = len(transitions.labels)
+        sizes = config.setdefault("sizes", {})
+        if arch == "kg2016":
+            parser = KG2016(len(words), len(chars), len(tags), n_lab, len(transitions), **sizes)
+            tagger = None
+        else:
+            parser = ARCHITECTURES[arch](len(words), len(tags), n_lab, len(transitions), **sizes)
+            tagger = Tagger(len(words), len(chars), len(tags), **config.setdefault("tagger_sizes", {}))
+        return cls(config, words, chars, tags, transitions, parser, tagger)
+
+    @property
+    def arch(self) -> str:
+        return self.config["arch"]
+
+    @property
+    def labels(self) -> list[str]:
+        return self.transitions.labels
+
+    def the_tagger(self) -> Tagger:
+        return self.tagger if self.tagger is not None else self.parser.tagger
+
+    def modules(self) -> dict[str, torch.nn.Module]:
+        out = {"parser": self.parser}
+        if self.tagger is not None:
+            out["tagger"] = self.tagger
+        return out
+
+    def eval(self) -> "Model":
+        for m in self.modules().values():
+            m.eval()
+        return self
+
+    def n_parameters(self) -> int:
+        return sum(p.numel() for m in self.modules().values() for p in m.parameters())
+
+    # -- tensors ---------------------------------------------------------------
+    def encode(self, forms_list: Sequence[Sequence[str]], tags_list: Sequence[Sequence[str]] | None = None,
+               word_ids: Sequence[Sequence[int]] | None = None) -> EncodedBatch:
+        """Pads sentences into id tensors (ROOT at column 0, NULL in the last column)."""
+        B = len(forms_list)
+        N = max((len(f) for f in forms_list), default=0)
+        words = torch.zeros(B, N + 2, dtype=torch.long)
+        tags = torch.zeros(B, N + 2, dtype=torch.long)
+        chars = torch.zeros(B, N + 2, MAX_CHARS, dtype=torch.long)
+        lengths = torch.tensor([len(f) for f in forms_list], dtype=torch.long)
+        words[:, 0] = ROOT_ID
+        tags[:, 0] = ROOT_ID
+        chars[:, 0, 0] = self.chars.id(ROOT_CHAR)
+        cid = self.chars.id
+        for i, forms in enumerate(forms_list):
+            n = len(forms)
+            if not n:
+                continue
+            ids = word_ids[i] if word_ids is not None else self.words.ids(normalize(f) for f in forms)
+            words[i, 1:n + 1] = torch.as_tensor(ids)
+            if tags_list is not None:
+                tags[i, 1:n + 1] = torch.as_tensor(self.tags.ids(tags_list[i]))
+            rows = [[cid(ch) for ch in f[:MAX_CHARS]] for f in forms]
+            for j, r in enumerate(rows):
+                chars[i, j + 1, :len(r)] = torch.as_tensor(r)
+        return EncodedBatch(words, chars, tags, lengths)
+
+    # -- disk -------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Writes the model folder atomically (a temporary folder, then a rename)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            (tmp / "config.json").write_text(json.dumps(self.config, indent=2, ensure_ascii=False))
+            vocab = {"words": self.words.to_json(), "chars": self.chars.to_json(),
+                     "tags": self.tags.to_json(), "labels": self.transitions.labels}
+            (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+            for name, module in self.modules().items():
+                state = {k: v.contiguous() for k, v in module.state_dict().items()}
+                save_file(state, str(tmp / f"{name}.safetensors"))
+            for f in tmp.iterdir():
+                f.chmod(0o644)
+            tmp.chmod(0o755)
+            if path.exists():
+                old = path.with_name(f".{path.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                path.rename(old)
+                tmp.rename(path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(path)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.path = path
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> "Model":
+        path = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{path}: not a DepLab model folder (no config.json)")
+        try:
+            config = json.loads((path / "config.json").read_text())
+            vocab = json.loads((path / "vocab.json").read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise ModelError(f"{path}: cannot read the model: {e}") from None
+        model = cls.create(config, Vocabulary.from_json(vocab["words"]), Vocabulary.from_json(vocab["chars"]),
+                           Vocabulary.from_json(vocab["tags"]), vocab["labels"])
+        for name, module in model.modules().items():
+            f = path / f"{name}.safetensors"
+            if not f.is_file():
+                raise ModelError(f"{f}: missing weights")
+            try:
+                module.load_state_dict(load_file(str(f)))
+            except Exception as e:  # a corrupt or mismatched file
+                raise ModelError(f"{f}: cannot load weights: {e}") from None
+        model.path = path
+        return model.eval()

@@ -1,0 +1,99 @@
+"""Text or CoNLL-U in, parsed CoNLL-U out: tokenization, tagging and parsing together.
+
+This is the engine's front door for the app and the ``deplab parse`` command.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import decode
+from .conllu import Sentence
+from .model import Model
+from .oracle import oracle_trace
+from .tokenize import tokenize
+from .transition import Trace
+from .tree import DependencyTree
+
+
+def annotate(sentence: Sentence, parsed: decode.Parsed, keep_tags: bool = False) -> Sentence:
+    """A copy of ``sentence`` with predicted HEAD and DEPREL (and UPOS unless keep_tags); other columns kept."""
+    s = sentence.copy()
+    for w, tag, h, l in zip(s.words, parsed.tags, parsed.heads, parsed.labels):
+        if not keep_tags:
+            w.upos = tag
+        w.head, w.deprel = str(h), l
+        if w.deps != "_":
+            w.deps = "_"
+    return s
+
+
+class Pipeline:
+    def __init__(self, model: Model):
+        self.model = model
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> "Pipeline":
+        return cls(Model.load(model_dir))
+
+    @property
+    def model_dir(self) -> Path | None:
+        return self.model.path
+
+    @property
+    def transitions(self):
+        return self.model.transitions
+
+    @property
+    def language(self) -> str:
+        return self.model.config.get("language", "en")
+
+    def sentences_from_text(self, text: str, first_id: int = 1) -> list[Sentence]:
+        """Unannotated sentences from plain text (spaCy rule-based tokenization)."""
+        out = []
+        for k, (forms, spaces) in enumerate(tokenize(text, self.language)):
+            txt = "".join(f + (" " if sp else "") for f, sp in zip(forms, spaces)).strip()
+            s = Sentence.from_words(forms, text=txt, sent_id=str(first_id + k))
+            for w, sp in zip(s.words, spaces):
+                if not sp:
+                    w.misc = "SpaceAfter=No"
+            s.words[-1].misc = "_"
+            out.append(s)
+        return out
+
+    def parse(self, sentences: Sequence[Sentence], keep_tags: bool = False, batch_size: int = 256,
+              progress: Callable[[int], None] | None = None) -> list[Sentence]:
+        """Parsed copies of ``sentences`` (UPOS predicted unless ``keep_tags``)."""
+        forms = [[w.form for w in s.words] for s in sentences]
+        tags = [[w.upos for w in s.words] for s in sentences] if keep_tags else None
+        parsed = decode.parse_batch(self.model, forms, tags, batch_size=batch_size, progress=progress)
+        return [annotate(s, p, keep_tags) for s, p in zip(sentences, parsed)]
+
+    def parse_text(self, text: str) -> list[Sentence]:
+        return self.parse(self.sentences_from_text(text))
+
+    def tags_for(self, sentence: Sentence) -> list[str]:
+        tags = [w.upos for w in sentence.words]
+        if any(t == "_" for t in tags):
+            tags = decode.tag(self.model, [w.form for w in sentence.words])
+        return tags
+
+    def trace(self, sentence: Sentence) -> Trace:
+        """The model's step-by-step run on one sentence (its UPOS, predicted if missing)."""
+        words = sentence.words
+        return decode.trace(self.model, [w.form for w in words], self.tags_for(sentence))
+
+    def oracle(self, sentence: Sentence) -> Trace | None:
+        """The gold transition sequence, when the sentence has a complete projective tree."""
+        tree = DependencyTree.from_sentence(sentence)
+        if not len(tree) or not tree.is_valid() or not tree.is_projective():
+            return None
+        return oracle_trace([w.form for w in sentence.words], self.tags_for(sentence),
+                            tree.heads, tree.labels, self.transitions)
+
+    def describe(self) -> dict:
+        m = self.model
+        return {"arch": m.arch, "sizes": dict(m.config.get("sizes", {})), "parameters": m.n_parameters(),
+                "words": len(m.words), "tags": len(m.tags) - 3, "labels": len(m.labels),
+                "transitions": len(m.transitions), "path": str(m.path) if m.path else None,
+                "training": {k: v for k, v in m.config.get("training", {}).items() if k != "history"}}

@@ -1,0 +1,354 @@
+"""Training: the static oracle's transitions as supervised examples.
+
+Chen & Manning (2014, sec. 3.3): every configuration on the oracle path of a
+training tree is one example (features -> gold transition), trained with
+cross-entropy.  Non-projective trees are projectivised first
+(:func:`parser.tree.projectivize`) and the number of lifted arcs is reported.
+The tagger is trained with cross-entropy on UPOS; for ``kg2016`` tagging and
+parsing share the BiLSTM and are trained together.  The epoch with the best
+dev LAS is kept.  ``deplab train`` is the command-line front end.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .batch import BatchConfigurations
+from .conllu import Sentence, read_conllu
+from .decode import parse_batch
+from .model import ROOT_CHAR, Model
+from .oracle import oracle_transitions
+from .tree import DependencyTree, projectivize
+from .vocab import UNK_ID, Vocabulary, normalize
+
+DEFAULT_SIZES = {
+    "cm2014": {"emb": 50, "hidden": 200},
+    "weiss2015": {"emb": 50, "hidden": 512},
+    "kg2016": {"word_dim": 100, "lstm_hidden": 128, "layers": 2, "mlp_hidden": 256},
+}
+
+
+@dataclass
+class Treebank:
+    """Training sentences as plain lists, with their oracle examples."""
+
+    forms: list[list[str]]
+    tags: list[list[str]]
+    heads: list[list[int]]
+    labels: list[list[str]]
+    lifted: int = 0          # arcs lifted to projectivise
+    nonprojective: int = 0   # trees that needed it
+    skipped: int = 0         # sentences without a complete tree
+
+    @classmethod
+    def from_sentences(cls, sentences: Sequence[Sentence], projective: bool = True) -> "Treebank":
+        tb = cls([], [], [], [])
+        for s in sentences:
+            words = s.words
+            heads = [w.head_index for w in words]
+            if not words or any(h is None for h in heads) or not DependencyTree(heads).is_valid():
+                tb.skipped += 1
+                continue
+            if projective:
+                heads, lifts = projectivize(heads)
+                if lifts:
+                    tb.nonprojective += 1
+                    tb.lifted += lifts
+            tb.forms.append([w.form for w in words])
+            tb.tags.append([w.upos for w in words])
+            tb.heads.append(heads)
+            tb.labels.append([w.deprel for w in words])
+        return tb
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+
+@dataclass
+class Examples:
+    """Oracle configurations: ``sent[i]`` is the sentence of example i."""
+
+    sent: np.ndarray     # [M]
+    pos: np.ndarray      # [M, 18]
+    labs: np.ndarray     # [M, 12]
+    actions: np.ndarray  # [M]
+    offsets: np.ndarray  # [S+1] examples of sentence s are offsets[s]:offsets[s+1]
+
+
+def oracle_examples(tb: Treebank, model: Model) -> Examples:
+    """Replays the oracle for all sentences at once and records the features at each step."""
+    index = model.transitions.index
+    seqs = [[index[t] for t in oracle_transitions(h, l)] for h, l in zip(tb.heads, tb.labels)]
+    S = len(seqs)
+    T = max(len(s) for s in seqs)
+    A = np.full((S, T), -1, dtype=np.int64)
+    for i, s in enumerate(seqs):
+        A[i, :len(s)] = s
+    state = BatchConfigurations([len(f) for f in tb.forms], model.labels.index("root"), len(model.labels))
+    sent, pos, labs, acts = [], [], [], []
+    for t in range(T):
+        rows = np.nonzero(A[:, t] >= 0)[0]
+        p = state.positions(rows)
+        sent.append(rows), pos.append(p), labs.append(state.label_features(rows, p)), acts.append(A[rows, t])
+        state.apply(rows, A[rows, t])
+    sent, pos, labs, acts = (np.concatenate(x) for x in (sent, pos, labs, acts))
+    order = np.argsort(sent, kind="stable")
+    counts = np.bincount(sent, minlength=S)
+    return Examples(sent[order], pos[order], labs[order], acts[order], np.concatenate([[0], np.cumsum(counts)]))
+
+
+def build_vocabularies(tb: Treebank, min_count: int = 2):
+    words = Vocabulary.build((normalize(f) for s in tb.forms for f in s), min_count=min_count)
+    chars = Vocabulary.build((c for s in tb.forms for f in s for c in f), min_count=1)
+    chars.add(ROOT_CHAR)
+    tags = Vocabulary.build(t for s in tb.tags for t in s)
+    labels = sorted({l for s in tb.labels for l in s})
+    return words, chars, tags, labels
+
+
+def word_dropout(ids: list[int], counts: list[int], alpha: float, rng: random.Random) -> list[int]:
+    """Replaces word w by UNK with probability alpha / (alpha + count(w)) (Kiperwasser & Goldberg 2016)."""
+    return [UNK_ID if rng.random() < alpha / (alpha + c) else i for i, c in zip(ids, counts)]
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "kg2016"
+    epochs: int = 15
+    tagger_epochs: int = 10
+    batch_size: int = 32
+    lr: float = 2e-3
+    seed: int = 1
+    word_dropout: float = 0.25
+    min_count: int = 2
+    sizes: dict = field(default_factory=dict)
+    threads: int = 0
+
+
+def set_seed(seed: int) -> random.Random:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return random.Random(seed)
+
+
+def _batches(n: int, size: int, rng: random.Random) -> list[list[int]]:
+    order = list(range(n))
+    rng.shuffle(order)
+    return [order[i:i + size] for i in range(0, n, size)]
+
+
+def dev_scores(model: Model, dev: Sequence[Sentence], keep_tags: bool = False) -> dict:
+    """UPOS/UAS/LAS of the model on dev sentences (gold tokenization), via parser.evaluate."""
+    from .evaluate import evaluate
+    from .pipeline import annotate
+    forms = [[w.form for w in s.words] for s in dev]
+    tags = [[w.upos for w in s.words] for s in dev] if keep_tags else None
+    parsed = parse_batch(model, forms, tags)
+    system = [annotate(s, p) for s, p in zip(dev, parsed)]
+    return evaluate(dev, system).to_json()
+
+
+class Trainer:
+    """Trains a fresh model (or continues a given one) on a treebank; used by the CLI, the app and fine-tuning."""
+
+    def __init__(self, model: Model, train: Treebank, cfg: TrainConfig,
+                 log: Callable[[str], None] = print, progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] = lambda: False):
+        self.model, self.train, self.cfg = model, train, cfg
+        self.log, self.progress, self.cancelled = log, progress, cancelled
+        self.rng = set_seed(cfg.seed)
+        self.word_ids = [model.words.ids(normalize(f) for f in s) for s in train.forms]
+        counts = model.words.counts
+        self.word_counts = [[counts.get(normalize(f), 0) for f in s] for s in train.forms]
+
+    def _encode(self, idx: list[int], tags: list[list[str]] | None, dropout: bool):
+        ids = [self.word_ids[i] for i in idx]
+        if dropout and self.cfg.word_dropout > 0:
+            ids = [word_dropout(w, self.word_counts[i], self.cfg.word_dropout, self.rng) for w, i in zip(ids, idx)]
+        return self.model.encode([self.train.forms[i] for i in idx], [tags[i] for i in idx] if tags else None, ids)
+
+    def _optimizer(self, params):
+        return torch.optim.Adam(params, lr=self.cfg.lr, betas=(0.9, 0.9))
+
+    def train_tagger(self, dev: Sequence[Sentence], epochs: int) -> float:
+        """Trains the separate tagger of cm2014/weiss2015 models; keeps the best dev UPOS."""
+        tagger = self.model.tagger
+        opt = self._optimizer(tagger.parameters())
+        best, best_state = -1.0, None
+        for epoch in range(1, epochs + 1):
+            tagger.train()
+            total = 0.0
+            batches = _batches(len(self.train), self.cfg.batch_size, self.rng)
+            for k, idx in enumerate(batches):
+                if self.cancelled():
+                    raise KeyboardInterrupt
+                b = self._encode(idx, self.train.tags, dropout=True)
+                loss = self._tag_loss(tagger(b), b)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(tagger.parameters(), 5.0)
+                opt.step()
+                total += loss.item()
+                if self.progress:
+                    self.progress(k + 1, len(batches))
+            tagger.eval()
+            upos = dev_scores(self.model, dev)["UPOS"] if dev else 0.0
+            self.log(f"tagger epoch {epoch}: loss {total / len(batches):.4f}  dev UPOS {upos:.2f}")
+            if upos > best:
+                best, best_state = upos, {k: v.clone() for k, v in tagger.state_dict().items()}
+        tagger.load_state_dict(best_state)
+        return best
+
+    @staticmethod
+    def _tag_loss(logits, b):
+        mask = torch.zeros_like(b.words, dtype=torch.bool)
+        for i, n in enumerate(b.lengths.tolist()):
+            mask[i, 1:n + 1] = True
+        return F.cross_entropy(logits[mask], b.tags[mask])
+
+    def train_parser(self, dev: Sequence[Sentence], epochs: int, on_epoch: Callable[[int, dict], None] | None = None,
+                     parameters=None) -> dict:
+        """Trains the parser (and, for kg2016, the shared tagger); restores the epoch with the best dev LAS."""
+        model, cfg = self.model, self.cfg
+        ex = oracle_examples(self.train, model)
+        joint = model.tagger is None
+        if joint:
+            train_tags = self.train.tags
+        else:  # the parser sees predicted tags, as at test time
+            train_tags = [p.tags for p in parse_batch(model, self.train.forms)]
+        params = list(parameters if parameters is not None else model.parser.parameters())
+        opt = self._optimizer([p for p in params if p.requires_grad])
+        best = {"LAS": -1.0}
+        best_state = None
+        history = []
+        for epoch in range(1, epochs + 1):
+            model.parser.train()
+            t0, total, n_ex = time.time(), 0.0, 0
+            batches = _batches(len(self.train), cfg.batch_size, self.rng)
+            for k, idx in enumerate(batches):
+                if self.cancelled():
+                    raise KeyboardInterrupt
+                b = self._encode(idx, train_tags, dropout=True)
+                ctx = model.parser.context(b)
+                sel = np.concatenate([np.arange(ex.offsets[i], ex.offsets[i + 1]) for i in idx])
+                local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
+                logits = model.parser.scores(ctx, torch.from_numpy(local), torch.from_numpy(ex.pos[sel]),
+                                             torch.from_numpy(ex.labs[sel]))
+                loss = F.cross_entropy(logits, torch.from_numpy(ex.actions[sel]))
+                if joint:
+                    loss = loss + self._tag_loss(model.parser.tag_logits(ctx), b)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 5.0)
+                opt.step()
+                total += loss.item() * len(sel)
+                n_ex += len(sel)
+                if self.progress:
+                    self.progress(k + 1, len(batches))
+            model.eval()
+            scores = dev_scores(model, dev) if dev else {"LAS": 0.0, "UAS": 0.0, "UPOS": 0.0}
+            scores = {"epoch": epoch, "loss": total / max(n_ex, 1), "seconds": time.time() - t0,
+                      **{k: scores[k] for k in ("UPOS", "UAS", "LAS")}}
+            history.append(scores)
+            self.log(f"epoch {epoch}: loss {scores['loss']:.4f}  dev UPOS {scores['UPOS']:.2f} "
+                     f"UAS {scores['UAS']:.2f} LAS {scores['LAS']:.2f}  ({scores['seconds']:.0f}s)")
+            if on_epoch:
+                on_epoch(epoch, scores)
+            if scores["LAS"] > best["LAS"]:
+                best = scores
+                best_state = {k: v.clone() for k, v in model.parser.state_dict().items()}
+        if best_state is not None:
+            model.parser.load_state_dict(best_state)
+        model.eval()
+        model.config.setdefault("training", {})["history"] = history
+        return best
+
+
+def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
+    words, chars, tags, labels = build_vocabularies(tb, cfg.min_count)
+    sizes = {**DEFAULT_SIZES[cfg.arch], **cfg.sizes}
+    config = {"arch": cfg.arch, "sizes": sizes, "language": "en"}
+    if cfg.arch != "kg2016":
+        config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2}
+    return Model.create(config, words, chars, tags, labels)
+
+
+def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress=None) -> tuple[Model, dict]:
+    """Reads the treebanks, trains tagger and parser, writes the best model to ``out``."""
+    set_seed(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    train_sents = read_conllu(train_path)
+    dev = read_conllu(dev_path) if dev_path else []
+    tb = Treebank.from_sentences(train_sents)
+    log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees projectivised "
+        f"({tb.lifted} arcs lifted); {tb.skipped} skipped (no complete tree)")
+    model = new_model(tb, cfg)
+    log(f"architecture {cfg.arch}: {model.n_parameters():,} parameters, {len(model.transitions)} transitions, "
+        f"{len(model.words)} words")
+    trainer = Trainer(model, tb, cfg, log=log, progress=progress)
+    if model.tagger is not None:
+        trainer.train_tagger(dev, cfg.tagger_epochs)
+    best = trainer.train_parser(dev, cfg.epochs)
+    model.config["training"].update({
+        "train": str(train_path), "dev": str(dev_path), "seed": cfg.seed, "epochs": cfg.epochs,
+        "best": best, "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted})
+    model.save(out)
+    log(f"best dev LAS {best['LAS']:.2f} (epoch {best['epoch']}); model written to {out}")
+    return model, best
+
+
+# -- command line ------------------------------------------------------------------
+
+def add_arguments(p):
+    p.add_argument("--train", required=True, help="training treebank (CoNLL-U)")
+    p.add_argument("--dev", help="development treebank for model selection (CoNLL-U)")
+    p.add_argument("--out", required=True, help="model folder to write")
+    p.add_argument("--arch", default="kg2016", choices=sorted(DEFAULT_SIZES))
+    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--tagger-epochs", type=int, default=10)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--size", action="append", default=[], metavar="KEY=N",
+                   help="override an architecture size, e.g. --size hidden=400")
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+    sizes = {}
+    for kv in args.size:
+        k, _, v = kv.partition("=")
+        sizes[k] = int(v)
+    cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
+                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads)
+    bar = None
+
+    def progress(k, n):
+        nonlocal bar
+        if bar is None or bar.total != n or k == 1:
+            if bar is not None:
+                bar.close()
+            bar = tqdm(total=n, unit="batch", file=sys.stderr, leave=False)
+        bar.update(k - bar.n)
+
+    def log(msg):
+        if bar is not None:
+            bar.clear()
+        print(msg, flush=True)
+
+    train_model(args.train, args.dev, args.out, cfg, log=log, progress=progress)
+    return 0
