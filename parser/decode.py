@@ -27,6 +27,9 @@ class Parsed:
     tags: list[str]
     heads: list[int]
     labels: list[str]
+    # with parse_batch(margins=True): per step with >= 2 legal moves, p(best) - p(second best)
+    # over the legal transitions (the parser's confidence; see parser.uncertainty)
+    margins: list[float] | None = None
 
 
 def _tag(model: Model, b, ctx) -> torch.Tensor:
@@ -41,7 +44,8 @@ def _tag(model: Model, b, ctx) -> torch.Tensor:
 
 @torch.no_grad()
 def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Sequence[Sequence[str]] | None = None,
-                batch_size: int = 256, progress: Callable[[int], None] | None = None) -> list[Parsed]:
+                batch_size: int = 256, progress: Callable[[int], None] | None = None,
+                margins: bool = False) -> list[Parsed]:
     """Tags (unless ``tags_list`` is given) and parses sentences, ``batch_size`` at a time.
 
     Sentences are sorted by length so each batch pads little; results come back in input order.
@@ -53,14 +57,14 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
         idx = order[start:start + batch_size]
         forms = [forms_list[i] for i in idx]
         tags = [tags_list[i] for i in idx] if tags_list is not None else None
-        for i, p in zip(idx, _parse_chunk(model, forms, tags)):
+        for i, p in zip(idx, _parse_chunk(model, forms, tags, margins)):
             out[i] = p
         if progress:
             progress(min(start + batch_size, len(order)))
     return out
 
 
-def _parse_chunk(model: Model, forms_list, tags_list) -> list[Parsed]:
+def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> list[Parsed]:
     b = model.encode(forms_list, tags_list)
     ctx = None
     if tags_list is None:
@@ -74,12 +78,19 @@ def _parse_chunk(model: Model, forms_list, tags_list) -> list[Parsed]:
     L = len(model.labels)
     state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), L)
     active = np.nonzero(~state.terminal())[0]
+    margin_lists = [[] for _ in forms_list] if margins else None
     while active.size:
         pos = state.positions(active)
         labs = state.label_features(active, pos)
         scores = model.parser.scores(ctx, torch.from_numpy(active), torch.from_numpy(pos), torch.from_numpy(labs))
         legal = torch.from_numpy(state.legal(active))
-        actions = scores.masked_fill(~legal, float("-inf")).argmax(1).numpy()
+        masked = scores.masked_fill(~legal, float("-inf"))
+        actions = masked.argmax(1).numpy()
+        if margins:
+            top = masked.softmax(1).topk(2, dim=1).values
+            for r, m, k in zip(active.tolist(), (top[:, 0] - top[:, 1]).tolist(), legal.sum(1).tolist()):
+                if k >= 2:
+                    margin_lists[r].append(m)
         state.apply(active, actions)
         active = active[~state.terminal()[active]]
     itos = model.tags.itos
@@ -89,7 +100,7 @@ def _parse_chunk(model: Model, forms_list, tags_list) -> list[Parsed]:
         tags = [itos[t] for t in b.tags[i, 1:n + 1].tolist()] if tags_list is None else list(tags_list[i])
         heads = state.heads[i, 1:n + 1].tolist()
         labels = [model.labels[l] for l in state.labels[i, 1:n + 1].tolist()]
-        result.append(Parsed(tags, heads, labels))
+        result.append(Parsed(tags, heads, labels, margin_lists[i] if margins else None))
     return result
 
 

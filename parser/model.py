@@ -146,6 +146,9 @@ class Model:
             raise ModelError(f"{path}: not a DepLab model folder (no config.json)")
         try:
             config = json.loads((path / "config.json").read_text())
+            if isinstance(config, dict) and config.get("compression"):  # decoded from parser.compression.storage
+                from .compression.storage import load_compressed
+                return load_compressed(cls, path, config)
             vocab = json.loads((path / "vocab.json").read_text())
         except (OSError, json.JSONDecodeError) as e:
             raise ModelError(f"{path}: cannot read the model: {e}") from None

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from .batch import BatchConfigurations
 from .conllu import Sentence, read_conllu
 from .decode import parse_batch
+from .errors import UserError
 from .model import ROOT_CHAR, Model
 from .oracle import oracle_transitions
 from .tree import DependencyTree, projectivize
@@ -133,7 +134,9 @@ class TrainConfig:
     word_dropout: float = 0.25
     min_count: int = 2
     sizes: dict = field(default_factory=dict)
+    tagger_sizes: dict = field(default_factory=dict)
     threads: int = 0
+    tagger_from: str | None = None  # reuse the tagger of this model folder (same training data)
 
 
 def set_seed(seed: int) -> random.Random:
@@ -219,8 +222,18 @@ class Trainer:
         return F.cross_entropy(logits[mask], b.tags[mask])
 
     def train_parser(self, dev: Sequence[Sentence], epochs: int, on_epoch: Callable[[int, dict], None] | None = None,
-                     parameters=None) -> dict:
-        """Trains the parser (and, for kg2016, the shared tagger); restores the epoch with the best dev LAS."""
+                     parameters=None, patience: int = 0, keep_best: bool = True,
+                     after_step: Callable[[], None] | None = None, objective: Callable | None = None,
+                     on_best: Callable[[dict], None] | None = None) -> dict:
+        """Trains the parser (and, for kg2016, the shared tagger); restores the epoch with the best dev LAS.
+
+        ``patience`` > 0 stops early after that many epochs without a better dev LAS;
+        ``keep_best=False`` keeps the last epoch's weights instead of the best one's.
+        ``after_step()`` runs after every optimizer step (e.g. to re-apply a pruning mask) and
+        ``objective(logits, gold, idx, local, pos, labs)`` replaces the cross-entropy of the
+        transitions (e.g. distillation); both are used by :mod:`parser.compression`.
+        ``on_best(scores)`` runs when an epoch improves dev LAS (e.g. to checkpoint the model).
+        """
         model, cfg = self.model, self.cfg
         ex = oracle_examples(self.train, model)
         joint = model.tagger is None
@@ -246,13 +259,19 @@ class Trainer:
                 local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
                 logits = model.parser.scores(ctx, torch.from_numpy(local), torch.from_numpy(ex.pos[sel]),
                                              torch.from_numpy(ex.labs[sel]))
-                loss = F.cross_entropy(logits, torch.from_numpy(ex.actions[sel]))
+                gold = torch.from_numpy(ex.actions[sel])
+                if objective is not None:
+                    loss = objective(logits, gold, idx, local, ex.pos[sel], ex.labs[sel])
+                else:
+                    loss = F.cross_entropy(logits, gold)
                 if joint:
                     loss = loss + self._tag_loss(model.parser.tag_logits(ctx), b)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 5.0)
                 opt.step()
+                if after_step is not None:
+                    after_step()
                 total += loss.item() * len(sel)
                 n_ex += len(sel)
                 if self.progress:
@@ -268,7 +287,12 @@ class Trainer:
                 on_epoch(epoch, scores)
             if scores["LAS"] > best["LAS"]:
                 best = scores
-                best_state = {k: v.clone() for k, v in model.parser.state_dict().items()}
+                best_state = {k: v.clone() for k, v in model.parser.state_dict().items()} if keep_best else None
+                if on_best:
+                    on_best(best)
+            elif patience and dev and epoch - best["epoch"] >= patience:
+                self.log(f"early stop: no better dev LAS for {patience} epochs")
+                break
         if best_state is not None:
             model.parser.load_state_dict(best_state)
         model.eval()
@@ -281,8 +305,20 @@ def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
     sizes = {**DEFAULT_SIZES[cfg.arch], **cfg.sizes}
     config = {"arch": cfg.arch, "sizes": sizes, "language": "en"}
     if cfg.arch != "kg2016":
-        config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2}
+        config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2, **cfg.tagger_sizes}
     return Model.create(config, words, chars, tags, labels)
+
+
+def copy_tagger(source: Model, target: Model) -> None:
+    """Copies the tagger of ``source`` into ``target``; both must have the same vocabularies and sizes."""
+    for name in ("words", "chars", "tags"):
+        if getattr(source, name).itos != getattr(target, name).itos:
+            raise UserError(f"cannot reuse the tagger of {source.path}: its {name} vocabulary differs "
+                            "(train both models on the same treebank)")
+    try:
+        target.tagger.load_state_dict(source.the_tagger().state_dict())
+    except RuntimeError as e:
+        raise UserError(f"cannot reuse the tagger of {source.path}: {e}") from None
 
 
 def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress=None) -> tuple[Model, dict]:
@@ -299,12 +335,20 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
     log(f"architecture {cfg.arch}: {model.n_parameters():,} parameters, {len(model.transitions)} transitions, "
         f"{len(model.words)} words")
     trainer = Trainer(model, tb, cfg, log=log, progress=progress)
-    if model.tagger is not None:
+    if model.tagger is not None and cfg.tagger_from:
+        copy_tagger(Model.load(cfg.tagger_from), model)
+        log(f"tagger taken from {cfg.tagger_from}")
+    elif model.tagger is not None:
         trainer.train_tagger(dev, cfg.tagger_epochs)
-    best = trainer.train_parser(dev, cfg.epochs)
-    model.config["training"].update({
-        "train": str(train_path), "dev": str(dev_path), "seed": cfg.seed, "epochs": cfg.epochs,
-        "best": best, "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted})
+    record = {"train": str(train_path), "dev": str(dev_path), "seed": cfg.seed, "epochs": cfg.epochs,
+              "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted}
+
+    def checkpoint(best):  # the best model so far is always on disk
+        model.config.setdefault("training", {}).update(record, best=best)
+        model.save(out)
+
+    best = trainer.train_parser(dev, cfg.epochs, on_best=checkpoint)
+    model.config["training"].update(record, best=best)
     model.save(out)
     log(f"best dev LAS {best['LAS']:.2f} (epoch {best['epoch']}); model written to {out}")
     return model, best
@@ -323,6 +367,8 @@ def add_arguments(p):
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--tagger-from", metavar="DIR",
+                   help="reuse the tagger of a model trained on the same treebank (cm2014/weiss2015)")
     p.add_argument("--size", action="append", default=[], metavar="KEY=N",
                    help="override an architecture size, e.g. --size hidden=400")
 
@@ -334,7 +380,8 @@ def run(args) -> int:
         k, _, v = kv.partition("=")
         sizes[k] = int(v)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
-                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads)
+                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
+                      tagger_from=args.tagger_from)
     bar = None
 
     def progress(k, n):

@@ -18,3 +18,34 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available")
     return path
+
+
+TINY_SIZES = {
+    "kg2016": {"word_dim": 32, "lstm_hidden": 32, "layers": 1, "mlp_hidden": 64},
+    "cm2014": {"emb": 16, "hidden": 32},
+    "weiss2015": {"emb": 16, "hidden": 32},
+}
+
+
+def train_tiny(out, arch="kg2016", epochs=6, seed=1):
+    """A small model trained in seconds on the hand-written fixture treebank."""
+    from parser.train import TrainConfig, train_model
+    cfg = TrainConfig(arch=arch, epochs=epochs, tagger_epochs=2, seed=seed, sizes=TINY_SIZES[arch], batch_size=4, lr=0.01,
+                      tagger_sizes={"word_dim": 16, "hidden": 16, "layers": 1})
+    model, _ = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", out, cfg, log=lambda m: None)
+    return model
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """Folder of a tiny kg2016 model (shared by the whole test session; do not modify it)."""
+    out = tmp_path_factory.mktemp("models") / "tiny_kg"
+    train_tiny(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_cm_model_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models") / "tiny_cm"
+    train_tiny(out, arch="cm2014")
+    return out

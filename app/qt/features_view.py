@@ -1,0 +1,150 @@
+"""The 48 input features of the current step (Chen & Manning 2014, sec. 3.1).
+
+One row per template position (s1 ... rc1(rc1(s2))), one column each for the
+word (``.w``), the POS tag (``.t``) and, at the 12 child positions, the arc
+label (``.l``) that the feature picks.  Model traces carry the features the
+network read; for the oracle they are computed from the configuration with
+the engine's template (they are the training example of that step).
+Selecting a row emits ``wordSelected`` so the arc view can outline the word.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from app.model.workspace import ORACLE, Workspace
+from parser import features as F
+
+_PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
+           "b1": "the first word of the buffer", "b2": "the second word of the buffer",
+           "b3": "the third word of the buffer"}
+_CHILD = {"lc1": "the leftmost child", "rc1": "the rightmost child", "lc2": "the second leftmost child",
+          "rc2": "the second rightmost child"}
+
+
+def describe_position(pos: str) -> str:
+    """'lc1(lc1(s2))' -> 'the leftmost child of the leftmost child of the second word on the stack'."""
+    if pos in _PLACES:
+        return _PLACES[pos]
+    fn, rest = pos.split("(", 1)
+    return f"{_CHILD[fn]} of {describe_position(rest[:-1])}"
+
+
+def used_features(arch: str | None) -> set[str] | None:
+    """The features an architecture reads (None: all 48)."""
+    if arch == "kg2016":  # BiLSTM vectors at s1, s2, s3, b1 plus the 12 child labels
+        return {"s1.w", "s2.w", "s3.w", "b1.w"} | {p + ".l" for p in F.LABEL_POSITIONS}
+    return None
+
+
+class FeaturesView(QWidget):
+    wordSelected = Signal(int)  # word index (0 = ROOT), -1 for none
+
+    COLUMNS = ["Position", "Word (.w)", "Tag (.t)", "Label (.l)"]
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = workspace
+        self.arch: str | None = None
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#555")
+        self.table = QTableWidget(len(F.POSITIONS), 4)
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.note)
+        lay.addWidget(self.table, 1)
+        self._values: dict[str, tuple[str, int]] = {}
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        workspace.changed.connect(self.refresh)
+        workspace.step_changed.connect(lambda *_: self.refresh())
+        workspace.mode_changed.connect(lambda *_: self.refresh())
+        self.refresh()
+
+    def set_architecture(self, arch: str | None) -> None:
+        self.arch = arch
+        self.refresh()
+
+    def values(self) -> dict[str, tuple[str, int]]:
+        """Feature name -> (value, word index) as displayed."""
+        return dict(self._values)
+
+    def positions(self) -> set[int]:
+        """Word indices the features read (0 = ROOT; NULL positions left out)."""
+        return {i for _, i in self._values.values() if i >= 0}
+
+    def current_features(self) -> tuple[dict[str, tuple[str, int]], str]:
+        ws = self.ws
+        t = ws.trace
+        if t is None or ws.step >= len(t):
+            return {}, ("No features: parse a sentence." if t is None
+                        else "Terminal configuration: no transition is chosen, no features are read.")
+        step = t.steps[ws.step]
+        if step.features is not None:
+            return dict(step.features), "The 48 features the network read at this step."
+        if ws.mode == ORACLE:
+            return (F.describe(step.config, t.forms, t.tags),
+                    "Oracle mode: the 48 features of this configuration, i.e. the training example "
+                    "(features → gold transition) this step contributes.")
+        return {}, "This trace has no features."
+
+    def refresh(self) -> None:
+        values, note = self.current_features()
+        used = used_features(self.arch)
+        if used is not None and values:
+            note += (f" This {self.arch} model reads only the BiLSTM vectors of s1, s2, s3, b1 and the 12 labels; "
+                     f"the other features are greyed out.")
+        self._values = values
+        self.note.setText(note)
+        sel = self.table.currentRow()
+        self.table.blockSignals(True)
+        for r, pos in enumerate(F.POSITIONS):
+            idx = values.get(pos + ".w", ("", -1))[1] if values else -1
+            item = QTableWidgetItem(pos)
+            item.setToolTip(describe_position(pos) + (f" — word {idx}" if idx > 0 else ""))
+            f = QFont()
+            f.setFamily("DejaVu Sans Mono")
+            item.setFont(f)
+            self.table.setItem(r, 0, item)
+            for c, suffix in enumerate((".w", ".t", ".l"), start=1):
+                name = pos + suffix
+                if name not in F.FEATURE_NAMES:
+                    cell = QTableWidgetItem("")
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    cell.setBackground(QColor("#F3F3F3"))
+                    self.table.setItem(r, c, cell)
+                    continue
+                val, wi = values.get(name, ("", -1))
+                cell = QTableWidgetItem(val)
+                what = {".w": "the word", ".t": "the POS tag", ".l": "the arc label"}[suffix]
+                cell.setToolTip(f"{name}: {what} of {describe_position(pos)}" + (f" = {val}" if val else ""))
+                grey = val in ("<NULL>", "") or (used is not None and name not in used)
+                if grey:
+                    cell.setForeground(QColor("#A8A8A8"))
+                self.table.setItem(r, c, cell)
+        self.table.blockSignals(False)
+        if 0 <= sel < self.table.rowCount():
+            self.table.selectRow(sel)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        r = self.table.currentRow()
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not self._values:
+            self.wordSelected.emit(-1)
+            return
+        pos = F.POSITIONS[rows[0].row()] if r >= 0 else None
+        self.wordSelected.emit(self._values.get(pos + ".w", ("", -1))[1] if pos else -1)

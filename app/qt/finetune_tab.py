@@ -1,0 +1,877 @@
+"""Lab ▸ Fine-tuning: adapt the parser to gold data, compare with training from scratch, parser in the loop.
+
+The front end of :mod:`parser.finetune`, :mod:`parser.learning_curve` and
+:mod:`parser.uncertainty`; nothing here trains or scores by itself.  Every
+run happens in a worker thread (:mod:`app.qt.workers`) with progress and
+Cancel, on a copy of the model: a cancelled run saves nothing and the
+current model stays in use.  A finished run is saved as a new model folder
+(with the record of its base model, data and options); "Use this model"
+switches the app to it and "Back to previous model" switches back.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import QMargins, QObject, QPointF, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
+                               QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from .workers import Task, run_task
+
+FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
+
+
+def models_folder() -> Path:
+    """Where fine-tuned models go: $DEPLAB_DATA_DIR/models, else the user's app-data folder."""
+    d = os.environ.get("DEPLAB_DATA_DIR")
+    if not d:
+        d = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or str(Path.home() / ".deplab")
+    return Path(d) / "models"
+
+
+def _as_model(obj):
+    """A parser.model.Model from a Model, a Pipeline (``.model``) or None."""
+    return getattr(obj, "model", obj) if obj is not None else None
+
+
+# -- charts ----------------------------------------------------------------------------------------
+
+class LineChart(QChartView):
+    """A small line chart whose axes follow the data; series are addressed by key."""
+
+    def __init__(self, title: str, x_title: str, y_title: str, parent: QWidget | None = None):
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setBackgroundRoundness(0)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(210)
+        self.x_axis, self.y_axis = QValueAxis(), QValueAxis()
+        self.x_axis.setTitleText(x_title)
+        self.y_axis.setTitleText(y_title)
+        self.x_axis.setLabelFormat("%d")
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.series: dict[str, QLineSeries] = {}
+        self._lines: dict[str, float] = {}  # horizontal reference lines: key -> y
+        self.min_x_span = 1.0
+
+    def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True) -> QLineSeries:
+        s = QLineSeries()
+        s.setName(name)
+        pen = QPen(QColor(color))
+        pen.setWidthF(2.0)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        s.setPen(pen)
+        s.setPointsVisible(markers)
+        self.chart().addSeries(s)
+        s.attachAxis(self.x_axis)
+        s.attachAxis(self.y_axis)
+        self.series[key] = s
+        return s
+
+    def clear_points(self) -> None:
+        for s in self.series.values():
+            s.clear()
+        self._lines.clear()
+        self._rescale()
+
+    def append(self, key: str, x: float, y: float) -> None:
+        self.series[key].append(QPointF(float(x), float(y)))
+        self._rescale()
+
+    def set_line(self, key: str, y: float) -> None:
+        """A horizontal line at ``y`` across the data's x range (e.g. the base model's LAS)."""
+        self._lines[key] = float(y)
+        self._rescale()
+
+    def points(self, key: str) -> list[tuple[float, float]]:
+        return [(p.x(), p.y()) for p in self.series[key].points()]
+
+    def _rescale(self) -> None:
+        pts = [p for k, s in self.series.items() if k not in self._lines for p in s.points()]
+        xs = [p.x() for p in pts] or [0.0]
+        ys = [p.y() for p in pts] + list(self._lines.values())
+        x0, x1 = min(xs), max(max(xs), min(xs) + self.min_x_span)
+        for key, y in self._lines.items():
+            s = self.series[key]
+            s.replace([QPointF(x0, y), QPointF(x1, y)])
+        self.x_axis.setRange(x0, x1)
+        if ys:
+            lo, hi = min(ys), max(ys)
+            pad = max((hi - lo) * 0.08, 0.5)
+            self.y_axis.setRange(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
+        else:
+            self.y_axis.setRange(0, 1)
+
+
+class _Relay(QObject):
+    """Carries per-epoch / per-point results from the worker thread to the GUI thread."""
+
+    epoch = Signal(int, str, int, object)   # run id, kind, epoch, scores
+    point = Signal(int, object)             # run id, learning-curve point
+
+
+def _file_row(placeholder: str) -> tuple[QWidget, QLineEdit, QPushButton]:
+    w = QWidget()
+    lay = QHBoxLayout(w)
+    lay.setContentsMargins(0, 0, 0, 0)
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    button = QPushButton("Browse…")
+    lay.addWidget(edit, 1)
+    lay.addWidget(button)
+    return w, edit, button
+
+
+# -- the tab -------------------------------------------------------------------------------------------
+
+class FinetuneTab(QWidget):
+    """Signals: ``useModelRequested(path)`` (switch the app's model), ``sentenceRequested(index)``
+    (show a document sentence), ``scoresChanged(dict)`` (uncertainty per document sentence index)."""
+
+    useModelRequested = Signal(str)
+    sentenceRequested = Signal(int)
+    scoresChanged = Signal(object)
+    runFinished = Signal(object)      # the run's summary dict (None if it failed or was cancelled)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("FinetuneTab")
+        # providers, set by install_finetune (or tests)
+        self.base_provider: Callable[[], Any] = lambda: None
+        self.doc_provider: Callable[[], Any] = lambda: None
+        self.apply_parses: Callable[[dict], list] | None = None
+        self.models_dir: Path = models_folder()
+        self.task: Task | None = None
+        self._run_id = 0
+        self.result: dict | None = None          # the last finished run
+        self.result_path: str | None = None
+        self.previous_path: str | None = None
+        self.scores: dict[int, float] = {}
+        self._relay = _Relay()
+        self._relay.epoch.connect(self._on_epoch)
+        self._relay.point.connect(self._on_point)
+        self._build()
+        self._update_buttons()
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        col.setContentsMargins(6, 6, 6, 6)
+        col.setSpacing(8)
+
+        self.base_label = QLabel("Base model: none loaded")
+        self.base_label.setWordWrap(True)
+        col.addWidget(self.base_label)
+
+        # data
+        data = QGroupBox("Training data")
+        g = QGridLayout(data)
+        self.src_doc = QRadioButton("Gold sentences of the open document")
+        self.src_file = QRadioButton("CoNLL-U file:")
+        self.src_doc.setChecked(True)
+        bg = QButtonGroup(self)
+        bg.addButton(self.src_doc)
+        bg.addButton(self.src_file)
+        fw, self.train_edit, b = _file_row("gold treebank to fine-tune on")
+        b.clicked.connect(lambda: self._browse(self.train_edit, self.src_file))
+        self.doc_count = QLabel("")
+        self.doc_count.setStyleSheet("color: #555")
+        g.addWidget(self.src_doc, 0, 0, 1, 2)
+        g.addWidget(self.doc_count, 0, 2)
+        g.addWidget(self.src_file, 1, 0)
+        g.addWidget(fw, 1, 1, 1, 2)
+        self.held_pct_radio = QRadioButton("Held out:")
+        self.held_file_radio = QRadioButton("Held-out file:")
+        self.held_pct_radio.setChecked(True)
+        hb = QButtonGroup(self)
+        hb.addButton(self.held_pct_radio)
+        hb.addButton(self.held_file_radio)
+        self.held_pct = QSpinBox()
+        self.held_pct.setRange(0, 90)
+        self.held_pct.setValue(20)
+        self.held_pct.setSuffix(" % of the data (seeded)")
+        hw, self.held_edit, hb2 = _file_row("held-out CoNLL-U for scores and early stopping")
+        hb2.clicked.connect(lambda: self._browse(self.held_edit, self.held_file_radio))
+        g.addWidget(self.held_pct_radio, 2, 0)
+        g.addWidget(self.held_pct, 2, 1, 1, 2)
+        g.addWidget(self.held_file_radio, 3, 0)
+        g.addWidget(hw, 3, 1, 1, 2)
+        g.setColumnStretch(1, 1)
+        col.addWidget(data)
+
+        # options
+        opts = QGroupBox("Options")
+        f = QGridLayout(opts)
+        self.train_emb = QCheckBox("embeddings")
+        self.train_hidden = QCheckBox("hidden layers")
+        self.train_out = QCheckBox("output layer")
+        for c, tip in ((self.train_emb, "word, character and relation embeddings (unchecked: frozen; "
+                        "new words still get trained embeddings)"),
+                       (self.train_hidden, "BiLSTM and hidden layers"),
+                       (self.train_out, "transition and tag softmax layers")):
+            c.setChecked(True)
+            c.setToolTip(tip)
+            c.toggled.connect(self._update_buttons)
+        parts = QHBoxLayout()
+        parts.addWidget(QLabel("Train:"))
+        for c in (self.train_emb, self.train_hidden, self.train_out):
+            parts.addWidget(c)
+        parts.addStretch(1)
+        f.addLayout(parts, 0, 0, 1, 4)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 0.1)
+        self.lr.setSingleStep(1e-4)
+        self.lr.setValue(1e-3)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 200)
+        self.epochs.setValue(10)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 512)
+        self.batch.setValue(32)
+        self.patience = QSpinBox()
+        self.patience.setRange(0, 50)
+        self.patience.setValue(3)
+        self.patience.setSpecialValueText("off")
+        self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
+        for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
+                                      ("Batch size", self.batch), ("Early stop", self.patience))):
+            f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
+            f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
+        self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
+        self.baseline.setChecked(True)
+        f.addWidget(self.baseline, 3, 0, 1, 4)
+        col.addWidget(opts)
+
+        # run row
+        run = QHBoxLayout()
+        self.run_button = QPushButton("Fine-tune")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.start_finetune)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        run.addWidget(self.run_button)
+        run.addWidget(self.cancel_button)
+        run.addWidget(self.progress, 1)
+        col.addLayout(run)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        col.addWidget(self.status)
+
+        # live charts
+        self.loss_chart = LineChart("Training loss", "epoch", "loss")
+        self.loss_chart.add_series("ft", "fine-tuned", FT_COLOR)
+        self.loss_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
+        self.score_chart = LineChart("Held-out scores", "epoch", "%")
+        self.score_chart.add_series("ft_LAS", "fine-tuned LAS", FT_COLOR)
+        self.score_chart.add_series("ft_UAS", "UAS", FT_COLOR, dashed=True, markers=False)
+        self.score_chart.add_series("scratch_LAS", "from scratch LAS", SCRATCH_COLOR)
+        self.score_chart.add_series("scratch_UAS", "UAS", SCRATCH_COLOR, dashed=True, markers=False)
+        self.score_chart.add_series("base_LAS", "base LAS", BASE_COLOR, dashed=True, markers=False)
+        col.addWidget(self.loss_chart)
+        col.addWidget(self.score_chart)
+
+        # before / after
+        self.table = QTableWidget(3, 4)
+        self.table.setHorizontalHeaderLabels(["UPOS", "UAS", "LAS", "Δ LAS"])
+        self.table.setVerticalHeaderLabels(["Base model", "Fine-tuned", "From scratch"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + 3 * 26 + 6)
+        col.addWidget(self.table)
+
+        # result
+        res = QHBoxLayout()
+        self.use_button = QPushButton("Use this model")
+        self.use_button.setToolTip("Switch the app to the fine-tuned model (the current one stays available)")
+        self.use_button.clicked.connect(self.use_result)
+        self.back_button = QPushButton("Back to previous model")
+        self.back_button.clicked.connect(self.use_previous)
+        self.result_label = QLabel("")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        res.addWidget(self.use_button)
+        res.addWidget(self.back_button)
+        res.addStretch(1)
+        col.addLayout(res)
+        col.addWidget(self.result_label)
+
+        # learning curve
+        lc = QGroupBox("Learning curve")
+        lv = QVBoxLayout(lc)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Sentences:"))
+        self.sizes_edit = QLineEdit("50, 100, 250, 500, 1000")
+        self.sizes_edit.setToolTip("training sizes; each is fine-tuned and trained from scratch, "
+                                   "and scored on the held-out data")
+        row.addWidget(self.sizes_edit, 1)
+        self.curve_button = QPushButton("Run learning curve")
+        self.curve_button.clicked.connect(self.start_curve)
+        row.addWidget(self.curve_button)
+        lv.addLayout(row)
+        self.curve_chart = LineChart("Held-out LAS by amount of training data", "training sentences", "LAS")
+        self.curve_chart.add_series("ft", "fine-tuned", FT_COLOR)
+        self.curve_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
+        self.curve_chart.add_series("base", "base model", BASE_COLOR, dashed=True, markers=False)
+        self.curve_chart.min_x_span = 10
+        lv.addWidget(self.curve_chart)
+        col.addWidget(lc)
+
+        # parser in the loop
+        loop = QGroupBox("Parser in the loop")
+        pv = QVBoxLayout(loop)
+        row = QHBoxLayout()
+        self.rank_button = QPushButton("Rank unannotated sentences by uncertainty")
+        self.rank_button.setToolTip("Margin between the two best legal transitions along the greedy path "
+                                    "(Lewis & Gale 1994): correct the least certain sentences first")
+        self.rank_button.clicked.connect(self.start_ranking)
+        self.retrain_button = QPushButton("Retrain on my gold")
+        self.retrain_button.setToolTip("Fine-tune on the document's gold sentences (options above), switch to "
+                                       "the new model and re-parse the sentences that are not gold or edited")
+        self.retrain_button.clicked.connect(self.start_retrain)
+        row.addWidget(self.rank_button)
+        row.addWidget(self.retrain_button)
+        row.addStretch(1)
+        pv.addLayout(row)
+        self.rank_table = QTableWidget(0, 3)
+        self.rank_table.setHorizontalHeaderLabels(["#", "Uncertainty", "Sentence"])
+        self.rank_table.verticalHeader().setVisible(False)
+        self.rank_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rank_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rank_table.horizontalHeader().setStretchLastSection(True)
+        self.rank_table.setColumnWidth(0, 50)
+        self.rank_table.setColumnWidth(1, 90)
+        self.rank_table.setMinimumHeight(150)
+        self.rank_table.cellDoubleClicked.connect(
+            lambda r, _c: self.sentenceRequested.emit(int(self.rank_table.item(r, 0).data(Qt.ItemDataRole.UserRole))))
+        pv.addWidget(self.rank_table)
+        col.addWidget(loop)
+        col.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _browse(self, edit: QLineEdit, radio: QRadioButton) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a CoNLL-U file", edit.text() or str(Path.home()),
+                                              "CoNLL-U (*.conllu *.conll);;All files (*)")
+        if path:
+            edit.setText(path)
+            radio.setChecked(True)
+
+    def base_model(self):
+        return _as_model(self.base_provider())
+
+    def busy(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def refresh(self) -> None:
+        """Re-reads the base model and the document (call when either changed)."""
+        m = self.base_model()
+        if m is None:
+            self.base_label.setText("Base model: none loaded (File ▸ Open model…)")
+        else:
+            where = Path(m.path).name if m.path else "in memory"
+            n = m.n_parameters()
+            self.base_label.setText(f"Base model: <b>{where}</b> ({m.arch}, {n:,} parameters, "
+                                    f"{len(m.words):,} words, {len(m.labels)} relations)")
+            self.base_label.setToolTip(str(m.path or ""))
+        doc = self.doc_provider()
+        if doc is None:
+            self.doc_count.setText("no document open")
+        else:
+            c = doc.status_counts()
+            self.doc_count.setText(f"{c.get('gold', 0)} gold of {len(doc)}")
+        self._update_buttons()
+
+    def showEvent(self, e) -> None:
+        self.refresh()
+        super().showEvent(e)
+
+    def _update_buttons(self) -> None:
+        busy = self.busy()
+        any_part = self.train_emb.isChecked() or self.train_hidden.isChecked() or self.train_out.isChecked()
+        for b in (self.run_button, self.curve_button, self.retrain_button):
+            b.setEnabled(not busy and any_part)
+        self.rank_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.use_button.setEnabled(not busy and self.result_path is not None)
+        self.back_button.setEnabled(self.previous_path is not None)
+
+    def config(self):
+        from parser.finetune import FinetuneConfig
+        freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
+                                      ("output", self.train_out)) if not c.isChecked())
+        return FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
+                              freeze=freeze, patience=self.patience.value())
+
+    def _gold_of_document(self) -> tuple[list, dict]:
+        doc = self.doc_provider()
+        if doc is None:
+            raise ValueError("No document is open: open a treebank, or choose a CoNLL-U file")
+        gold = [doc[i].copy() for i, st in enumerate(doc.statuses()) if st == "gold"]
+        if not gold:
+            raise ValueError("The document has no gold sentences yet: mark corrected sentences gold, "
+                             "or choose a CoNLL-U file")
+        return gold, {"source": "document", "path": doc.path, "sentences": len(gold),
+                      "words": sum(len(s.words) for s in gold)}
+
+    def _inputs(self) -> Callable[[], tuple[list, list, dict]]:
+        """Validates the form on the GUI thread; returns a function the worker calls to read the data."""
+        use_doc = self.src_doc.isChecked()
+        gold = info = None
+        if use_doc:
+            gold, info = self._gold_of_document()
+        train_path = self.train_edit.text().strip()
+        if not use_doc and not train_path:
+            raise ValueError("Choose the CoNLL-U file to fine-tune on")
+        held_path = self.held_edit.text().strip() if self.held_file_radio.isChecked() else None
+        if self.held_file_radio.isChecked() and not held_path:
+            raise ValueError("Choose the held-out CoNLL-U file")
+        pct = self.held_pct.value()
+
+        def read():
+            from parser.conllu import read_conllu
+            from parser.finetune import file_record, split_heldout
+            nonlocal info
+            sentences = gold if use_doc else read_conllu(train_path)
+            if not use_doc:
+                info = file_record(train_path, sentences)
+            if held_path:
+                held = read_conllu(held_path)
+                info["heldout"] = file_record(held_path, held)
+                return list(sentences), held, info
+            train, held = split_heldout(sentences, pct, seed=1)
+            info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
+            return train, held, info
+        return read
+
+    def _start(self, fn, label: str, on_done, total_hint: int = 0) -> Task | None:
+        self._run_id += 1
+        self.status.setText(label + "…")
+        self.status.setStyleSheet("")
+        self.progress.setRange(0, total_hint)
+        self.progress.setValue(0)
+        task = run_task(fn, on_done=on_done, on_error=self._failed, on_progress=self._on_progress, name="finetune")
+        task.cancelledSignal.connect(self._cancelled)
+        self.task = task
+        self._update_buttons()
+        return task
+
+    def _error(self, msg: str) -> None:
+        self.status.setText(msg)
+        self.status.setStyleSheet("color: #B00020")
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        else:
+            self.progress.setRange(0, 0)
+        if text:
+            self.progress.setFormat(f"{text} — %p%")
+
+    def _failed(self, msg: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._error(f"Failed: {msg}. The current model is unchanged.")
+        self.runFinished.emit(None)
+        self._update_buttons()
+
+    def _cancelled(self) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("%p%")
+        self.status.setText("Cancelled: nothing was saved and the current model is unchanged.")
+        self.runFinished.emit(None)
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self.busy():
+            self.task.cancel()
+            self.status.setText("Cancelling…")
+
+    def _new_folder(self, base) -> Path:
+        name = Path(base.path).name if base.path else "model"
+        name = name.split("-ft-")[0]
+        return self.models_dir / f"{name}-ft-{time.strftime('%Y%m%d-%H%M%S')}"
+
+    # -- fine-tuning -------------------------------------------------------------------------------
+    def start_finetune(self) -> Task | None:
+        if self.busy():
+            return None
+        self.refresh()
+        base = self.base_model()
+        if base is None:
+            self._error("Load a model first: it is the starting point of fine-tuning")
+            return None
+        try:
+            read = self._inputs()
+        except ValueError as e:
+            self._error(str(e))
+            return None
+        cfg = self.config()
+        baseline = self.baseline.isChecked()
+        out = self._new_folder(base)
+        run_id = self._run_id + 1
+        relay = self._relay
+        self._reset_run_view()
+
+        def work(ctx):
+            from parser.finetune import run_experiment
+            train, held, info = read()
+            try:
+                result = run_experiment(base, train, held, cfg, baseline=baseline, data=info, log=lambda m: None,
+                                        progress=ctx.progress, cancelled=ctx.cancelled,
+                                        on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            except KeyboardInterrupt:
+                return None
+            if ctx.cancelled():
+                return None
+            result.finetuned.model.save(out)
+            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
+                    "scratch": result.scratch.final if result.scratch else None,
+                    "growth": result.finetuned.growth.to_json(), "train": len(train), "heldout": len(held),
+                    "epochs": len(result.finetuned.history), "seconds": result.record.get("seconds")}
+        return self._start(work, "Fine-tuning", self._finished)
+
+    def _reset_run_view(self) -> None:
+        self.loss_chart.clear_points()
+        self.score_chart.clear_points()
+        for r in range(3):
+            for c in range(4):
+                self.table.setItem(r, c, QTableWidgetItem(""))
+
+    def _on_epoch(self, run_id: int, kind: str, epoch: int, scores: dict) -> None:
+        if run_id != self._run_id:
+            return  # a stale run
+        if kind == "base":
+            self.score_chart.set_line("base_LAS", scores["LAS"])
+            self._set_row(0, scores, None)
+            return
+        key = "ft" if kind == "finetuned" else "scratch"
+        self.loss_chart.append(key, epoch, scores["loss"])
+        self.score_chart.append(f"{key}_LAS", epoch, scores["LAS"])
+        self.score_chart.append(f"{key}_UAS", epoch, scores["UAS"])
+        self.status.setText(f"{'Fine-tuning' if key == 'ft' else 'From scratch'}: epoch {epoch}, "
+                            f"held-out LAS {scores['LAS']:.2f}")
+
+    def _set_row(self, row: int, s: dict | None, base: dict | None) -> None:
+        if not s:
+            return
+        vals = [f"{s['UPOS']:.2f}", f"{s['UAS']:.2f}", f"{s['LAS']:.2f}",
+                f"{s['LAS'] - base['LAS']:+.2f}" if base else ""]
+        for c, v in enumerate(vals):
+            item = QTableWidgetItem(v)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, c, item)
+
+    def _finished(self, summary: dict | None) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setFormat("done")
+        if summary is None:
+            self._cancelled()
+            return
+        self.result = summary
+        self.result_path = summary["path"]
+        base = summary["base"] or None
+        self._set_row(0, base, None)
+        self._set_row(1, summary["finetuned"], base)
+        self._set_row(2, summary["scratch"], base)
+        g = summary["growth"]
+        gain = ""
+        if base and summary["finetuned"]:
+            gain = f" Held-out LAS {base['LAS']:.2f} → {summary['finetuned']['LAS']:.2f}."
+        self.status.setText(f"Fine-tuned on {summary['train']} sentences ({summary['epochs']} epochs); "
+                            f"{g['words']} new words" + (f", new relations {', '.join(g['labels'])}" if g['labels'] else "")
+                            + "." + gain)
+        self.result_label.setText(f"Saved as <tt>{summary['path']}</tt>")
+        self.runFinished.emit(summary)
+        self._update_buttons()
+
+    # -- switching models ------------------------------------------------------------------------------
+    def use_result(self) -> None:
+        if self.result_path is None:
+            return
+        base = self.base_model()
+        if base is not None and base.path and str(base.path) != self.result_path:
+            self.previous_path = str(base.path)
+        self.useModelRequested.emit(self.result_path)
+        self.result_label.setText(f"Now using <tt>{self.result_path}</tt>"
+                                  + (f"; the previous model <tt>{self.previous_path}</tt> is still available."
+                                     if self.previous_path else ""))
+        self._update_buttons()
+
+    def use_previous(self) -> None:
+        if self.previous_path is None:
+            return
+        current = self.base_model()
+        prev = self.previous_path
+        self.previous_path = str(current.path) if current is not None and current.path else None
+        self.useModelRequested.emit(prev)
+        self.result_label.setText(f"Back to <tt>{prev}</tt>")
+        self._update_buttons()
+
+    # -- learning curve -------------------------------------------------------------------------------------
+    def start_curve(self) -> Task | None:
+        if self.busy():
+            return None
+        self.refresh()
+        base = self.base_model()
+        if base is None:
+            self._error("Load a model first")
+            return None
+        from parser.errors import UserError
+        from parser.learning_curve import parse_sizes
+        try:
+            sizes = parse_sizes(self.sizes_edit.text())
+            read = self._inputs()
+        except (ValueError, UserError) as e:
+            self._error(str(e))
+            return None
+        cfg = self.config()
+        scratch = self.baseline.isChecked()
+        run_id = self._run_id + 1
+        relay = self._relay
+        self.curve_chart.clear_points()
+
+        def work(ctx):
+            from parser.learning_curve import learning_curve
+            train, held, _ = read()
+            if not held:
+                raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
+            try:
+                return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
+                                      progress=ctx.progress, cancelled=ctx.cancelled,
+                                      on_point=lambda p: relay.point.emit(run_id, p))
+            except KeyboardInterrupt:
+                return None
+
+        def done(points):
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+            if points is None:
+                self._cancelled()
+                return
+            self.status.setText("Learning curve: " + "; ".join(
+                f"{p['sentences']}: {p['finetuned']['LAS']:.1f}"
+                + (f" vs {p['scratch']['LAS']:.1f}" if p.get("scratch") else "") for p in points)
+                + " (held-out LAS, fine-tuned vs from scratch)")
+            self.runFinished.emit({"curve": points})
+            self._update_buttons()
+        return self._start(work, "Learning curve", done)
+
+    def _on_point(self, run_id: int, p: dict) -> None:
+        if run_id != self._run_id:
+            return
+        self.curve_chart.set_line("base", p["base"]["LAS"])
+        self.curve_chart.append("ft", p["sentences"], p["finetuned"]["LAS"])
+        if p.get("scratch"):
+            self.curve_chart.append("scratch", p["sentences"], p["scratch"]["LAS"])
+
+    # -- parser in the loop ------------------------------------------------------------------------------------
+    def _candidates(self, doc) -> list[int]:
+        """Sentences the parser may rank and re-parse: neither gold nor edited by the user."""
+        return [i for i, st in enumerate(doc.statuses()) if st in ("unannotated", "parsed")]
+
+    def start_ranking(self) -> Task | None:
+        if self.busy():
+            return None
+        base = self.base_model()
+        doc = self.doc_provider()
+        if base is None or doc is None:
+            self._error("Ranking needs a loaded model and an open document")
+            return None
+        idx = self._candidates(doc)
+        if not idx:
+            self._error("Every sentence is gold or edited: nothing to rank")
+            return None
+        sents = [doc[i].copy() for i in idx]
+
+        def work(ctx):
+            from parser.uncertainty import rank
+            total = len(sents)
+            ranked = rank(base, sents, progress=lambda d: ctx.progress(d, total, "ranking"))
+            return {idx[u.index]: u.score for u in ranked}
+        return self._start(work, "Ranking by uncertainty", self._ranked)
+
+    def _ranked(self, scores: dict | None) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        if scores is None:
+            return
+        self.set_scores(scores)
+        self.status.setText(f"Ranked {len(scores)} sentences: the most uncertain are listed first "
+                            "(double-click one to open it).")
+        self.runFinished.emit({"scores": scores})
+        self._update_buttons()
+
+    def set_scores(self, scores: dict[int, float], top: int = 100) -> None:
+        self.scores = dict(scores)
+        doc = self.doc_provider()
+        order = sorted(scores, key=lambda i: (-scores[i], i))[:top]
+        self.rank_table.setRowCount(len(order))
+        for r, i in enumerate(order):
+            a = QTableWidgetItem(str(i + 1))
+            a.setData(Qt.ItemDataRole.UserRole, i)
+            b = QTableWidgetItem(f"{scores[i]:.3f}")
+            text = doc[i].text if doc is not None and i < len(doc) else ""
+            c = QTableWidgetItem(text)
+            c.setToolTip(text)
+            for it in (a, b):
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.rank_table.setItem(r, 0, a)
+            self.rank_table.setItem(r, 1, b)
+            self.rank_table.setItem(r, 2, c)
+        self.scoresChanged.emit(self.scores)
+
+    def start_retrain(self) -> Task | None:
+        """Fine-tunes on the document's gold sentences, then re-parses (and re-ranks) the others."""
+        if self.busy():
+            return None
+        self.refresh()
+        base = self.base_model()
+        doc = self.doc_provider()
+        if base is None or doc is None:
+            self._error("Retraining needs a loaded model and an open document")
+            return None
+        try:
+            gold, info = self._gold_of_document()
+        except ValueError as e:
+            self._error(str(e))
+            return None
+        idx = self._candidates(doc)
+        originals = {i: doc[i].copy() for i in idx}
+        texts = {i: s.to_text() for i, s in originals.items()}
+        cfg = self.config()
+        pct = self.held_pct.value() if len(gold) >= 10 else 0
+        out = self._new_folder(base)
+        run_id = self._run_id + 1
+        relay = self._relay
+        self._reset_run_view()
+
+        def work(ctx):
+            from parser.decode import parse_batch
+            from parser.finetune import run_experiment, split_heldout
+            from parser.pipeline import annotate
+            train, held = split_heldout(gold, pct, seed=1)
+            info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
+            try:
+                result = run_experiment(base, train, held, cfg, baseline=False, data=info, log=lambda m: None,
+                                        progress=ctx.progress, cancelled=ctx.cancelled,
+                                        on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            except KeyboardInterrupt:
+                return None
+            if ctx.cancelled():
+                return None
+            model = result.finetuned.model
+            model.save(out)
+            order = list(originals)
+            ctx.progress(0, len(order), "re-parsing")
+            parsed = parse_batch(model, [[w.form for w in originals[i].words] for i in order], margins=True,
+                                 progress=lambda d: ctx.progress(d, len(order), "re-parsing"))
+            parses = {i: annotate(originals[i], p) for i, p in zip(order, parsed)}
+            scores = {i: (1.0 - sum(p.margins) / len(p.margins)) if p.margins else 0.0
+                      for i, p in zip(order, parsed)}
+            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
+                    "scratch": None, "growth": result.finetuned.growth.to_json(), "train": len(train),
+                    "heldout": len(held), "epochs": len(result.finetuned.history),
+                    "seconds": result.record.get("seconds"), "parses": parses, "scores": scores}
+
+        def done(summary):
+            if summary is None:
+                self._cancelled()
+                return
+            parses = summary.pop("parses")
+            scores = summary.pop("scores")
+            self._finished(summary)
+            live = self.doc_provider()
+            applied = []
+            if live is doc:  # apply only to sentences nobody touched meanwhile, never to gold
+                fresh = {i: p for i, p in parses.items() if doc[i].to_text() == texts[i] and doc.status(i) != "gold"}
+                apply = self.apply_parses or doc.apply_parses
+                applied = apply(fresh) if fresh else []
+                self.set_scores({i: scores[i] for i in scores if doc.status(i) != "gold"})
+            self.use_result()
+            self.status.setText(self.status.text() + f" Re-parsed {len(applied)} sentence(s) with the new model.")
+            summary["reparsed"] = applied
+        return self._start(work, "Retraining on the gold sentences", done)
+
+
+# -- installation into the main window ------------------------------------------------------------------------
+
+def install_finetune(window) -> FinetuneTab:
+    """Adds the Fine-tuning tab to the window's Lab dock and wires it to the loaded model, the open
+    document (``window.annotation``), the navigator and model switching; returns the tab."""
+    from .lab import lab_dock
+    existing = getattr(window, "finetune_tab", None)
+    if isinstance(existing, FinetuneTab):
+        return existing
+    tab = FinetuneTab()
+    lab_dock(window).add_tab(tab, "Fine-tuning")
+    window.finetune_tab = tab
+
+    def annotation():
+        return getattr(window, "annotation", None)
+
+    def base():
+        p = getattr(window, "pipeline", None)
+        if p is None and annotation() is not None:
+            p = annotation().pipeline
+        return p
+    tab.base_provider = base
+    tab.doc_provider = lambda: annotation().doc if annotation() is not None else None
+
+    def apply(results):
+        ann = annotation()
+        editor = getattr(ann, "editor", None) if ann is not None else None
+        return editor.apply_parses(results) if editor is not None else ann.doc.apply_parses(results)
+    tab.apply_parses = apply
+
+    def switch(path: str):
+        load = getattr(window, "load_model", None)
+        if load is None:
+            return
+        task = load(path)
+        ann = annotation()
+        if task is not None and ann is not None:  # the annotation parser follows the switch
+            task.finished.connect(lambda p: setattr(ann, "pipeline", p))
+    tab.useModelRequested.connect(switch)
+
+    def go_to(i: int):
+        ann = annotation()
+        if ann is not None and hasattr(ann, "go_to"):
+            ann.go_to(i)
+    tab.sentenceRequested.connect(go_to)
+
+    def show_scores(scores):
+        ann = annotation()
+        nav = getattr(ann, "navigator", None) if ann is not None else None
+        if nav is not None and hasattr(nav, "setScores"):
+            nav.setScores(scores)
+    tab.scoresChanged.connect(show_scores)
+    if hasattr(window, "pipelineChanged"):
+        window.pipelineChanged.connect(lambda *_: tab.refresh())
+    return tab

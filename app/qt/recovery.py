@@ -1,0 +1,209 @@
+"""Autosave and crash recovery for treebank documents.
+
+While a document has unsaved edits, :class:`Autosaver` writes its recovery
+file every few seconds (only when something changed since the last write),
+atomically, into a per-user data folder (``QStandardPaths.AppDataLocation``
+/ ``recovery``, or ``$DEPLAB_DATA_DIR/recovery``).  The file records which
+CoNLL-U file it belongs to and the id of the process that wrote it; saving,
+or closing without saving, deletes it.  At the next start,
+:func:`find_orphans` lists recovery files whose process is gone (a crash,
+``kill -9``) and :func:`offer_recovery` asks the user to restore them.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from typing import Callable
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.model.document import Document, RecoveryError, RecoveryInfo
+
+AUTOSAVE_MS = 3000
+SUFFIX = ".deplab-recovery.json"
+
+
+def data_dir() -> str:
+    """The per-user data folder ($DEPLAB_DATA_DIR overrides it, e.g. in tests)."""
+    d = os.environ.get("DEPLAB_DATA_DIR") or QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppDataLocation) or os.path.expanduser("~/.local/share/deplab")
+    if not os.environ.get("DEPLAB_DATA_DIR") and os.path.basename(d.rstrip("/")) in ("", "python", "python3"):
+        d = os.path.join(os.path.dirname(d.rstrip("/")), "deplab")  # no application name set
+    return d
+
+
+def recovery_dir() -> str:
+    d = os.path.join(data_dir(), "recovery")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def recovery_path(doc: Document, session: str | None = None) -> str:
+    """One recovery file per document and process: named after the file's path."""
+    key = doc.path or f"untitled-{session or id(doc)}"
+    digest = hashlib.sha1(f"{key}|{os.getpid()}".encode()).hexdigest()[:16]
+    stem = os.path.splitext(doc.name)[0][:40] if doc.path else "untitled"
+    return os.path.join(recovery_dir(), f"{stem}-{digest}{SUFFIX}")
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    # a zombie (killed child not yet reaped) counts as dead
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def find_orphans() -> list[RecoveryInfo]:
+    """Recovery files left by processes that are no longer running, newest first."""
+    out = []
+    d = recovery_dir()
+    for name in os.listdir(d):
+        if not name.endswith(SUFFIX):
+            continue
+        path = os.path.join(d, name)
+        try:
+            info = Document.read_recovery_info(path)
+        except RecoveryError:
+            continue
+        if not _alive(info.pid):
+            out.append(info)
+    return sorted(out, key=lambda i: -i.saved_at)
+
+
+def discard(info: RecoveryInfo | str) -> None:
+    path = info.path if isinstance(info, RecoveryInfo) else info
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def restore(info: RecoveryInfo) -> tuple[Document, str]:
+    """The recovered document and a note on how it was restored; removes nothing."""
+    try:
+        return Document.from_recovery(info.path), f"restored the unsaved edits of {info.name}"
+    except RecoveryError as e:
+        if info.source is None:
+            raise
+        doc = Document.from_recovery(info.path, detached=True)
+        return doc, f"{e}. The {len(doc)} edited sentence(s) were restored as a new document."
+
+
+def offer_recovery(parent: QWidget | None, open_document: Callable[[Document, str], None],
+                   ask: Callable[[RecoveryInfo], str] | None = None) -> list[Document]:
+    """Asks about every orphaned recovery file: restore, discard, or keep for later.
+
+    ``ask(info)`` may replace the dialog (returns "restore", "discard" or "later").
+    """
+    restored = []
+    for info in find_orphans():
+        choice = (ask or (lambda i: _ask_dialog(parent, i)))(info)
+        if choice == "restore":
+            try:
+                doc, note = restore(info)
+            except RecoveryError as e:
+                QMessageBox.warning(parent, "Recovery failed", str(e))
+                continue
+            open_document(doc, note)
+            restored.append(doc)
+            discard(info)  # the restored document is dirty and will autosave again
+        elif choice == "discard":
+            discard(info)
+    return restored
+
+
+def _ask_dialog(parent: QWidget | None, info: RecoveryInfo) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.saved_at))
+    where = info.source or "a new, never saved document"
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Recover unsaved edits?")
+    box.setText(f"DepLab did not close normally. Unsaved edits to <b>{info.name}</b> "
+                f"({info.n_changed} sentence(s), autosaved {when}) can be restored.")
+    box.setInformativeText(f"File: {where}")
+    restore_b = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard_b = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore_b)
+    box.exec()
+    clicked = box.clickedButton()
+    return "restore" if clicked is restore_b else "discard" if clicked is discard_b else "later"
+
+
+class Autosaver(QObject):
+    """Writes the document's recovery file every ``interval_ms`` while it has unsaved edits."""
+
+    written = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int | None = None):
+        super().__init__(parent)
+        env = os.environ.get("DEPLAB_AUTOSAVE_MS")
+        self.interval_ms = interval_ms or (int(env) if env and env.isdigit() else AUTOSAVE_MS)
+        self.doc: Document | None = None
+        self.path: str | None = None
+        self._written_revision: int | None = None
+        self.error: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.interval_ms)
+        self.timer.timeout.connect(self.tick)
+
+    def setDocument(self, doc: Document | None) -> None:
+        if self.doc is not None:
+            self.doc.dirty_changed.disconnect(self._dirty_changed)
+            self.doc.path_changed.disconnect(self._path_changed)
+        self.remove()
+        self.doc = doc
+        self._written_revision = None
+        self.path = recovery_path(doc) if doc is not None else None
+        if doc is not None:
+            doc.dirty_changed.connect(self._dirty_changed)
+            doc.path_changed.connect(self._path_changed)
+            self._dirty_changed(doc.dirty)
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        if dirty:
+            if not self.timer.isActive():
+                self.timer.start()
+        else:
+            self.timer.stop()
+            self.remove()
+
+    def _path_changed(self, path: str) -> None:
+        self.remove()
+        self.path = recovery_path(self.doc)
+
+    def tick(self) -> None:
+        doc = self.doc
+        if doc is None or not doc.dirty or self.path is None:
+            return
+        if self._written_revision == doc.revision:
+            return
+        try:
+            doc.write_recovery(self.path)
+        except OSError as e:  # a full disk must not crash the editor; shown in the status bar
+            self.error = str(e)
+            return
+        self.error = None
+        self._written_revision = doc.revision
+        self.written.emit(self.path)
+
+    def remove(self) -> None:
+        if self.path:
+            discard(self.path)
+        self._written_revision = None

@@ -1,0 +1,145 @@
+"""The model's scores at the current step: a bar chart of the most probable transitions.
+
+The probabilities are the model's softmax over all transitions (recorded in
+the trace by the engine).  Illegal transitions are greyed out, the chosen one
+(the most probable legal transition) is highlighted, and while the model and
+the oracle are still in the same configuration the oracle's choice is marked.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.model.workspace import MODEL, ORACLE, Workspace
+
+CHOSEN = QColor("#0072B2")
+LEGAL = QColor("#8FB8D8")
+ILLEGAL = QColor("#D9D9D9")
+ORACLE_MARK = QColor("#D55E00")
+
+
+class ScoresView(QWidget):
+    """Top-k transitions of the current step as horizontal bars."""
+
+    def __init__(self, workspace: Workspace, top_k: int = 10, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = workspace
+        self.top_k = top_k
+        self._rows: list[tuple[str, float, bool, bool, bool]] = []  # name, p, legal, chosen, oracle
+        self._message = ""
+        self._header = ""
+        self._font = QFont()
+        self._font.setPixelSize(12)
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        self._small = QFont()
+        self._small.setPixelSize(10)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(120)
+        workspace.changed.connect(self.refresh)
+        workspace.step_changed.connect(lambda *_: self.refresh())
+        workspace.mode_changed.connect(lambda *_: self.refresh())
+        self.refresh()
+
+    def sizeHint(self) -> QSize:
+        return QSize(340, 60 + 22 * self.top_k)
+
+    def rows(self) -> list[tuple[str, float, bool, bool, bool]]:
+        """(transition, probability, legal, chosen, oracle's choice) as drawn, most probable first."""
+        return list(self._rows)
+
+    def message(self) -> str:
+        return self._message
+
+    def refresh(self) -> None:
+        ws = self.ws
+        self._rows, self._message, self._header = [], "", ""
+        t = ws.trace
+        if t is None:
+            self._message = "Parse a sentence to see the model's scores."
+        elif ws.step >= len(t):
+            self._message = "Terminal configuration: the stack holds only ROOT and the buffer is empty."
+        elif ws.mode == ORACLE:
+            self._message = ("The oracle has no scores: it reads the gold tree.\n"
+                             + ws.oracle_reason())
+            m = ws.shared_transition(ws.step, MODEL)
+            if m is not None:
+                self._message += f"\nThe model, in this same configuration, chooses {m}."
+        else:
+            step = t.steps[ws.step]
+            if step.scores is None:
+                self._message = "This trace has no scores."
+            else:
+                oracle_t = ws.shared_transition(ws.step, ORACLE)
+                order = sorted(range(len(step.scores)), key=lambda i: -step.scores[i])
+                keep = order[:self.top_k]
+                extra = [i for i in order[self.top_k:]
+                         if i == step.chosen or (oracle_t is not None and t.transitions[i] == oracle_t)]
+                for i in keep + extra:
+                    tr = t.transitions[i]
+                    self._rows.append((str(tr), float(step.scores[i]), bool(step.legal[i]), i == step.chosen,
+                                       oracle_t is not None and tr == oracle_t))
+                n_legal = sum(step.legal)
+                self._header = (f"softmax over {len(step.scores)} transitions ({n_legal} legal); "
+                                f"the {min(self.top_k, len(order))} most probable")
+        self.setMinimumHeight(40 + 20 * max(len(self._rows), 3))
+        self.update()
+
+    def paintEvent(self, e) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        w = self.width()
+        if not self._rows:
+            p.setPen(QColor("#555555"))
+            p.setFont(self._font)
+            p.drawText(QRectF(10, 8, w - 20, self.height() - 16),
+                       Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                       self._message)
+            return
+        p.setFont(self._small)
+        p.setPen(QColor("#666666"))
+        p.drawText(QRectF(8, 2, w - 16, 16), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   self._header)
+        fm = QFontMetricsF(self._bold)
+        value_w = 96
+        name_w = min(max(fm.horizontalAdvance(r[0]) for r in self._rows) + 12, max(60.0, w - 8 - value_w - 60))
+        bar_x = 8 + name_w
+        bar_w = max(30.0, w - bar_x - value_w - 8)
+        row_h = 20
+        y = 22
+        for name, prob, legal, chosen, oracle in self._rows:
+            p.setFont(self._bold if chosen else self._font)
+            p.setPen(QColor("#111111") if legal else QColor("#A0A0A0"))
+            shown = QFontMetricsF(p.font()).elidedText(name, Qt.TextElideMode.ElideMiddle, name_w - 6)
+            p.drawText(QRectF(8, y, name_w - 6, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       shown)
+            col = CHOSEN if chosen else (LEGAL if legal else ILLEGAL)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#F2F2F2"))
+            p.drawRect(QRectF(bar_x, y + 3, bar_w, row_h - 6))
+            p.setBrush(col)
+            p.drawRect(QRectF(bar_x, y + 3, max(1.0, bar_w * prob), row_h - 6))
+            if not legal:  # hatch illegal bars so the state does not rely on colour
+                p.setBrush(Qt.BrushStyle.BDiagPattern)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.drawRect(QRectF(bar_x, y + 3, max(1.0, bar_w * prob), row_h - 6))
+            p.setFont(self._font)
+            p.setPen(QColor("#111111") if legal else QColor("#A0A0A0"))
+            tag = f"{prob:.3f}"
+            if chosen:
+                tag += "  chosen"
+            elif not legal:
+                tag += "  illegal"
+            p.drawText(QRectF(bar_x + bar_w + 6, y, value_w, row_h), Qt.AlignmentFlag.AlignLeft
+                       | Qt.AlignmentFlag.AlignVCenter, tag)
+            if oracle:
+                p.setPen(QPen(ORACLE_MARK, 2))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(QRectF(bar_x - 2, y + 1, bar_w + 4, row_h - 2))
+                p.setFont(self._small)
+                p.setPen(ORACLE_MARK)
+                p.drawText(QRectF(bar_x + 4, y, bar_w - 8, row_h), Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignVCenter, "oracle")
+            y += row_h

@@ -1,0 +1,146 @@
+"""Accuracy and speed of DepLab's parser against the reference parsers, on the same file in the same run.
+
+    python benchmarks/parse_speed.py [--dev FILE] [--model DIR ...] [--no-peers]
+
+For each system: UPOS, UAS, LAS (``parser.evaluate``: CoNLL 2018 conventions,
+gold tokenization) and sentences per second of parsing time (model loading
+excluded).  DepLab is timed twice: the batched path (all sentences, tagging
+included) and the one-sentence path the app uses (``Pipeline.parse`` on one
+sentence at a time, plus the median time for a 20-word sentence).  The
+reference parsers in ../shared/peers (UDPipe 1, spaCy 3.8 CNN) run when their
+packages are installed (``pip install -e ".[peers]"``).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from parser.conllu import parse_conllu_text, read_conllu, to_conllu_text  # noqa: E402
+from parser.evaluate import evaluate  # noqa: E402
+from parser.pipeline import Pipeline  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+PEERS = SHARED / "peers"
+
+
+def deplab_batched(pipe, dev):
+    t = time.perf_counter()
+    out = pipe.parse(dev)
+    return out, time.perf_counter() - t
+
+
+def deplab_one_by_one(pipe, dev):
+    out, times20 = [], []
+    t = time.perf_counter()
+    for s in dev:
+        t1 = time.perf_counter()
+        out.extend(pipe.parse([s]))
+        if len(s.words) == 20:
+            times20.append(time.perf_counter() - t1)
+    return out, time.perf_counter() - t, times20
+
+
+def deplab_typed(pipe, texts):
+    """Tokenize + tag + parse typed text, one sentence at a time (the app's input line)."""
+    times = []
+    for text in texts:
+        t = time.perf_counter()
+        pipe.parse_text(text)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def spacy_peer(dev):
+    import spacy
+    from spacy.tokens import Doc
+    nlp = spacy.load(PEERS / "spacy-ewt-cnn")
+    docs = [Doc(nlp.vocab, words=[w.form for w in s.words]) for s in dev]
+    t = time.perf_counter()
+    parsed = list(nlp.pipe(docs, batch_size=256))
+    secs = time.perf_counter() - t
+    out = []
+    for s, doc in zip(dev, parsed):
+        c = s.copy()
+        for w, tok in zip(c.words, doc):
+            w.head = "0" if tok.head.i == tok.i else str(tok.head.i + 1)
+            w.deprel = "root" if tok.dep_ == "ROOT" else tok.dep_
+            w.upos = "_"  # its tagger predicts XPOS only
+        out.append(c)
+    return out, secs
+
+
+def udpipe_peer(dev):
+    from ufal.udpipe import Model, Pipeline as UPipeline, ProcessingError
+    model = Model.load(str(PEERS / "udpipe-ewt.model"))
+    blank = []
+    for s in dev:
+        c = s.copy()
+        for w in c.tokens:
+            w.lemma = w.upos = w.xpos = w.feats = w.deprel = w.deps = "_"
+            if w.is_word:
+                w.head = "_"
+        blank.append(c)
+    text = to_conllu_text(blank)
+    pipe = UPipeline(model, "conllu", UPipeline.DEFAULT, UPipeline.DEFAULT, "conllu")
+    err = ProcessingError()
+    t = time.perf_counter()
+    result = pipe.process(text, err)
+    secs = time.perf_counter() - t
+    if err.occurred():
+        raise RuntimeError(err.message)
+    return parse_conllu_text(result, "<udpipe>"), secs
+
+
+def row(name, dev, system, secs, note=""):
+    s = evaluate(dev, system).to_json()
+    upos = f"{s['UPOS']:6.2f}" if any(w.upos != "_" for x in system[:20] for w in x.words) else "     —"
+    print(f"| {name:<34} | {upos} | {s['UAS']:6.2f} | {s['LAS']:6.2f} | {len(dev) / secs:8.0f} | {note}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dev", default=str(SHARED / "data/ud/en_ewt/en_ewt-ud-dev.conllu"))
+    ap.add_argument("--model", action="append", help="model folder(s); default: the bundled model")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    dev = read_conllu(args.dev)
+    n_words = sum(len(s.words) for s in dev)
+    print(f"{args.dev}: {len(dev)} sentences, {n_words} words; torch threads {torch.get_num_threads()}\n")
+    print("| system | UPOS | UAS | LAS | sentences/s | |")
+    print("|---|---|---|---|---|---|")
+    for model_dir in args.model or [None]:
+        pipe = Pipeline.load(model_dir)
+        name = f"DepLab {pipe.model.arch}" + (f" ({Path(model_dir).name})" if model_dir else " (bundled)")
+        pipe.parse(dev[:50])  # warm-up
+        out, secs = deplab_batched(pipe, dev)
+        row(name + ", batched", dev, out, secs, "tagging included")
+        out1, secs1, t20 = deplab_one_by_one(pipe, dev)
+        note = f"median {1000 * statistics.median(t20):.1f} ms for a 20-word sentence ({len(t20)} such)" if t20 else ""
+        row(name + ", one sentence at a time", dev, out1, secs1, note)
+        typed = [s.text for s in dev if len(s.words) == 20]
+        if typed:
+            times = deplab_typed(pipe, typed)
+            print(f"|   typed 20-word sentence (tokenize+tag+parse) | | | | | median {1000 * statistics.median(times):.1f} ms |")
+    if args.no_peers:
+        return
+    for name, fn in [("UDPipe 1 (peers/udpipe-ewt.model)", udpipe_peer), ("spaCy 3.8 CNN (peers/spacy-ewt-cnn)", spacy_peer)]:
+        try:
+            out, secs = fn(dev)
+        except ImportError as e:
+            print(f"| {name} | not run: {e.name} is not installed (pip install -e '.[peers]') |")
+            continue
+        row(name, dev, out, secs, "gold tokens")
+
+
+if __name__ == "__main__":
+    main()

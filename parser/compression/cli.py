@@ -1,0 +1,161 @@
+"""``deplab compress``: run one compression experiment and print (and optionally save) its measured results.
+
+Examples::
+
+    deplab compress original --dev en_ewt-ud-dev.conllu
+    deplab compress prune --sparsity 0.8 --retrain 2 --train en_ewt-ud-train.conllu --dev ... --out pruned
+    deplab compress deep --sparsity 0.9 --bits 4 --retrain 2 --finetune 1 --train ... --dev ... --out small
+    deplab compress distill --student lstm_hidden=64 --student word_dim=32 --epochs 8 --train ... --dev ...
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from .experiments import METHODS
+
+_NEEDS_TRAIN = {"l1", "distill"}
+
+
+def add_arguments(p):
+    p.add_argument("method", choices=["layers", *METHODS], help="; ".join(f"{k}: {v}" for k, v in
+                                                                            {"layers": "list the model's layers",
+                                                                             **METHODS}.items()))
+    p.add_argument("--model", help="model folder (default: the bundled English EWT model)")
+    p.add_argument("--dev", help="CoNLL-U file to measure UAS/LAS and speed on (e.g. EWT dev)")
+    p.add_argument("--train", help="training treebank, for retraining, L1, fine-tuning and distillation")
+    p.add_argument("--out", help="write the compressed model to this folder (usable with deplab parse --model)")
+    p.add_argument("--csv", help="append the result rows to this CSV file")
+    p.add_argument("--work", help="folder for intermediate result models (default: a temporary folder)")
+    g = p.add_argument_group("pruning")
+    g.add_argument("--sparsity", type=float, default=0.8, help="fraction of weights to remove (0-0.99)")
+    g.add_argument("--scope", choices=["global", "layer"], default="global",
+                   help="one magnitude threshold for the whole model, or the same sparsity in every layer")
+    g.add_argument("--layer-sparsity", action="append", default=[], metavar="LAYER=S",
+                   help="a layer's own sparsity, e.g. 'word embeddings=0.95' (see 'deplab compress layers')")
+    g.add_argument("--retrain", type=int, default=0, help="epochs of retraining with the mask fixed")
+    g.add_argument("--sparsities", default="0.5,0.7,0.8,0.9,0.95", help="sensitivity: comma-separated sparsities")
+    g.add_argument("--layers", help="sensitivity: comma-separated layer names (default: all)")
+    g.add_argument("--dev-limit", type=int, default=0, help="sensitivity: use only the first N dev sentences")
+    g = p.add_argument_group("weight sharing")
+    g.add_argument("--bits", type=int, default=5, help="bits per weight index (2-8): 2^bits shared values per layer")
+    g.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=B", help="a layer's own bits")
+    g.add_argument("--finetune", type=int, default=1, help="epochs of centroid fine-tuning")
+    g = p.add_argument_group("L1 and distillation")
+    g.add_argument("--l1", type=float, default=1.0, help="L1 strength: soft threshold lr*strength per step")
+    g.add_argument("--epochs", type=int, default=1, help="epochs of L1 retraining / student training")
+    g.add_argument("--student", action="append", default=[], metavar="KEY=N",
+                   help="student size, e.g. lstm_hidden=64 word_dim=32 layers=1 mlp_hidden=128")
+    g.add_argument("--temperature", type=float, default=2.0)
+    g.add_argument("--alpha", type=float, default=0.5, help="weight of the soft targets (1-alpha: gold)")
+    g.add_argument("--no-compare", action="store_true", help="distill: skip the student trained on gold alone")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default 1e-3, distillation 2e-3)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+
+
+def _pairs(items, cast, what) -> dict:
+    out = {}
+    for kv in items:
+        k, sep, v = kv.rpartition("=")
+        if not sep or not k.strip():
+            raise UserError(f"{what} must look like NAME=VALUE, not {kv!r}")
+        try:
+            out[k.strip()] = cast(v)
+        except ValueError:
+            raise UserError(f"{what}: {v!r} is not a number") from None
+    return out
+
+
+def _check_layers(model_dir, names) -> None:
+    from ..model import Model
+    from .layers import model_layers
+    known = [l.name for l in model_layers(Model.load(model_dir))]
+    for n in names:
+        if n not in known:
+            raise UserError(f"unknown layer {n!r}; the layers are: {', '.join(known)}")
+
+
+def run(args) -> int:
+    import torch
+    from ..model import DEFAULT_MODEL_DIR, Model
+    from .experiments import Lab, Result, format_table, results_csv, copy_model_folder
+    from .layers import model_layers
+    from .retrain import Cancelled
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
+    if args.method == "layers":
+        model = Model.load(model_dir)
+        for l in model_layers(model):
+            print(f"{l.name:<28} {l.kind:<10} {l.numel:>10,} weights  {l.nonzeros():>10,} non-zero")
+        return 0
+    if not args.dev:
+        raise UserError("--dev is needed: a CoNLL-U file to measure accuracy and speed on")
+    if not 0.0 <= args.sparsity < 1.0:
+        raise UserError("--sparsity must be between 0 and 0.99")
+    if not 2 <= args.bits <= 8:
+        raise UserError("--bits must be between 2 and 8")
+    needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
+        (args.method in ("share", "deep") and args.finetune > 0)
+    if needs_train and not args.train:
+        raise UserError(f"'{args.method}' retrains the model: give the training treebank with --train "
+                        f"(or --retrain 0 --finetune 0)")
+    per_layer = _pairs(args.layer_sparsity, float, "--layer-sparsity")
+    layer_bits = _pairs(args.layer_bits, int, "--layer-bits")
+    _check_layers(model_dir, list(per_layer) + list(layer_bits))
+    for name, b in layer_bits.items():
+        if not 2 <= b <= 8:
+            raise UserError(f"--layer-bits {name}: bits must be between 2 and 8")
+    bits = args.bits
+    if layer_bits:
+        bits = {l.name: layer_bits.get(l.name, args.bits) for l in model_layers(Model.load(model_dir))}
+    lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed,
+              log=lambda m: print(m, file=sys.stderr, flush=True))
+    lr = args.lr if args.lr is not None else (2e-3 if args.method == "distill" else 1e-3)
+    results: list[Result] = [lab.original()]
+    try:
+        if args.method == "prune":
+            results.append(lab.prune(args.sparsity, args.scope, args.retrain, lr, per_layer, out=args.out))
+        elif args.method == "sensitivity":
+            sparsities = [float(s) for s in args.sparsities.split(",") if s.strip()]
+            layers = [s.strip() for s in args.layers.split(",")] if args.layers else None
+            if layers:
+                _check_layers(model_dir, layers)
+            results += lab.sensitivity(sparsities, layers, args.dev_limit)
+        elif args.method == "l1":
+            results.append(lab.l1(args.l1, args.epochs, lr, out=args.out))
+        elif args.method == "share":
+            results.append(lab.share(bits, args.finetune, lr, out=args.out))
+        elif args.method == "deep":
+            results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
+                                    out=args.out))
+        elif args.method == "int8":
+            results.append(lab.int8(out=args.out))
+        elif args.method == "distill":
+            sizes = _pairs(args.student, int, "--student")
+            if not sizes:
+                raise UserError("give the student's sizes, e.g. --student lstm_hidden=64 --student word_dim=32")
+            results += lab.distill(sizes, args.temperature, args.alpha, args.epochs, lr, not args.no_compare,
+                                   out=args.out)
+    except Cancelled:
+        raise KeyboardInterrupt from None
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    finally:
+        if not args.work:
+            import shutil
+            shutil.rmtree(lab.work_dir, ignore_errors=True)
+    print(format_table(results))
+    if args.out and args.method not in ("sensitivity", "original"):
+        print(f"compressed model written to {args.out}")
+    if args.csv:
+        text = results_csv(results)
+        csv_path = Path(args.csv)
+        if csv_path.exists() and csv_path.stat().st_size:
+            text = text.split("\n", 1)[1]
+        with open(csv_path, "a", encoding="utf-8") as f:
+            f.write(text)
+    return 0

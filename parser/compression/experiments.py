@@ -1,0 +1,296 @@
+"""Compression experiments on a saved model: each returns measured :class:`Result` rows.
+
+Used by ``deplab compress``, the app's Compression tab and
+``benchmarks/compression.py``, so the three report the same numbers.  Every
+experiment starts from the original model folder, writes the compressed
+model to its own folder (atomically), loads it back like ``deplab parse``
+does, and measures that.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Sequence
+
+import torch
+
+from ..conllu import Sentence, read_conllu
+from ..model import Model
+from ..train import Treebank
+from . import int8 as int8_mod
+from .distill import SoftTargets, make_student
+from .kmeans import TieConstraint, share_weights
+from .layers import model_layers
+from .measure import accuracy_and_speed, counts, measure_folder
+from .pruning import MaskConstraint, prune
+from .retrain import Cancelled, retrain
+from .sensitivity import layer_sensitivity
+from .sparsity_l1 import L1Constraint
+from .storage import save_compressed
+
+METHODS = {
+    "original": "the uncompressed float32 model",
+    "prune": "magnitude pruning (Han et al. 2015), optional retraining with the mask fixed",
+    "sensitivity": "prune each layer alone at increasing sparsity, measure dev LAS",
+    "l1": "L1-regularised retraining (proximal steps drive weights to zero)",
+    "share": "weight sharing: k-means quantization + centroid fine-tuning + Huffman coding",
+    "deep": "Deep Compression pipeline: prune + retrain, k-means + fine-tune, Huffman coding",
+    "int8": "int8 weights and torch dynamic quantization of Linear/LSTM",
+    "distill": "knowledge distillation into a smaller student (vs the same student on gold only)",
+}
+
+
+@dataclass
+class Result:
+    method: str
+    setting: str
+    parameters: int = 0
+    nonzeros: int = 0
+    sparsity: float = 0.0           # zeros among the weight layers
+    weight_bytes: int | None = None  # model.dlc or *.safetensors
+    total_bytes: int | None = None   # every file of the folder (config, vocabulary, weights)
+    ratio: float | None = None       # original weight bytes / weight bytes
+    total_ratio: float | None = None
+    UAS: float = 0.0
+    LAS: float = 0.0
+    UPOS: float = 0.0
+    sentences_per_s: float = 0.0
+    seconds: float = 0.0             # experiment wall-clock time
+    layer: str = ""                  # sensitivity rows
+    path: str = ""                   # the saved model folder
+    extra: dict = field(default_factory=dict)
+
+    CSV_FIELDS = ("method", "setting", "layer", "parameters", "nonzeros", "sparsity", "weight_bytes",
+                  "total_bytes", "ratio", "total_ratio", "UAS", "LAS", "UPOS", "sentences_per_s", "seconds", "path")
+
+    def row(self) -> dict:
+        d = asdict(self)
+        return {k: d[k] for k in self.CSV_FIELDS}
+
+
+def results_csv(results: Sequence[Result]) -> str:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=Result.CSV_FIELDS, lineterminator="\n")
+    w.writeheader()
+    for r in results:
+        row = r.row()
+        for k, v in row.items():
+            if isinstance(v, float):
+                row[k] = f"{v:.6g}" if k in ("ratio", "total_ratio", "sparsity") else f"{v:.2f}"
+            elif v is None:
+                row[k] = ""
+        w.writerow(row)
+    return out.getvalue()
+
+
+def format_table(results: Sequence[Result]) -> str:
+    head = f"{'method':<10} {'setting':<34} {'params':>9} {'non-zero':>9} {'sparse':>6} {'bytes':>10} " \
+           f"{'ratio':>6} {'folder':>10} {'ratio':>6} {'UAS':>6} {'LAS':>6} {'sent/s':>7}"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        setting = (r.setting + (f" [{r.layer}]" if r.layer else ""))[:34]
+        fmt = lambda v, spec: format(v, spec) if v is not None else "-"
+        lines.append(f"{r.method:<10} {setting:<34} {r.parameters:>9,} {r.nonzeros:>9,} {r.sparsity:>6.1%} "
+                     f"{fmt(r.weight_bytes, ',d'):>10} {fmt(r.ratio, '.1f'):>6} {fmt(r.total_bytes, ',d'):>10} "
+                     f"{fmt(r.total_ratio, '.1f'):>6} {r.UAS:>6.2f} {r.LAS:>6.2f} {r.sentences_per_s:>7.0f}")
+    return "\n".join(lines)
+
+
+class Lab:
+    """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``."""
+
+    def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path, train: str | Path | None = None,
+                 work_dir: str | Path | None = None, seed: int = 1,
+                 log: Callable[[str], None] = print, progress: Callable[[int, int, str], None] | None = None,
+                 cancelled: Callable[[], bool] = lambda: False):
+        self.model_dir = Path(model_dir)
+        self.dev = read_conllu(dev) if isinstance(dev, (str, Path)) else list(dev)
+        if not self.dev:
+            raise ValueError("the evaluation treebank has no sentences")
+        self.train_path = Path(train) if train else None
+        self._train: Treebank | None = None
+        import tempfile
+        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="deplab-compress-"))
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.seed = seed
+        self.log, self._progress, self.cancelled = log, progress, cancelled
+        self._original: Result | None = None
+        self._count = 0
+
+    # -- helpers -------------------------------------------------------------------
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        if self._progress:
+            self._progress(done, total, text)
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Cancelled()
+
+    def load(self) -> Model:
+        return Model.load(self.model_dir)
+
+    def treebank(self) -> Treebank:
+        if self._train is None:
+            if self.train_path is None:
+                raise ValueError("retraining needs a training treebank (--train)")
+            self.progress(0, 0, "reading the training treebank")
+            self._train = Treebank.from_sentences(read_conllu(self.train_path))
+        return self._train
+
+    def _retrain(self, model, epochs, constraints, lr, text, objective=None):
+        return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
+                       objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
+                       text=text)
+
+    def original(self) -> Result:
+        if self._original is None:
+            self.progress(0, 0, "measuring the original model")
+            t0 = time.perf_counter()
+            m = measure_folder(self.model_dir, self.dev)
+            self._original = Result("original", "float32", m["parameters"], m["nonzeros"], m["sparsity"],
+                                    m["weights_bytes"], m["total_bytes"], 1.0, 1.0, m["UAS"], m["LAS"], m["UPOS"],
+                                    m["sentences_per_s"], time.perf_counter() - t0, path=str(self.model_dir))
+        return self._original
+
+    def _finish(self, model: Model, method: str, setting: str, info: dict, t0: float,
+                out: str | Path | None = None) -> Result:
+        """Saves ``model`` compressed, loads it back, measures it."""
+        self.check()
+        base = self.original()
+        self._count += 1
+        slug = re.sub(r"[^A-Za-z0-9.=-]+", "_", setting)[:60]
+        path = Path(out) if out else self.work_dir / f"{self._count:03d}-{method}-{slug}"
+        self.progress(0, 0, f"{method}: writing and re-measuring the compressed model")
+        save_compressed(model, path, {"method": method, "setting": setting, **info,
+                                      "original": {"path": str(self.model_dir), "weight_bytes": base.weight_bytes}})
+        m = measure_folder(path, self.dev)
+        r = Result(method, setting, m["parameters"], m["nonzeros"], m["sparsity"], m["weights_bytes"],
+                   m["total_bytes"], base.weight_bytes / m["weights_bytes"], base.total_bytes / m["total_bytes"],
+                   m["UAS"], m["LAS"], m["UPOS"], m["sentences_per_s"], time.perf_counter() - t0, path=str(path),
+                   extra={"encodings": model.extra.get("encodings", {})})
+        self.log(f"{method} {setting}: LAS {r.LAS:.2f}, {r.weight_bytes:,} bytes ({r.ratio:.1f}x smaller), "
+                 f"sparsity {r.sparsity:.1%}")
+        return r
+
+    # -- experiments -----------------------------------------------------------------
+    def prune(self, sparsity: float, scope: str = "global", retrain_epochs: int = 0, lr: float = 1e-3,
+              per_layer: dict[str, float] | None = None, out=None) -> Result:
+        t0 = time.perf_counter()
+        model = self.load()
+        layers = model_layers(model)
+        masks = prune(layers, sparsity, scope, per_layer)
+        self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
+        setting = f"{scope} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") + \
+                  ("".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items()))
+        return self._finish(model, "prune", setting, {"sparsity": sparsity, "scope": scope,
+                                                     "retrain_epochs": retrain_epochs}, t0, out)
+
+    def sensitivity(self, sparsities: Sequence[float], layers: Sequence[str] | None = None,
+                    dev_limit: int = 0, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+        t0 = time.perf_counter()
+        model = self.load()
+        dev = self.dev[:dev_limit] if dev_limit else self.dev
+        base = accuracy_and_speed(model, dev)
+        c = counts(model)
+        results = []
+
+        def on_point(layer, s, p):
+            r = Result("sensitivity", f"{layer} {s:.0%}", c["parameters"], 0, s, UAS=p["UAS"], LAS=p["LAS"],
+                       UPOS=p["UPOS"], sentences_per_s=p["sentences_per_s"], seconds=time.perf_counter() - t0,
+                       layer=layer, extra={"baseline_LAS": base["LAS"], "layer_weights": p["weights"]})
+            r.nonzeros = c["nonzeros"] - int(round(s * p["weights"]))
+            results.append(r)
+            if on_result:
+                on_result(r)
+
+        layer_sensitivity(model, dev, sparsities, layers, on_point=on_point, progress=self._progress,
+                          cancelled=self.cancelled)
+        return results
+
+    def l1(self, strength: float, epochs: int = 1, lr: float = 1e-3, out=None) -> Result:
+        t0 = time.perf_counter()
+        model = self.load()
+        layers = model_layers(model)
+        self._retrain(model, epochs, [L1Constraint(layers, strength, lr)], lr, "L1 retraining")
+        return self._finish(model, "l1", f"lambda {strength:g} x{epochs} ep",
+                            {"strength": strength, "epochs": epochs}, t0, out)
+
+    def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None) -> Result:
+        return self.deep(0.0, bits=bits, retrain_epochs=0, finetune_epochs=finetune_epochs, lr=lr, out=out,
+                         method="share")
+
+    def deep(self, sparsity: float, scope: str = "global", bits: int | dict = 5, retrain_epochs: int = 1,
+             finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
+             out=None, method: str = "deep") -> Result:
+        """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save."""
+        t0 = time.perf_counter()
+        model = self.load()
+        layers = model_layers(model)
+        parts = []
+        if sparsity > 0 or per_layer:
+            masks = prune(layers, sparsity, scope, per_layer)
+            self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
+            parts.append(f"{scope} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else ""))
+        self.check()
+        self.progress(0, 0, "k-means quantization")
+        sharings = share_weights(layers, bits)
+        self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr, "fine-tuning the centroids")
+        bits_text = f"{bits} bits" if isinstance(bits, int) else "bits " + ",".join(f"{v}" for v in bits.values())
+        parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
+        info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
+                "finetune_epochs": finetune_epochs}
+        return self._finish(model, method, ", ".join(parts), info, t0, out)
+
+    def int8(self, out=None) -> Result:
+        t0 = time.perf_counter()
+        model = self.load()
+        int8_mod.round_to_int8(model_layers(model))
+        return self._finish(model, "int8", "int8 weights, dynamic int8 Linear/LSTM",
+                            {"runtime": int8_mod.RUNTIME}, t0, out)
+
+    def distill(self, sizes: dict, temperature: float = 2.0, alpha: float = 0.5, epochs: int = 5,
+                lr: float = 2e-3, compare: bool = True, out=None,
+                on_result: Callable[[Result], None] | None = None) -> list[Result]:
+        """Trains the student on soft targets and (``compare``) the same student on gold alone."""
+        teacher = self.load()
+        train = self.treebank()
+        size_text = ",".join(f"{k}={v}" for k, v in sizes.items())
+        results = []
+        runs = [(alpha, f"student {size_text}, T={temperature:g} alpha={alpha:g}, {epochs} ep")]
+        if compare:
+            runs.append((0.0, f"student {size_text}, gold only, {epochs} ep"))
+        for k, (a, setting) in enumerate(runs):
+            t0 = time.perf_counter()
+            student = make_student(teacher, sizes, self.seed)
+            objective = SoftTargets(teacher, train, temperature, a) if a > 0 else None
+            what = "distilling" if a > 0 else "training on gold only"
+            self._retrain(student, epochs, [], lr, what, objective=objective)
+            r = self._finish(student, "distill" if a > 0 else "student", setting,
+                             {"sizes": sizes, "temperature": temperature, "alpha": a, "epochs": epochs},
+                             t0, out if k == 0 else None)
+            r.extra["teacher_parameters"] = self.original().parameters
+            results.append(r)
+            if on_result:
+                on_result(r)
+        return results
+
+
+def copy_model_folder(src, dst) -> Path:
+    """Copies a model folder atomically (a temporary folder, then a rename)."""
+    src, dst = Path(src), Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        shutil.copytree(src, tmp)
+        if dst.exists():
+            shutil.rmtree(dst)
+        tmp.rename(dst)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dst

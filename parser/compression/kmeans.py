@@ -1,0 +1,138 @@
+"""Weight sharing: k-means quantization of each layer, with the centroids fine-tuned.
+
+Han, Mao & Dally (2016), "Deep Compression", sec. 3: the (remaining) weights
+of a layer are clustered into 2^bits shared values with 1-D k-means from a
+linear initialisation; each weight then stores only a ``bits``-bit cluster
+index.  During fine-tuning the gradient of a centroid gathers the gradients
+of its weights (we use their mean, so gradient clipping is not dominated by
+big clusters); every weight of a cluster gets that same gradient, so the
+weights stay tied.  Pruned weights (zeros) stay zero and are not clustered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from .layers import Layer
+
+
+def kmeans_1d(values: np.ndarray, k: int, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Lloyd's algorithm in one dimension with linear initialisation; returns (centroids, assignment)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    lo, hi = float(values.min()), float(values.max())
+    k = max(1, min(k, np.unique(values).size))
+    centroids = np.linspace(lo, hi, k)
+    order = np.argsort(values, kind="stable")
+    sorted_v = values[order]
+    csum = np.concatenate([[0.0], np.cumsum(sorted_v)])
+    for _ in range(iterations):
+        bounds = np.searchsorted(sorted_v, (centroids[1:] + centroids[:-1]) / 2)
+        edges = np.concatenate([[0], bounds, [len(sorted_v)]])
+        counts = np.diff(edges)
+        sums = csum[edges[1:]] - csum[edges[:-1]]
+        new = np.where(counts > 0, sums / np.maximum(counts, 1), centroids)
+        if np.allclose(new, centroids, rtol=0, atol=1e-12):
+            centroids = new
+            break
+        centroids = new
+    bounds = np.searchsorted(sorted_v, (centroids[1:] + centroids[:-1]) / 2)
+    assign_sorted = np.searchsorted(bounds, np.arange(len(sorted_v)), side="right")
+    assign = np.empty(len(values), dtype=np.int64)
+    assign[order] = assign_sorted
+    return centroids, assign
+
+
+@dataclass
+class Sharing:
+    """The cluster index of every weight of one layer's tensors (-1 = pruned, stays zero)."""
+
+    layer: str
+    bits: int
+    index: dict[str, torch.Tensor]   # full parameter name -> long tensor
+    centroids: np.ndarray
+
+
+@torch.no_grad()
+def quantize_layer(layer: Layer, bits: int) -> Sharing:
+    """Replaces the layer's non-zero weights by their nearest of 2^bits shared values, in place."""
+    if not 1 <= bits <= 8:
+        raise ValueError(f"bits must be in 1..8, not {bits}")
+    flats = [p.detach().flatten().numpy() for _, p in layer.params]
+    allv = np.concatenate(flats)
+    nz = allv != 0
+    centroids, assign = kmeans_1d(allv[nz], 1 << bits)
+    centroids = centroids.astype(np.float32)
+    full = np.full(allv.shape, -1, dtype=np.int64)
+    full[nz] = assign
+    index, start = {}, 0
+    for (name, p), f in zip(layer.params, flats):
+        idx = torch.from_numpy(full[start:start + f.size].copy()).view_as(p)
+        start += f.size
+        index[name] = idx
+        p.copy_(_values(torch.from_numpy(centroids), idx))
+    return Sharing(layer.name, bits, index, centroids)
+
+
+def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+    return torch.where(idx >= 0, centroids[idx.clamp(min=0)], torch.zeros((), dtype=centroids.dtype))
+
+
+def share_weights(layers: Sequence[Layer], bits: int | dict[str, int]) -> list[Sharing]:
+    """k-means quantizes every layer (``bits`` for all, or a bits-per-layer-name dict)."""
+    return [quantize_layer(l, bits if isinstance(bits, int) else bits[l.name]) for l in layers
+            if isinstance(bits, int) or l.name in bits]
+
+
+class TieConstraint:
+    """Fine-tunes the shared values: cluster-averaged gradients, and the ties restored after each step."""
+
+    def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing]):
+        by_name = {s.layer: s for s in sharings}
+        self.groups = []
+        for layer in layers:
+            s = by_name.get(layer.name)
+            if s is None:
+                continue
+            K = len(s.centroids)
+            self.groups.append((K, [(p, s.index[name]) for name, p in layer.params]))
+        self.handles = []
+
+    def attach(self) -> "TieConstraint":
+        for K, items in self.groups:
+            for p, idx in items:
+                self.handles.append(p.register_hook(self._hook(idx, K)))
+        return self
+
+    @staticmethod
+    def _hook(idx: torch.Tensor, K: int):
+        valid = idx >= 0
+        cnt = torch.bincount(idx[valid], minlength=K).clamp(min=1)
+
+        def hook(g):  # every weight of a cluster gets the cluster's mean gradient; pruned weights get 0
+            sums = torch.zeros(K, dtype=g.dtype).index_add_(0, idx[valid], g[valid])
+            return _values(sums / cnt.to(g.dtype), idx)
+        return hook
+
+    @torch.no_grad()
+    def after_step(self) -> None:
+        """Each cluster takes the mean of its weights (they are equal up to rounding) and pruned weights stay zero."""
+        for K, items in self.groups:
+            sums = torch.zeros(K, dtype=torch.float64)
+            cnt = torch.zeros(K, dtype=torch.float64)
+            for p, idx in items:
+                v = idx >= 0
+                sums.index_add_(0, idx[v], p[v].double())
+                cnt += torch.bincount(idx[v], minlength=K).double()
+            c = (sums / cnt.clamp(min=1)).float()
+            for p, idx in items:
+                p.copy_(_values(c, idx))
+
+    def detach(self) -> None:
+        for h in self.handles:
+            h.remove()
+        self.handles = []

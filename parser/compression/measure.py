@@ -1,0 +1,57 @@
+"""Measurements of a model: parameters, non-zeros, bytes on disk, dev UAS/LAS, parsing speed.
+
+Everything is measured, nothing estimated: sizes are the bytes of the files
+written, accuracy is :func:`parser.evaluate.evaluate` on the model loaded
+back from its folder, speed is the wall-clock time of that parse.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from ..conllu import Sentence
+from ..decode import parse_batch
+from ..evaluate import evaluate
+from ..model import Model
+from ..pipeline import annotate
+from .layers import model_layers
+from .storage import folder_bytes
+
+
+def counts(model: Model) -> dict:
+    """Parameters and non-zeros of all tensors, and of the weight layers (the ones compression works on)."""
+    tensors = [t for m in model.modules().values() for t in m.state_dict().values()
+               if isinstance(t, torch.Tensor) and t.is_floating_point()]
+    layers = model_layers(model)
+    weights = sum(l.numel for l in layers)
+    weight_nz = sum(l.nonzeros() for l in layers)
+    return {"parameters": sum(t.numel() for t in tensors),
+            "nonzeros": sum(int(torch.count_nonzero(t)) for t in tensors),
+            "weights": weights, "weight_nonzeros": weight_nz,
+            "sparsity": 1.0 - weight_nz / weights if weights else 0.0}
+
+
+def model_counts(model: Model) -> dict:
+    return model.extra.get("counts") or counts(model)
+
+
+def accuracy_and_speed(model: Model, dev: Sequence[Sentence]) -> dict:
+    """Dev UPOS/UAS/LAS (gold tokenization, predicted tags) and sentences parsed per second."""
+    forms = [[w.form for w in s.words] for s in dev]
+    t0 = time.perf_counter()
+    parsed = parse_batch(model, forms)
+    seconds = time.perf_counter() - t0
+    scores = evaluate(list(dev), [annotate(s, p) for s, p in zip(dev, parsed)]).to_json()
+    return {"UPOS": scores["UPOS"], "UAS": scores["UAS"], "LAS": scores["LAS"],
+            "sentences_per_s": len(dev) / seconds if seconds > 0 else 0.0, "parse_seconds": seconds}
+
+
+def measure_folder(path, dev: Sequence[Sentence]) -> dict:
+    """Loads the model folder like ``deplab parse`` does and measures it."""
+    path = Path(path)
+    model = Model.load(path)
+    return {**model_counts(model), **{f"{k}_bytes": v for k, v in folder_bytes(path).items()},
+            **accuracy_and_speed(model, dev)}

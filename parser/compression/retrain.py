@@ -1,0 +1,49 @@
+"""Retraining under a constraint (fixed mask, tied weights, L1 step) with :class:`parser.train.Trainer`."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..conllu import Sentence
+from ..model import Model
+from ..train import Trainer, TrainConfig, Treebank
+
+
+class Cancelled(Exception):
+    """The user cancelled the experiment."""
+
+
+def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int, constraints: Sequence = (),
+            lr: float = 1e-3, seed: int = 1, objective=None, log: Callable[[str], None] = print,
+            progress: Callable[[int, int, str], None] | None = None,
+            cancelled: Callable[[], bool] = lambda: False, text: str = "retraining") -> dict:
+    """Trains the parser for ``epochs`` with every constraint's ``after_step`` run after each optimizer step.
+
+    Keeps the epoch with the best dev LAS, like training does.  Raises :class:`Cancelled`.
+    """
+    if epochs <= 0:
+        return {}
+    cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=32)
+    epoch = [1]
+
+    def on_batch(k, n):
+        if progress:
+            progress((epoch[0] - 1) * n + k, epochs * n, f"{text}: epoch {epoch[0]}/{epochs}")
+
+    def on_epoch(e, scores):
+        epoch[0] = e + 1
+
+    def after_step():
+        for c in constraints:
+            c.after_step()
+
+    trainer = Trainer(model, train, cfg, log=log, progress=on_batch, cancelled=cancelled)
+    for c in constraints:
+        c.attach()
+    try:
+        return trainer.train_parser(dev, epochs, on_epoch=on_epoch, after_step=after_step, objective=objective)
+    except KeyboardInterrupt:
+        raise Cancelled() from None
+    finally:
+        for c in constraints:
+            c.detach()
+        model.eval()

@@ -1,0 +1,456 @@
+"""Fine-tuning: adapt a trained parser to a little in-domain gold data.
+
+Transfer by continued training, as in Howard & Ruder (2018, "Universal
+language model fine-tuning for text classification"): start from the trained
+model, grow its vocabulary for the new data (:mod:`parser.growth`), train the
+chosen parts -- ``embeddings`` (word, character and label embeddings),
+``hidden`` (BiLSTM and hidden layers), ``output`` (transition and tag
+softmax) -- with optional discriminative learning rates (each part below the
+output gets the rate divided by ``layer_decay`` once more), and stop early
+when held-out LAS stops improving.  The baseline is the same architecture
+trained from scratch on the same data with the same number of epochs.
+
+Everything happens on a copy: the base model is never modified, so a
+cancelled run leaves it as it was.  ``deplab finetune`` is the command-line
+front end; the app's Lab ▸ Fine-tuning tab calls :func:`run_experiment`.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import hashlib
+import random
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+
+from .conllu import Sentence, read_conllu
+from .errors import UserError
+from .growth import Growth, char_tables, grow, label_tables, tag_tables, word_tables
+from .model import Model
+from .train import Trainer, TrainConfig, Treebank, dev_scores, new_model, oracle_examples, set_seed
+
+PARTS = ("embeddings", "hidden", "output")
+_DEPTH = {"output": 0, "hidden": 1, "embeddings": 2}
+_EMBEDDING = re.compile(r"(^|\.)(words|chars|tags|labels)(\.|$)")
+_OUTPUT = re.compile(r"(^|\.)out\.(weight|bias)$")
+
+Progress = Callable[[int, int, str], None]
+
+
+def part_of(name: str) -> str:
+    """``embeddings``, ``hidden`` or ``output`` for a parameter name such as ``parser.tagger.encoder.lstm.weight_ih_l0``."""
+    if _OUTPUT.search(name):
+        return "output"
+    if _EMBEDDING.search(name):
+        return "embeddings"
+    return "hidden"
+
+
+def named_parameters(model: Model) -> list[tuple[str, torch.nn.Parameter]]:
+    return [(f"{m}.{n}", p) for m, module in model.modules().items() for n, p in module.named_parameters()]
+
+
+def parameter_parts(model: Model) -> dict[str, list[tuple[str, torch.nn.Parameter]]]:
+    out = {p: [] for p in PARTS}
+    for name, param in named_parameters(model):
+        out[part_of(name)].append((name, param))
+    return out
+
+
+def parse_freeze(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"embeddings,hidden"`` -> ("embeddings", "hidden"); unknown parts are a UserError."""
+    if not text:
+        return ()
+    items = [t.strip().lower() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    bad = [t for t in items if t not in PARTS]
+    if bad:
+        raise UserError(f"--freeze: unknown part {bad[0]!r}; choose from {', '.join(PARTS)}")
+    if set(items) >= set(PARTS):
+        raise UserError("--freeze: every part is frozen, nothing would be trained")
+    return tuple(p for p in PARTS if p in items)
+
+
+@dataclass
+class FinetuneConfig:
+    epochs: int = 10
+    lr: float = 1e-3
+    batch_size: int = 32
+    freeze: tuple[str, ...] = ()
+    patience: int = 3            # early stopping: epochs without a better held-out LAS (0: never stop early)
+    select_best: bool = True     # keep the epoch with the best held-out LAS (else the last epoch)
+    layer_decay: float = 1.0     # discriminative fine-tuning: lr / decay per part below the output
+    min_count: int = 1           # new words need this many occurrences to get an embedding
+    word_dropout: float = 0.25
+    seed: int = 1
+    scratch_lr: float = 2e-3     # the from-scratch baseline uses the usual training recipe
+    scratch_min_count: int = 2
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["freeze"] = list(self.freeze)
+        return d
+
+
+@dataclass
+class RunResult:
+    """One training run: the model (in memory), its per-epoch history, held-out scores."""
+
+    kind: str                 # "finetuned" or "scratch"
+    model: Model
+    history: list[dict]
+    best: dict
+    final: dict               # held-out scores of the returned model ({} without held-out data)
+    seconds: float
+    growth: Growth | None = None
+
+    def to_json(self) -> dict:
+        d = {"history": self.history, "best": self.best, "final": self.final, "seconds": round(self.seconds, 1)}
+        if self.growth is not None:
+            d["growth"] = self.growth.to_json()
+        return d
+
+
+@dataclass
+class FinetuneResult:
+    base_scores: dict
+    finetuned: RunResult
+    scratch: RunResult | None = None
+    record: dict = field(default_factory=dict)
+
+    def table(self) -> list[tuple[str, dict]]:
+        rows = [("base model", self.base_scores), ("fine-tuned", self.finetuned.final)]
+        if self.scratch is not None:
+            rows.append(("from scratch", self.scratch.final))
+        return rows
+
+
+# -- data ------------------------------------------------------------------------------------
+
+def treebank(sentences: Sequence[Sentence], what: str = "the training data") -> Treebank:
+    tb = Treebank.from_sentences(sentences)
+    if not len(tb):
+        raise UserError(f"{what}: no sentence with a complete dependency tree "
+                        f"({tb.skipped} sentence(s) without one)")
+    return tb
+
+
+def split_heldout(sentences: Sequence[Sentence], percent: float, seed: int = 1) -> tuple[list, list]:
+    """A seeded random ``percent``% of the sentences as held-out data, the rest for training (order kept)."""
+    n = len(sentences)
+    k = int(round(n * percent / 100.0))
+    if percent > 0 and n >= 2:
+        k = min(max(k, 1), n - 1)
+    else:
+        k = 0
+    held = set(random.Random(seed).sample(range(n), k))
+    return [s for i, s in enumerate(sentences) if i not in held], [s for i, s in enumerate(sentences) if i in held]
+
+
+def file_record(path: str | Path, sentences: Sequence[Sentence]) -> dict:
+    p = Path(path)
+    sha = hashlib.sha1(p.read_bytes()).hexdigest() if p.is_file() else None
+    return {"source": "file", "path": str(p.resolve()), "sha1": sha, "sentences": len(sentences),
+            "words": sum(len(s.words) for s in sentences)}
+
+
+def _sentences(tb: Treebank) -> list[Sentence]:
+    return [_as_sentence(tb, i) for i in range(len(tb))]
+
+
+def _as_sentence(tb: Treebank, i: int) -> Sentence:
+    s = Sentence.from_words(tb.forms[i])
+    for w, t, h, l in zip(s.words, tb.tags[i], tb.heads[i], tb.labels[i]):
+        w.upos, w.head, w.deprel = t, str(h), l
+    return s
+
+
+# -- training ----------------------------------------------------------------------------------
+
+class FineTuner(Trainer):
+    """A Trainer whose optimiser gives each part its own learning rate (discriminative fine-tuning)."""
+
+    def __init__(self, *a, layer_decay: float = 1.0, parts: dict[int, str] | None = None, **kw):
+        super().__init__(*a, **kw)
+        self.layer_decay, self.parts = layer_decay, parts or {}
+
+    def _optimizer(self, params):
+        params = [p for p in params if p.requires_grad]
+        if self.layer_decay == 1.0:
+            return super()._optimizer(params)
+        groups: dict[str, list] = {}
+        for p in params:
+            groups.setdefault(self.parts.get(id(p), "hidden"), []).append(p)
+        return torch.optim.Adam([{"params": ps, "lr": self.cfg.lr / self.layer_decay ** _DEPTH[part]}
+                                 for part, ps in groups.items()], lr=self.cfg.lr, betas=(0.9, 0.9))
+
+
+def _freeze(model: Model, freeze: Sequence[str], growth: Growth | None) -> list:
+    """Sets requires_grad by part; a frozen embedding table still trains its *new* rows
+    (old rows get zero gradients, so Adam never moves them).  Returns hook handles."""
+    grown = {}
+    if growth is not None and growth.old_sizes:
+        o = growth.old_sizes
+        for tables, old in ((word_tables(model), o["words"]), (char_tables(model), o["chars"]),
+                            (tag_tables(model), o["tags"]), (label_tables(model), o["labels"] + 1)):
+            for emb in tables:
+                if emb.weight.shape[0] > old:
+                    grown[id(emb.weight)] = old
+    hooks = []
+    for part, named in parameter_parts(model).items():
+        for _, p in named:
+            if part not in freeze:
+                p.requires_grad_(True)
+            elif id(p) in grown:
+                p.requires_grad_(True)
+                mask = torch.zeros(p.shape[0], 1)
+                mask[grown[id(p)]:] = 1.0
+                hooks.append(p.register_hook(lambda g, m=mask: g * m))
+            else:
+                p.requires_grad_(False)
+    return hooks
+
+
+def _unfreeze(model: Model, hooks: list) -> None:
+    for h in hooks:
+        h.remove()
+    for _, p in named_parameters(model):
+        p.requires_grad_(True)
+
+
+def _batch_progress(progress: Progress | None, epochs: int, text: str):
+    if progress is None:
+        return None
+    state = {"epoch": 0, "last": 0}
+
+    def cb(k: int, n: int) -> None:
+        if k < state["last"]:
+            state["epoch"] += 1
+        state["last"] = k
+        progress(state["epoch"] * n + k, epochs * n, text)
+    return cb
+
+
+def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], cfg: FinetuneConfig, lr: float,
+           log, progress, cancelled, on_epoch, growth: Growth | None = None) -> RunResult:
+    tcfg = TrainConfig(arch=model.arch, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=lr, seed=cfg.seed,
+                       word_dropout=cfg.word_dropout)
+    parts = {id(p): part_of(n) for n, p in named_parameters(model)}
+    freeze = cfg.freeze if kind == "finetuned" else ()
+    hooks = _freeze(model, freeze, growth)
+    t0 = time.time()
+    trainer = FineTuner(model, tb, tcfg, log=log, progress=_batch_progress(progress, cfg.epochs, kind),
+                        cancelled=cancelled, layer_decay=cfg.layer_decay if kind == "finetuned" else 1.0,
+                        parts=parts)
+    try:
+        if model.tagger is not None:  # cm2014/weiss2015: the separate tagger first (best UPOS kept)
+            trainer.train_tagger(list(heldout) or _sentences(tb), cfg.epochs)
+        epoch_cb = (lambda e, s: on_epoch(kind, e, s)) if on_epoch else None
+        best = trainer.train_parser(heldout, cfg.epochs, on_epoch=epoch_cb,
+                                    patience=cfg.patience if heldout else 0,
+                                    keep_best=cfg.select_best and bool(heldout))
+    finally:
+        _unfreeze(model, hooks)
+    history = model.config.get("training", {}).get("history", [])
+    if not heldout:
+        final = {}
+    elif cfg.select_best:
+        final = {k: best[k] for k in ("UPOS", "UAS", "LAS")}
+    else:
+        final = {k: history[-1][k] for k in ("UPOS", "UAS", "LAS")}
+    return RunResult(kind, model.eval(), history, best if heldout else {}, final, time.time() - t0, growth)
+
+
+def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,
+             log: Callable[[str], None] = print, progress: Progress | None = None,
+             cancelled: Callable[[], bool] = lambda: False, on_epoch=None) -> RunResult:
+    """A fine-tuned copy of ``base`` (grown vocabulary, chosen parts trained); ``base`` is untouched.
+
+    ``on_epoch(kind, epoch, scores)`` is called after every epoch; ``cancelled()`` returning True
+    stops the run with KeyboardInterrupt.
+    """
+    tb = treebank(train)
+    set_seed(cfg.seed)
+    model = copy.deepcopy(base)
+    model.path = None
+    base_training = copy.deepcopy(base.config.get("training", {}))
+    growth = grow(model, tb.forms, tb.tags, tb.labels, min_count=cfg.min_count)
+    log(f"vocabulary growth: {len(growth.words)} new words, {len(growth.chars)} new characters"
+        + (f", new tags {', '.join(growth.tags)}" if growth.tags else "")
+        + (f", new relations {', '.join(growth.labels)}" if growth.labels else ""))
+    result = _train("finetuned", model, tb, heldout, cfg, cfg.lr, log, progress, cancelled, on_epoch, growth)
+    model.config["training"] = base_training
+    return result
+
+
+def train_scratch(like: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,
+                  log: Callable[[str], None] = print, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] = lambda: False, on_epoch=None) -> RunResult:
+    """The baseline: ``like``'s architecture and sizes, new vocabularies, trained on ``train`` only."""
+    tb = treebank(train)
+    set_seed(cfg.seed)
+    tcfg = TrainConfig(arch=like.arch, min_count=cfg.scratch_min_count, sizes=dict(like.config.get("sizes", {})),
+                       tagger_sizes=dict(like.config.get("tagger_sizes", {})))
+    model = new_model(tb, tcfg)
+    model.config["language"] = like.config.get("language", "en")
+    return _train("scratch", model, tb, heldout, cfg, cfg.scratch_lr, log, progress, cancelled, on_epoch)
+
+
+@torch.no_grad()
+def oracle_loss(model: Model, sentences: Sequence[Sentence], batch_size: int = 64) -> float:
+    """Mean cross-entropy of the gold (oracle) transitions, dropout off: the training loss, measured."""
+    tb = treebank(sentences)
+    ex = oracle_examples(tb, model)
+    model.eval()
+    total, n = 0.0, 0
+    for start in range(0, len(tb), batch_size):
+        idx = list(range(start, min(start + batch_size, len(tb))))
+        b = model.encode([tb.forms[i] for i in idx], [tb.tags[i] for i in idx])
+        ctx = model.parser.context(b)
+        sel = [j for i in idx for j in range(ex.offsets[i], ex.offsets[i + 1])]
+        local = [k for k, i in enumerate(idx) for _ in range(ex.offsets[i + 1] - ex.offsets[i])]
+        logits = model.parser.scores(ctx, torch.tensor(local), torch.from_numpy(ex.pos[sel]),
+                                     torch.from_numpy(ex.labs[sel]))
+        total += F.cross_entropy(logits, torch.from_numpy(ex.actions[sel]), reduction="sum").item()
+        n += len(sel)
+    return total / max(n, 1)
+
+
+def run_experiment(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,
+                   baseline: bool = True, data: dict | None = None, log: Callable[[str], None] = print,
+                   progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
+                   on_epoch=None) -> FinetuneResult:
+    """Base scores on the held-out data, the fine-tuned model and (optionally) the from-scratch baseline."""
+    treebank(train)
+    t0 = time.time()
+    base_scores = {}
+    if heldout:
+        if progress:
+            progress(0, 0, "scoring the base model")
+        s = dev_scores(base, heldout)
+        base_scores = {k: s[k] for k in ("UPOS", "UAS", "LAS")}
+        log(f"base model on the held-out data: UAS {base_scores['UAS']:.2f}  LAS {base_scores['LAS']:.2f}")
+        if on_epoch:
+            on_epoch("base", 0, base_scores)
+    ft = finetune(base, train, heldout, cfg, log, progress, cancelled, on_epoch)
+    scratch = None
+    if baseline:
+        log("from-scratch baseline")
+        scratch = train_scratch(base, train, heldout, cfg, log, progress, cancelled, on_epoch)
+    record = {
+        "base": str(base.path) if base.path else None,
+        "base_arch": base.arch,
+        "base_finetune": base.config.get("finetune"),
+        "data": data or {"source": "sentences", "sentences": len(train),
+                         "words": sum(len(s.words) for s in train)},
+        "heldout": {"sentences": len(heldout), "words": sum(len(s.words) for s in heldout)},
+        "options": cfg.to_json(),
+        "before": base_scores,
+        "after": ft.final,
+        "finetuned": ft.to_json(),
+        "scratch": scratch.to_json() if scratch else None,
+        "created": _dt.datetime.now().isoformat(timespec="seconds"),
+        "seconds": round(time.time() - t0, 1),
+    }
+    ft.model.config["finetune"] = record
+    return FinetuneResult(base_scores, ft, scratch, record)
+
+
+def format_table(result: FinetuneResult) -> str:
+    lines = [f"{'held-out':<14}{'UPOS':>8}{'UAS':>8}{'LAS':>8}{'ΔLAS':>8}"]
+    base_las = result.base_scores.get("LAS")
+    for name, s in result.table():
+        if not s:
+            continue
+        d = f"{s['LAS'] - base_las:+8.2f}" if base_las is not None and name != "base model" else f"{'':>8}"
+        lines.append(f"{name:<14}{s['UPOS']:8.2f}{s['UAS']:8.2f}{s['LAS']:8.2f}{d}")
+    return "\n".join(lines)
+
+
+# -- command line -------------------------------------------------------------------------------
+
+def add_arguments(p):
+    p.add_argument("--base", help="model folder to start from (default: the bundled model)")
+    p.add_argument("--train", required=True, help="gold CoNLL-U data to fine-tune on")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--dev", help="held-out CoNLL-U for early stopping and the before/after scores")
+    g.add_argument("--heldout", type=float, default=None, metavar="PCT",
+                   help="without --dev: hold out this seeded random percentage of --train (default 10)")
+    p.add_argument("--out", required=True, help="folder for the fine-tuned model (a new folder)")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it already holds a model")
+    p.add_argument("--freeze", default="", metavar="PARTS",
+                   help=f"comma-separated parts to keep fixed: {', '.join(PARTS)}")
+    d = FinetuneConfig()
+    p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--patience", type=int, default=d.patience,
+                   help="stop after this many epochs without a better held-out LAS (0: never)")
+    p.add_argument("--keep-last", action="store_true", help="keep the last epoch instead of the best held-out LAS")
+    p.add_argument("--layer-decay", type=float, default=d.layer_decay,
+                   help="discriminative fine-tuning: divide the lr by this per part below the output")
+    p.add_argument("--min-count", type=int, default=d.min_count, help="occurrences a new word needs for an embedding")
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--baseline", action="store_true", help="also train from scratch on the same data, for comparison")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+
+
+def _check_out(out: Path, base: Model, overwrite: bool) -> None:
+    if base.path is not None and out.resolve() == Path(base.path).resolve():
+        raise UserError(f"--out {out} is the base model's folder; the base model must stay available")
+    if out.exists():
+        if not out.is_dir():
+            raise UserError(f"--out {out} exists and is not a folder")
+        if any(out.iterdir()):
+            if not (out / "config.json").is_file():
+                raise UserError(f"--out {out} is a non-empty folder that is not a DepLab model")
+            if not overwrite:
+                raise UserError(f"--out {out} already holds a model (use --overwrite to replace it)")
+
+
+def run(args) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg = FinetuneConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, freeze=parse_freeze(args.freeze),
+                         patience=args.patience, select_best=not args.keep_last, layer_decay=args.layer_decay,
+                         min_count=args.min_count, seed=args.seed)
+    for name in ("epochs", "batch_size"):
+        if getattr(args, name) < 1:
+            raise UserError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.lr <= 0:
+        raise UserError("--lr must be positive")
+    base = Model.load(args.base)
+    out = Path(args.out)
+    _check_out(out, base, args.overwrite)
+    sentences = read_conllu(args.train)
+    data = file_record(args.train, sentences)
+    if args.dev:
+        train, heldout = sentences, read_conllu(args.dev)
+        data["heldout"] = file_record(args.dev, heldout)
+    else:
+        pct = 10.0 if args.heldout is None else args.heldout
+        if not 0 <= pct < 100:
+            raise UserError("--heldout must be a percentage in [0, 100)")
+        train, heldout = split_heldout(sentences, pct, args.seed)
+        data["heldout"] = {"source": "split", "percent": pct, "seed": args.seed}
+    treebank(train, args.train)
+    print(f"fine-tuning {base.path} on {len(train)} sentences of {args.train}; "
+          f"{len(heldout)} held-out sentences", flush=True)
+    result = run_experiment(base, train, heldout, cfg, baseline=args.baseline, data=data,
+                            log=lambda m: print(m, flush=True))
+    result.finetuned.model.save(out)
+    if heldout:
+        print(format_table(result))
+    print(f"fine-tuned model written to {out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from .cli import main
+    sys.exit(main(["finetune", *sys.argv[1:]]))

@@ -1,0 +1,77 @@
+"""Learning curves: held-out LAS against the amount of in-domain training data.
+
+For each size n, fine-tune the base model on the first n sentences of a pool
+and train the same architecture from scratch on them (same epochs), then
+score both on one fixed held-out set; the base model's score is the n = 0
+point.  The gap between the curves is what pre-training is worth at that
+amount of data (cf. the learning curves of Banko & Brill 2001).
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Sequence
+
+from .conllu import Sentence
+from .finetune import FinetuneConfig, Progress, finetune, train_scratch
+from .model import Model
+from .train import dev_scores
+
+DEFAULT_SIZES = (50, 100, 250, 500, 1000)
+
+
+def parse_sizes(text: str) -> list[int]:
+    from .errors import UserError
+    try:
+        sizes = sorted({int(t) for t in text.replace(" ", "").split(",") if t})
+    except ValueError:
+        raise UserError(f"sizes must be comma-separated numbers of sentences, not {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise UserError("sizes must be positive numbers of sentences")
+    return sizes
+
+
+def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes: Sequence[int],
+                   cfg: FinetuneConfig, scratch: bool = True, log: Callable[[str], None] = print,
+                   progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
+                   on_point: Callable[[dict], None] | None = None) -> list[dict]:
+    """Points ``{"sentences", "words", "base", "finetuned", "scratch", "seconds"}`` (scores: UPOS/UAS/LAS).
+
+    Sizes larger than the pool are clipped to it (and then listed once).  ``on_point`` is called as each
+    point is done, so a plot can grow while the curve is computed.
+    """
+    if not heldout:
+        raise ValueError("a learning curve needs held-out sentences")
+    sizes = sorted({min(int(n), len(pool)) for n in sizes if n > 0})
+    s = dev_scores(base, heldout)
+    base_scores = {k: s[k] for k in ("UPOS", "UAS", "LAS")}
+    points = []
+    runs = len(sizes) * (2 if scratch else 1)
+    done = 0
+
+    def sub(kind, n):
+        if progress is None:
+            return None
+        return lambda d, t, _text: progress(done * 1000 + (1000 * d // max(t, 1)), runs * 1000,
+                                            f"{kind} on {n} sentences")
+    quiet = lambda m: None
+    for n in sizes:
+        t0 = time.time()
+        train = list(pool[:n])
+        point = {"sentences": n, "words": sum(len(x.words) for x in train), "base": base_scores}
+        ft = finetune(base, train, heldout, cfg, quiet, sub("fine-tuning", n), cancelled)
+        point["finetuned"] = ft.final
+        point["finetuned_epochs"] = len(ft.history)
+        done += 1
+        if scratch:
+            sc = train_scratch(base, train, heldout, cfg, quiet, sub("from scratch", n), cancelled)
+            point["scratch"] = sc.final
+            point["scratch_epochs"] = len(sc.history)
+            done += 1
+        point["seconds"] = round(time.time() - t0, 1)
+        log(f"{n:5d} sentences: fine-tuned LAS {ft.final['LAS']:.2f}"
+            + (f", from scratch LAS {point['scratch']['LAS']:.2f}" if scratch else "")
+            + f" (base {base_scores['LAS']:.2f})")
+        points.append(point)
+        if on_point:
+            on_point(point)
+    return points

@@ -1,0 +1,273 @@
+"""Fine-tuning engine: vocabulary growth, freezing, loss, cancel, records, the command, uncertainty."""
+import json
+
+import pytest
+import torch
+
+from parser import decode, finetune as ft, growth, uncertainty
+from parser.cli import main
+from parser.conllu import read_conllu
+from parser.learning_curve import learning_curve
+from parser.model import Model
+
+from conftest import FIXTURES
+
+KITCHEN = FIXTURES / "kitchen.conllu"   # hand-written imperatives, with the new relation "vocative"
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture
+def base(tiny_model_dir):
+    return Model.load(tiny_model_dir)
+
+
+def _state(model):
+    return {n: p.detach().clone() for n, p in ft.named_parameters(model)}
+
+
+def _forms(sentences):
+    return [[w.form for w in s.words] for s in sentences]
+
+
+def test_every_parameter_belongs_to_one_part(base, tiny_cm_model_dir):
+    for model in (base, Model.load(tiny_cm_model_dir)):
+        parts = ft.parameter_parts(model)
+        assert all(parts[p] for p in ft.PARTS), {p: len(v) for p, v in parts.items()}
+        assert sum(len(v) for v in parts.values()) == len(ft.named_parameters(model))
+    assert ft.part_of("parser.tagger.encoder.words.weight") == "embeddings"
+    assert ft.part_of("parser.tagger.encoder.chars.conv.weight") == "embeddings"
+    assert ft.part_of("parser.labels.weight") == "embeddings"
+    assert ft.part_of("parser.label_hidden.weight") == "hidden"
+    assert ft.part_of("parser.tagger.encoder.lstm.weight_hh_l0") == "hidden"
+    assert ft.part_of("parser.out.bias") == "output"
+    assert ft.part_of("parser.tagger.out.weight") == "output"
+
+
+@pytest.mark.parametrize("which", ["tiny_model_dir", "tiny_cm_model_dir"])
+def test_growth_keeps_old_predictions_and_scores(which, request):
+    model = Model.load(request.getfixturevalue(which))
+    old = read_conllu(FIXTURES / "tiny.conllu")
+    new = read_conllu(KITCHEN)
+    before = decode.parse_batch(model, _forms(old + new))
+    # transition scores of one configuration batch, before growth
+    enc = model.encode(_forms(old[:4]), [[w.upos for w in s.words] for s in old[:4]])
+    rows, pos = torch.tensor([0, 1, 2, 3]), torch.tensor([[1, 0] + [-1] * 16] * 4)
+    labs = torch.full((4, 12), -1)
+    model.eval()
+    with torch.no_grad():
+        s_before = model.parser.scores(model.parser.context(enc), rows, pos, labs)
+    old_transitions = model.transitions
+    n_words = len(model.words)
+    tb = ft.treebank(new)
+    g = growth.grow(model, tb.forms, tb.tags, tb.labels)
+    assert g.labels == ["vocative"] and "vocative" in model.labels
+    assert g.words and len(model.words) == n_words + len(g.words)
+    assert model.words.itos[:n_words] == [w for w in model.words.itos[:n_words]]
+    for w in g.words:
+        assert model.words.counts[w] >= 1
+    # the output layer grew by two transitions, the old ones were remapped
+    assert len(model.transitions) == len(old_transitions) + 2
+    after = decode.parse_batch(model, _forms(old + new))
+    assert after == before  # old words and (UNK-initialised) new words alike
+    enc2 = model.encode(_forms(old[:4]), [[w.upos for w in s.words] for s in old[:4]])
+    assert torch.equal(enc2.words, enc.words)
+    with torch.no_grad():
+        s_after = model.parser.scores(model.parser.context(enc2), rows, pos, labs)
+    mapping = growth.transition_map(old_transitions, model.transitions)
+    assert torch.equal(s_after[:, mapping], s_before)
+    for t in ("LEFT-ARC(vocative)", "RIGHT-ARC(vocative)"):
+        k = [str(x) for x in model.transitions.transitions].index(t)
+        assert (s_after[:, k] < s_after[:, mapping].max(1).values).all()
+
+
+def test_grown_model_saves_and_loads(base, tmp_path):
+    tb = ft.treebank(read_conllu(KITCHEN))
+    growth.grow(base, tb.forms, tb.tags, tb.labels)
+    base.save(tmp_path / "grown")
+    again = Model.load(tmp_path / "grown")
+    forms = _forms(read_conllu(KITCHEN))
+    assert decode.parse_batch(again, forms) == decode.parse_batch(base, forms)
+
+
+def test_finetuning_lowers_the_loss_and_changes_only_unfrozen_parts(base, tiny_model_dir):
+    train = read_conllu(KITCHEN)
+    cfg = ft.FinetuneConfig(epochs=6, lr=3e-3, batch_size=4, freeze=("embeddings", "hidden"), patience=0)
+    before_state = _state(base)
+    loss_before = ft.oracle_loss(base, train)
+    result = ft.finetune(base, train, [], cfg, log=lambda m: None)
+    tuned = result.model
+    assert ft.oracle_loss(tuned, train) < loss_before
+    assert len(result.history) == 6
+    # the base model in memory and on disk is untouched
+    for n, v in _state(base).items():
+        assert torch.equal(v, before_state[n]), n
+    assert decode.parse_batch(Model.load(tiny_model_dir), _forms(train)) == decode.parse_batch(base, _forms(train))
+    g = result.growth
+    changed = set()
+    for part, named in ft.parameter_parts(tuned).items():
+        for n, p in named:
+            old = before_state[n]
+            if p.shape != old.shape:  # a grown table: its old rows are compared
+                rows = old.shape[0]
+                assert part in ("embeddings", "output")
+                if part == "embeddings":  # frozen: old rows fixed, new rows trained
+                    assert torch.equal(p.detach()[:rows], old), n
+                    assert not torch.equal(p.detach()[rows:], p.detach()[rows:rows + 1].expand_as(p[rows:])) \
+                        or n.endswith("labels.weight")
+                    changed.add(n)
+                continue
+            if part in cfg.freeze:
+                assert torch.equal(p.detach(), old), f"frozen {n} changed"
+            elif not torch.equal(p.detach(), old):
+                changed.add(n)
+    assert "parser.out.weight" in changed and "parser.tagger.encoder.words.weight" in changed
+    assert g.labels == ["vocative"]
+    assert all(p.requires_grad for _, p in ft.named_parameters(tuned))  # no freezing leaks out
+
+
+def test_new_relation_is_learned(base):
+    train = read_conllu(KITCHEN)
+    cfg = ft.FinetuneConfig(epochs=25, lr=5e-3, batch_size=4, patience=0)
+    tuned = ft.finetune(base, train, [], cfg, log=lambda m: None).model
+    parsed = decode.parse_batch(tuned, _forms(train))
+    predicted = [l for p in parsed for l in p.labels]
+    assert "vocative" in predicted
+
+
+def test_cancel_raises_and_leaves_base_untouched(base):
+    state = _state(base)
+    calls = {"n": 0}
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 2
+    with pytest.raises(KeyboardInterrupt):
+        ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=3, batch_size=2), log=lambda m: None,
+                    cancelled=cancelled)
+    assert all(torch.equal(v, state[n]) for n, v in _state(base).items())
+    assert "vocative" not in base.labels
+
+
+def test_experiment_record_early_stopping_and_baseline(base):
+    train = read_conllu(FIXTURES / "tiny_dev.conllu") + read_conllu(KITCHEN)
+    held = read_conllu(FIXTURES / "tiny.conllu")[:12]
+    seen = []
+    cfg = ft.FinetuneConfig(epochs=3, batch_size=8, patience=1)
+    r = ft.run_experiment(base, train, held, cfg, baseline=True, log=lambda m: None,
+                          on_epoch=lambda kind, e, s: seen.append((kind, e)))
+    assert seen[0] == ("base", 0)
+    assert ("finetuned", 1) in seen and ("scratch", 1) in seen
+    rec = r.finetuned.model.config["finetune"]
+    assert rec["before"] == r.base_scores and rec["after"] == r.finetuned.final
+    assert rec["options"]["epochs"] == 3 and rec["heldout"]["sentences"] == 12
+    assert rec["scratch"]["final"] == r.scratch.final
+    assert r.finetuned.final["LAS"] == max(h["LAS"] for h in r.finetuned.history)  # best epoch kept
+    assert "training" in r.finetuned.model.config  # the base's training record is kept
+    json.dumps(rec)  # the record is plain JSON
+    assert "held-out" in ft.format_table(r)
+
+
+def test_discriminative_learning_rates(base):
+    train = read_conllu(KITCHEN)
+    cfg = ft.FinetuneConfig(epochs=1, lr=1e-3, batch_size=4, layer_decay=2.0)
+    model = Model.load(base.path)
+    trainer = ft.FineTuner(model, ft.treebank(train), ft.TrainConfig(lr=1e-3), log=lambda m: None,
+                           layer_decay=2.0, parts={id(p): ft.part_of(n) for n, p in ft.named_parameters(model)})
+    opt = trainer._optimizer(list(model.parser.parameters()))
+    assert sorted(g["lr"] for g in opt.param_groups) == [2.5e-4, 5e-4, 1e-3]
+    assert ft.finetune(base, train, [], cfg, log=lambda m: None).history
+
+
+def test_split_heldout_is_seeded_and_disjoint():
+    sents = read_conllu(FIXTURES / "tiny.conllu")
+    a, b = ft.split_heldout(sents, 20, seed=3)
+    a2, b2 = ft.split_heldout(sents, 20, seed=3)
+    assert [s.sent_id for s in b] == [s.sent_id for s in b2] and len(b) == 9 and len(a) + len(b) == len(sents)
+    assert not {s.sent_id for s in a} & {s.sent_id for s in b}
+    assert ft.split_heldout(sents, 0)[1] == []
+
+
+def test_parse_freeze():
+    assert ft.parse_freeze("hidden, embeddings") == ("embeddings", "hidden")
+    with pytest.raises(ft.UserError, match="unknown part"):
+        ft.parse_freeze("lstm")
+    with pytest.raises(ft.UserError, match="nothing would be trained"):
+        ft.parse_freeze("embeddings,hidden,output")
+
+
+def test_command_writes_a_model_with_its_record(tiny_model_dir, tmp_path, capsys):
+    out = tmp_path / "ft"
+    rc = main(["finetune", "--base", str(tiny_model_dir), "--train", str(KITCHEN), "--dev",
+               str(FIXTURES / "tiny_dev.conllu"), "--out", str(out), "--epochs", "2", "--freeze", "embeddings",
+               "--batch-size", "4"])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "fine-tuned" in text and "base model" in text
+    m = Model.load(out)
+    rec = m.config["finetune"]
+    assert rec["base"] == str(tiny_model_dir) and rec["options"]["freeze"] == ["embeddings"]
+    assert rec["data"]["path"].endswith("kitchen.conllu") and len(rec["data"]["sha1"]) == 40
+    assert "vocative" in m.labels and len(rec["finetuned"]["history"]) == 2
+    # the base folder is still a loadable, unchanged model
+    assert "vocative" not in Model.load(tiny_model_dir).labels
+
+
+def test_command_errors_are_one_line(tiny_model_dir, tmp_path, capsys):
+    assert main(["finetune", "--base", str(tiny_model_dir), "--train", str(KITCHEN), "--out",
+                 str(tmp_path / "x"), "--freeze", "lstm"]) == 1
+    assert "unknown part 'lstm'" in capsys.readouterr().err
+    assert main(["finetune", "--base", str(tiny_model_dir), "--train", str(KITCHEN), "--out",
+                 str(tiny_model_dir)]) == 1
+    assert "base model" in capsys.readouterr().err
+    bad = tmp_path / "bad.conllu"
+    bad.write_text("1\tword\n")
+    assert main(["finetune", "--base", str(tiny_model_dir), "--train", str(bad), "--out", str(tmp_path / "y")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.conllu" in err and "Traceback" not in err
+    assert main(["finetune", "--base", str(tmp_path), "--train", str(KITCHEN), "--out", str(tmp_path / "z")]) == 1
+    assert "not a DepLab model" in capsys.readouterr().err
+
+
+def test_margins_and_uncertainty_ranking(base):
+    sents = read_conllu(FIXTURES / "tiny_dev.conllu")
+    forms = _forms(sents)
+    plain = decode.parse_batch(base, forms)
+    with_m = decode.parse_batch(base, forms, margins=True, batch_size=3)
+    assert [(p.heads, p.labels, p.tags) for p in plain] == [(p.heads, p.labels, p.tags) for p in with_m]
+    for f, p in zip(forms, with_m):
+        assert 0 < len(p.margins) <= 2 * len(f) and all(0.0 <= m <= 1.0 for m in p.margins)
+    # the margin of a step is p(best) - p(second) among legal moves, as in the trace
+    tr = decode.trace(base, forms[0], with_m[0].tags)
+    ref = []
+    for st in tr.steps:
+        legal = [p for p, ok in zip(st.scores, st.legal) if ok]
+        if len(legal) >= 2:
+            a, b = sorted(legal, reverse=True)[:2]
+            ref.append((a - b) / sum(legal))
+    assert with_m[0].margins == pytest.approx(ref, abs=1e-5)
+    ranked = uncertainty.rank(base, sents)
+    assert sorted(u.index for u in ranked) == list(range(len(sents)))
+    means = [u.mean_margin for u in ranked]
+    assert means == sorted(means)
+    assert ranked[0].score >= ranked[-1].score
+    by_min = uncertainty.rank(base, sents, by="min")
+    assert [u.min_margin for u in by_min] == sorted(u.min_margin for u in by_min)
+
+
+def test_learning_curve_points(base):
+    pool = read_conllu(KITCHEN) + read_conllu(FIXTURES / "tiny_dev.conllu")
+    held = read_conllu(FIXTURES / "tiny.conllu")[:10]
+    points = []
+    curve = learning_curve(base, pool, held, [5, 10, 500], ft.FinetuneConfig(epochs=1, batch_size=8),
+                           log=lambda m: None, on_point=points.append)
+    assert [p["sentences"] for p in curve] == [5, 10, len(pool)] and points == curve
+    for p in curve:
+        assert set(p["finetuned"]) == {"UPOS", "UAS", "LAS"} and set(p["scratch"]) == {"UPOS", "UAS", "LAS"}
+        assert p["base"]["LAS"] == curve[0]["base"]["LAS"]

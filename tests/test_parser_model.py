@@ -1,0 +1,117 @@
+"""Tiny end-to-end runs: train, parse, evaluate, save/load, safe loading, the bundled model."""
+import pickle
+import shutil
+
+import pytest
+import torch
+
+from parser import decode
+from parser.conllu import read_conllu
+from parser.errors import ModelError
+from parser.evaluate import evaluate
+from parser.model import DEFAULT_MODEL_DIR, Model
+from parser.pipeline import Pipeline
+from parser.tree import DependencyTree
+
+from conftest import FIXTURES
+
+
+def _check_valid(sentences):
+    for s in sentences:
+        tree = DependencyTree.from_sentence(s)
+        assert tree.is_valid(), tree.problems()
+
+
+@pytest.mark.parametrize("fixture", ["tiny_model_dir", "tiny_cm_model_dir"])
+def test_train_parse_evaluate_end_to_end(fixture, request):
+    pipe = Pipeline.load(request.getfixturevalue(fixture))
+    gold = read_conllu(FIXTURES / "tiny.conllu")
+    parsed = pipe.parse(gold)
+    _check_valid(parsed)
+    scores = evaluate(gold, parsed).to_json()
+    assert scores["UAS"] > 30  # it learned something from 45 sentences in a few epochs
+    assert [w.form for s in parsed for w in s.words] == [w.form for s in gold for w in s.words]
+    assert [c for s in parsed for c in s.comments] == [c for s in gold for c in s.comments]
+
+
+def test_training_history_and_record(tiny_model_dir):
+    m = Model.load(tiny_model_dir)
+    hist = m.config["training"]["history"]
+    assert len(hist) == 6 and hist[-1]["loss"] < hist[0]["loss"]
+
+
+def test_batched_decoding_equals_the_trace(tiny_model_dir):
+    model = Model.load(tiny_model_dir)
+    sentences = read_conllu(FIXTURES / "tiny_dev.conllu")
+    forms = [[w.form for w in s.words] for s in sentences]
+    batch = decode.parse_batch(model, forms, batch_size=4)
+    for f, p in zip(forms, batch):
+        tr = decode.trace(model, f, p.tags)
+        assert tr.final.heads[1:] == p.heads
+        assert tr.final.labels[1:] == p.labels
+        for step in tr.steps:
+            assert step.legal[step.chosen]
+            assert abs(sum(step.scores) - 1) < 1e-4
+            assert len(step.features) == 48
+
+
+def test_empty_and_one_word_input_give_valid_trees(tiny_model_dir):
+    model = Model.load(tiny_model_dir)
+    one, empty = decode.parse_batch(model, [["Hello"], []])
+    assert one.heads == [0] and one.labels == ["root"]
+    assert empty.heads == [] and empty.labels == []
+    assert decode.trace(model, [], []).final.is_terminal()
+
+
+def test_save_load_round_trip_gives_same_predictions(tiny_model_dir, tmp_path):
+    model = Model.load(tiny_model_dir)
+    model.save(tmp_path / "copy")
+    again = Model.load(tmp_path / "copy")
+    forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
+    assert decode.parse_batch(model, forms) == decode.parse_batch(again, forms)
+
+
+class _Payload:
+    def __reduce__(self):
+        import os
+        return (os.system, ("touch PAYLOAD_RAN",))
+
+
+def test_loading_refuses_a_pickled_payload(tiny_model_dir, tmp_path, monkeypatch):
+    bad = tmp_path / "bad"
+    shutil.copytree(tiny_model_dir, bad)
+    with open(bad / "parser.safetensors", "wb") as f:
+        pickle.dump(_Payload(), f)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ModelError, match="parser.safetensors"):
+        Model.load(bad)
+    torch_file = tmp_path / "payload.pt"
+    torch.save({"x": _Payload()}, torch_file)
+    with pytest.raises(Exception):  # and the only torch.load in the engine uses weights_only=True
+        torch.load(torch_file, weights_only=True)
+    assert not (tmp_path / "PAYLOAD_RAN").exists()
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="not a DepLab model folder"):
+        Model.load(tmp_path)
+
+
+def test_parse_text_tokenizes_with_spacy_rules(tiny_model_dir):
+    pipe = Pipeline.load(tiny_model_dir)
+    out = pipe.parse_text("The cat doesn't sleep. Dogs bark!")
+    assert [[w.form for w in s.words] for s in out] == [["The", "cat", "does", "n't", "sleep", "."],
+                                                       ["Dogs", "bark", "!"]]
+    assert out[0].text == "The cat doesn't sleep."
+    _check_valid(out)
+
+
+def test_bundled_model_loads_and_parses():
+    assert (DEFAULT_MODEL_DIR / "config.json").exists(), "the default model must be shipped in resources/"
+    pipe = Pipeline.load()
+    out = pipe.parse_text("The annotators corrected every sentence before lunch.")
+    _check_valid(out)
+    words = out[0].words
+    assert [w.upos for w in words][:3] == ["DET", "NOUN", "VERB"]
+    assert words[2].deprel == "root"
+    assert pipe.describe()["arch"] == pipe.model.arch
