@@ -18,10 +18,8 @@ from typing import IO, Iterable, Iterator
 
 COLUMNS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
 
-_WORD_ID = re.compile(r"^[1-9][0-9]*$")
 _RANGE_ID = re.compile(r"^([1-9][0-9]*)-([1-9][0-9]*)$")
 _EMPTY_ID = re.compile(r"^(0|[1-9][0-9]*)\.([1-9][0-9]*)$")
-_HEAD = re.compile(r"^(0|[1-9][0-9]*)$")
 _META = re.compile(r"^#\s*([^=]+?)\s*=\s?(.*)$")
 
 
@@ -156,15 +154,33 @@ def _check_sentence(path: str, start: int, tokens: list[tuple[int, Token]]) -> N
     """Checks IDs (order, duplicates, ranges, empty nodes) and HEAD ranges."""
     if not tokens:
         raise ConlluError(path, start, "sentence has comments but no tokens")
+    words = [(lineno, t) for lineno, t in tokens if t.id.isdigit()]
+    n_words = len(words)
+    if len(words) < len(tokens):  # multiword ranges or empty nodes: the full check
+        _check_special_ids(path, tokens, n_words)
+    for expected, (lineno, t) in enumerate(words, 1):
+        if t.id != str(expected):
+            if any(t.id == w.id for _, w in words[:expected - 1]):
+                raise ConlluError(path, lineno, f"duplicate ID {t.id!r}")
+            raise ConlluError(path, lineno, f"ID {t.id} out of order: expected word ID {expected}")
+        if t.head != "_":
+            h = int(t.head)
+            if h > n_words:
+                raise ConlluError(path, lineno, f"HEAD {h} is out of range: the sentence has {n_words} words")
+            if h == expected:
+                raise ConlluError(path, lineno, f"word {t.id} is its own head")
+
+
+def _check_special_ids(path: str, tokens: list[tuple[int, Token]], n_words: int) -> None:
+    """Multiword-token ranges must start at the next word; empty nodes must follow their word."""
     expected = 1
-    n_words = sum(1 for _, t in tokens if t.is_word)
     seen: set[str] = set()
     last_empty: tuple[int, int] = (0, 0)
     for lineno, t in tokens:
         if t.id in seen:
             raise ConlluError(path, lineno, f"duplicate ID {t.id!r}")
         seen.add(t.id)
-        if t.is_word:
+        if t.id.isdigit():
             if int(t.id) != expected:
                 raise ConlluError(path, lineno, f"ID {t.id} out of order: expected word ID {expected}")
             expected += 1
@@ -181,12 +197,6 @@ def _check_sentence(path: str, start: int, tokens: list[tuple[int, Token]]) -> N
             if a != expected - 1 or (a, b) <= last_empty:
                 raise ConlluError(path, lineno, f"empty node {t.id} out of order after word {expected - 1}")
             last_empty = (a, b)
-        if t.is_word and t.head != "_":
-            h = int(t.head)
-            if h > n_words:
-                raise ConlluError(path, lineno, f"HEAD {h} is out of range: the sentence has {n_words} words")
-            if h == int(t.id):
-                raise ConlluError(path, lineno, f"word {t.id} is its own head")
 
 
 def _parse_token(path: str, lineno: int, line: str) -> Token:
@@ -194,18 +204,17 @@ def _parse_token(path: str, lineno: int, line: str) -> Token:
     if len(cols) != 10:
         what = "a line that is not CoNLL-U" if len(cols) == 1 else "wrong column count"
         raise ConlluError(path, lineno, f"{what}: expected 10 tab-separated columns, found {len(cols)}")
-    tid = cols[0]
-    if not (_WORD_ID.match(tid) or _RANGE_ID.match(tid) or _EMPTY_ID.match(tid)):
-        raise ConlluError(path, lineno, f"invalid ID {tid!r}: expected an integer, a range like 1-2 or a decimal like 8.1")
-    head = cols[6]
-    if tid.isdigit():
-        if head != "_" and not _HEAD.match(head):
+    tid, head = cols[0], cols[6]
+    if tid.isascii() and tid.isdigit() and tid[0] != "0":  # the common case, without regular expressions
+        if head != "_" and not (head.isascii() and head.isdigit() and (head[0] != "0" or head == "0")):
             raise ConlluError(path, lineno, f"HEAD {head!r} is not a non-negative integer")
+    elif not (_RANGE_ID.match(tid) or _EMPTY_ID.match(tid)):
+        raise ConlluError(path, lineno, f"invalid ID {tid!r}: expected an integer, a range like 1-2 or a decimal like 8.1")
     elif head != "_":
         raise ConlluError(path, lineno, f"{'range' if '-' in tid else 'empty node'} {tid} must have HEAD '_', found {head!r}")
-    for name, value in zip(COLUMNS, cols):
-        if value == "" :
-            raise ConlluError(path, lineno, f"column {name.upper()} is empty (use '_')")
+    if "" in cols:
+        name = COLUMNS[cols.index("")]
+        raise ConlluError(path, lineno, f"column {name.upper()} is empty (use '_')")
     return Token(*cols)
 
 
@@ -232,11 +241,8 @@ def iter_sentences(source: str | os.PathLike | IO[bytes], path: str | None = Non
             raise ConlluError(path, lineno, f"invalid UTF-8 (byte {e.start + 1} of the line)") from None
         if lineno == 1 and line.startswith("\ufeff"):
             line = line[1:]  # a UTF-8 byte-order mark (not written back)
-        if line.endswith("\n"):
-            line = line[:-1]
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line.strip():
+        line = line.rstrip("\r\n")
+        if not line or line.isspace():
             if line:
                 raise ConlluError(path, lineno, "line holds only white space; sentences are separated by an empty line")
             if comments or tokens:

@@ -7,13 +7,20 @@ from app.model.document import EDITED, GOLD, PARSED, UNANNOTATED
 from app.qt import annotation as annmod
 from parser.conllu import read_conllu
 
+from conftest import FIXTURES
 from test_annotation_ui import app_dirs, make_window, small, win  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
-def tiny_pipeline(tiny_model_dir):
+def tiny_pipeline():
+    """A real (if untrained, hence fast to build) model behind the real Pipeline: these tests are
+    about threads, progress, cancel and gold protection, not about accuracy."""
     from parser.pipeline import Pipeline
-    return Pipeline.load(tiny_model_dir)
+    from parser.train import TrainConfig, Treebank, new_model
+    tb = Treebank.from_sentences(read_conllu(FIXTURES / "tiny.conllu"))
+    cfg = TrainConfig(arch="kg2016", min_count=1, seed=1,
+                      sizes={"word_dim": 16, "lstm_hidden": 16, "layers": 1, "mlp_hidden": 16})
+    return Pipeline(new_model(tb, cfg).eval())
 
 
 def test_parse_unannotated_in_background_keeps_gold(qtbot, win, small, tiny_pipeline):  # noqa: F811

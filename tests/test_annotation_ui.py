@@ -119,6 +119,11 @@ def test_drag_reattach_relabel_undo_redo_save_reopen(qtbot, win, small):
     ctl.redo_action.trigger()
     ctl.redo_action.trigger()
     assert (words(ctl)[0].head, words(ctl)[0].deprel) == ("3", "nsubj")
+    ctl.go_to(2)
+    ctl.undo_action.trigger()  # undo shows the sentence it changes
+    assert ctl.current == 0 and words(ctl)[0].deprel == "det"
+    ctl.redo_action.trigger()
+    assert "sleeps" in ctl.undo_action.text() or "nsubj" in ctl.undo_action.text()
     ctl.save_action.trigger()
     assert not ctl.doc.dirty and not w.isWindowModified()
     again = read_conllu(small)
@@ -293,6 +298,9 @@ def test_new_from_text_save_as(qtbot, win, app_dirs):
     assert ctl.save_action.trigger() is None and out.exists()
     assert ctl.doc.path == str(out) and not ctl.doc.dirty
     assert str(out) in ctl.recent_files()
+    ctl._fill_recent()
+    recent = [a for a in ctl.recent_menu.actions() if a.toolTip() == str(out)]
+    assert recent and recent[0].text() == "typed.conllu"
     s = read_conllu(out)[0]
     assert [w.form for w in s.words] == ["The", "dog", "barked", "."] and s.words[2].head == "0"
 
@@ -311,3 +319,31 @@ def test_bad_file_is_a_message_and_dirty_document_is_kept(qtbot, win, small, app
     ctl.asked.append("Cancel")  # opening another file asks first; Cancel keeps the edits
     ctl.open_path(str(SMALL), wait=True)
     assert ctl.doc.path == str(small) and ctl.doc.dirty
+
+
+def test_open_large_treebank_through_the_ui(qtbot, win, capsys):
+    """Loose measurement (shared CPUs, no timing assert): open EWT train in the window, browse it."""
+    import time
+    from conftest import EWT_TRAIN, need
+    path = need(EWT_TRAIN)
+    w, ctl = win
+    t0 = time.perf_counter()
+    gaps, last = [], time.perf_counter()
+    ctl.open_path(str(path))  # in a worker thread: the event loop keeps running
+    while ctl.doc is None:
+        QApplication.processEvents()
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+        time.sleep(0.002)
+    shown = time.perf_counter() - t0
+    assert len(ctl.doc) > 12000 and ctl.navigator.model.rowCount() == len(ctl.doc)
+    t1 = time.perf_counter()
+    ctl.navigator.setFilters(deprel="nsubj:pass")
+    filtered = time.perf_counter() - t1
+    assert 0 < len(ctl.navigator.model.rows) < len(ctl.doc)
+    ctl.navigator.view.setCurrentIndex(ctl.navigator.model.index(5, 0))
+    assert ctl.current == ctl.navigator.model.rows[5]
+    with capsys.disabled():
+        print(f"\n[UI open {path.name}: {len(ctl.doc)} sentences shown in {shown:.2f} s; longest GUI stall "
+              f"{max(gaps) * 1000:.0f} ms; relation filter {filtered * 1000:.0f} ms]")

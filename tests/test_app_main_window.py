@@ -1,7 +1,7 @@
 """The real main window, offscreen: type, parse, step, switch modes, export, persist.
 
-The model is a tiny cm2014 parser trained here on the test fixture (a few
-seconds), so its scores are real softmax outputs; nothing is simulated.
+The model is the session's tiny cm2014 parser trained on the test fixture
+(conftest), so its scores are real softmax outputs; nothing is simulated.
 """
 import time
 import xml.etree.ElementTree as ET
@@ -22,19 +22,9 @@ SENTENCE = "The cat sleeps on the warm mat."
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    from parser.train import Trainer, TrainConfig, Treebank, new_model
+def tiny_model(tiny_cm_model_dir):
     torch.set_num_threads(1)
-    out = tmp_path_factory.mktemp("model") / "tiny"
-    cfg = TrainConfig(arch="cm2014", epochs=2, tagger_epochs=2, batch_size=8, sizes={"emb": 16, "hidden": 32})
-    tb = Treebank.from_sentences(read_conllu(FIXTURES / "tiny.conllu"))
-    dev = read_conllu(FIXTURES / "tiny_dev.conllu")
-    model = new_model(tb, cfg)
-    trainer = Trainer(model, tb, cfg, log=lambda *_: None)
-    trainer.train_tagger(dev, cfg.tagger_epochs)
-    trainer.train_parser(dev, cfg.epochs)
-    model.save(out)
-    return out
+    return tiny_cm_model_dir
 
 
 @pytest.fixture
@@ -118,7 +108,9 @@ def test_keyboard_shortcuts_step(qtbot, window):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     ws = w.workspace
     target = w.arc_view.canvas()
-    target.setFocus()
+    assert QApplication.focusWidget() is target  # after Enter the keys step through the parse
+    qtbot.keyClick(target, Qt.Key.Key_Left)
+    assert ws.step == ws.n_steps - 1
     qtbot.keyClick(target, Qt.Key.Key_Home)
     assert ws.step == 0
     qtbot.keyClick(target, Qt.Key.Key_Right)
@@ -181,8 +173,10 @@ def test_oracle_mode_and_first_divergence(qtbot, window):
     w.actions_by_name["divergence"].trigger()
     assert ws.step == d
     # until the divergence the oracle's choice is marked on the model's bar chart
-    assert any(r[4] for r in w.view.scores.rows()) or ws.oracle_trace.transition_at(d) not in [
-        t for t in ws.model_trace.transitions.transitions]
+    marked = [r for r in w.view.scores.rows() if r[4]]
+    assert [r[0] for r in marked] == [str(ws.oracle_trace.transition_at(d))] and not marked[0][3]
+    ws.set_step(d + 1)  # after the divergence the configurations differ: no oracle mark
+    assert not any(r[4] for r in w.view.scores.rows())
     # switch to the oracle with the menu shortcut action
     w.actions_by_name["mode_oracle"].trigger()
     assert ws.mode == ORACLE and w.view.oracle_radio.isChecked()
@@ -347,3 +341,17 @@ def test_run_opens_the_window_and_loads_in_the_background(qtbot, tmp_path, monke
     QTimer.singleShot(0, check)
     assert app.main.run() == 0
     assert seen["loading"]
+
+
+def test_screenshot_script_renders_the_window(qtbot, tiny_model, tmp_path):
+    import importlib.util
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "shot.png"
+    assert mod.main(["--model", str(tiny_model), "--out", str(out), "--size", "1000x700"]) == 0
+    from PySide6.QtGui import QImage
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1000, 700)
+    assert mod.main(["--model", str(tmp_path), "--out", str(tmp_path / "x.png")]) == 1  # not a model

@@ -2,7 +2,7 @@
 import pytest
 
 from app.model.workspace import MODEL, ORACLE, Workspace
-from parser.conllu import Sentence, Token, read_conllu
+from parser.conllu import Sentence, read_conllu
 from parser.oracle import oracle_trace
 from parser.transition import LEFT, RIGHT, SHIFT, TransitionSet
 

@@ -61,6 +61,19 @@ def test_attach_relabel_status_and_saved_file(small):
     assert reopened.predicted(3) is None
 
 
+def test_export_without_deplab_comments(small, tmp_path):
+    doc = Document.open(small)
+    doc.attach(0, 1, 3, "nsubj")
+    doc.set_status(1, GOLD)
+    n = doc.export_clean(tmp_path / "release.conllu")
+    assert n == 2
+    out = (tmp_path / "release.conllu").read_bytes()
+    assert b"deplab_" not in out
+    assert out.split(b"\n\n")[2:] == SMALL.read_bytes().split(b"\n\n")[2:]
+    assert read_conllu(tmp_path / "release.conllu")[0].words[0].deprel == "nsubj"
+    assert doc[0].get_meta(STATUS_KEY) == EDITED  # the document keeps them
+
+
 def test_cycle_is_refused_and_nothing_changes(small):
     doc = Document.open(small)
     before = doc[0].to_text()

@@ -478,14 +478,8 @@ class Document:
         if getattr(t, column) == value:
             return
         self._touch(i)
-        setattr(t, column, value)
-        if column == "form" and t.is_word and s.get_meta("text") is not None and not self._has_ranges(s):
-            pass  # the text comment is the user's to edit; we do not rewrite it silently
+        setattr(t, column, value)  # a FORM edit leaves "# text" alone: it is the user's to fix
         self._after_change([i])
-
-    @staticmethod
-    def _has_ranges(s: Sentence) -> bool:
-        return any(t.is_range for t in s.tokens)
 
     @staticmethod
     def _check_value(value: str, column: str) -> None:
@@ -596,6 +590,25 @@ class Document:
             spans.append((pos, pos + len(b)))
             pos += len(b)
         return b"".join(parts), spans
+
+    def export_clean(self, path: str | os.PathLike) -> int:
+        """Writes a copy without DepLab's own comments (``deplab_status``, ``deplab_predicted``),
+        e.g. for a treebank release; the document keeps them.  Returns the sentences cleaned."""
+        parts, cleaned = [self._prefix], 0
+        nl = self._newline.encode()
+        for i, s in enumerate(self.sentences):
+            b = self._sentence_bytes(i)
+            if any(c.startswith(("# deplab_status", "# deplab_predicted")) for c in s.comments):
+                t = s.copy()
+                t.set_meta(STATUS_KEY, None)
+                t.set_meta(PREDICTED_KEY, None)
+                b = t.to_text().replace("\n", self._newline).encode("utf-8")
+                cleaned += 1
+            if i + 1 < len(self.sentences) and not b.endswith(nl + nl) and not b.endswith(b"\n\n"):
+                b = b.rstrip(b"\r\n") + nl + nl
+            parts.append(b)
+        atomic_write_bytes(os.fspath(path), b"".join(parts))
+        return cleaned
 
     def save(self, path: str | os.PathLike | None = None) -> str:
         """Writes the document atomically to ``path`` (default: its own path)."""

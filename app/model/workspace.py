@@ -18,7 +18,7 @@ from typing import Sequence
 
 from parser.conllu import Sentence
 from parser.oracle import oracle_trace
-from parser.transition import LEFT, RIGHT, SHIFT, Configuration, Trace, Transition, TransitionSet
+from parser.transition import LEFT, RIGHT, Configuration, Trace, Transition, TransitionSet
 from parser.tree import DependencyTree, projectivize
 
 from .events import Signal
@@ -277,7 +277,3 @@ class Workspace:
         words = [self.word(i) for i in c.buffer[:limit]]
         more = " …" if len(c.buffer) > limit else ""
         return "[" + " ".join(words) + more + "]"
-
-    @staticmethod
-    def is_shift(t: Transition | None) -> bool:
-        return t is not None and t.kind == SHIFT

@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QDialogButtonBo
                                QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QPlainTextEdit,
                                QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget, QWidgetAction)
 
-from app.model.document import EDITED, GOLD, PARSED, UNANNOTATED, Document, EditError
+from app.model.document import EDITED, GOLD, UNANNOTATED, Document, EditError
 from app.model.validation import ERROR, UPOS_TAGS, check_sentence, flags_for_view
-from parser.conllu import ConlluError
 
 from . import recovery
 from .arc_view import ArcView
@@ -353,7 +352,8 @@ class AnnotationController(QObject):
             bar.addMenu(menu)
         return menu
 
-    def _action(self, menu: QMenu, text: str, slot, shortcut=None, tip: str = "", before: QAction | None = None) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, tip: str = "",
+                before: QAction | None = None) -> QAction:
         a = QAction(text, self.window)
         if shortcut:
             a.setShortcut(QKeySequence(shortcut))
@@ -381,15 +381,18 @@ class AnnotationController(QObject):
         self.save_action = self._action(f, "&Save Treebank", self.save, SK.Save, "Save the treebank (atomically)",
                                         before=first)
         self.save_as_action = self._action(f, "Save Treebank &As…", self.save_as, SK.SaveAs, before=first)
+        self.export_clean_action = self._action(f, "&Export Treebank without DepLab Comments…", self.export_clean,
+                                                None, "A copy without deplab_status / deplab_predicted comments",
+                                                before=first)
         self.close_action = self._action(f, "&Close Treebank", self.close_document, None, before=first)
         if first is not None:
             f.insertSeparator(first)
 
         e = self._menu("&Edit")
         self.undo_action = self.undo_group.createUndoAction(self.window, "&Undo")
-        self.undo_action.setShortcut(QKeySequence(SK.Undo))
+        self.undo_action.setShortcuts(SK.Undo)
         self.redo_action = self.undo_group.createRedoAction(self.window, "&Redo")
-        self.redo_action.setShortcut(QKeySequence(SK.Redo))
+        self.redo_action.setShortcuts(SK.Redo)
         first_e = e.actions()[0] if e.actions() else None
         e.insertAction(first_e, self.undo_action)
         e.insertAction(first_e, self.redo_action)
@@ -401,6 +404,11 @@ class AnnotationController(QObject):
         self.upos_action = self._action(e, "UP&OS of Selected Word…", self.upos_menu, "Ctrl+U")
         self.gold_action = self._action(e, "Mark Sentence &Gold", self.toggle_gold, "Ctrl+Shift+G",
                                         "Mark (or unmark) the current sentence gold; recorded in the file")
+        self.focus_tree_action = self._action(e, "Focus the &Tree Editor", self.focus_tree, "Ctrl+E",
+                                              "Keyboard editing in the arc view: ←/→, Enter, R, U, G")
+        self.focus_table_action = self._action(e, "Focus the Token T&able", self.token_table.view.setFocus, "Ctrl+T")
+        self.focus_filter_action = self._action(e, "&Find Sentences…", self.focus_filter, "Ctrl+F",
+                                                "Filter the sentence list by text, form, UPOS, relation or status")
         e.addSeparator()
         self.next_action = self._action(e, "Next Sentence", lambda: self.step_sentence(1), "Alt+Down")
         self.prev_action = self._action(e, "Previous Sentence", lambda: self.step_sentence(-1), "Alt+Up")
@@ -565,6 +573,8 @@ class AnnotationController(QObject):
         self.autosaver.setDocument(doc)
         if doc is not None and not self.editor_dock.isVisible():
             self.set_annotation_layout(True)
+        elif doc is None and self.focus_action.isChecked():
+            self.set_annotation_layout(False)  # the stepper comes back when the treebank is closed
         self.navigator.setDocument(doc)
         self.documentChanged.emit(doc)
         if doc is not None and len(doc):
@@ -627,6 +637,23 @@ class AnnotationController(QObject):
         self._add_recent(doc.path)
         self._status(f"Saved {doc.name}")
         self._update_all()
+        return True
+
+    def export_clean(self, path: str | None = None) -> bool:
+        if self.doc is None:
+            return False
+        path = path or self.get_save_path()
+        if not path:
+            return False
+        if self.doc.path and os.path.abspath(path) == self.doc.path:
+            self.show_error("Export", "Choose another file: the treebank itself keeps its DepLab comments")
+            return False
+        try:
+            n = self.doc.export_clean(path)
+        except OSError as e:
+            self.show_error("Cannot export", f"{path}: {e}")
+            return False
+        self._status(f"Exported {os.path.basename(path)} ({n} sentence(s) without DepLab comments)")
         return True
 
     # -- recent files -------------------------------------------------------------------------------
@@ -711,6 +738,15 @@ class AnnotationController(QObject):
         if changed:
             self.currentChanged.emit(i)
 
+    def focus_tree(self) -> None:
+        self.editor_dock.show()
+        self.annotator.arcs.canvas().setFocus()
+
+    def focus_filter(self) -> None:
+        self.navigator_dock.show()
+        self.navigator.text_filter.setFocus()
+        self.navigator.text_filter.selectAll()
+
     def step_sentence(self, step: int) -> None:
         if self.doc is None:
             return
@@ -745,7 +781,8 @@ class AnnotationController(QObject):
         s = doc[i]
         words = s.words
         self.annotator.arcs.setTree([w.form for w in words], [("" if w.upos == "_" else w.upos) for w in words],
-                                    [w.head_index for w in words], [None if w.deprel == "_" else w.deprel for w in words])
+                                    [w.head_index for w in words],
+                                    [None if w.deprel == "_" else w.deprel for w in words])
         self.annotator.arcs.setFlags(flags_for_view(s))
         self._show_selection()
         st = doc.status(i)
@@ -808,9 +845,10 @@ class AnnotationController(QObject):
 
     def _update_all(self) -> None:
         has = self.doc is not None
-        for a in (self.save_action, self.save_as_action, self.close_action, self.gold_action, self.relation_action,
-                  self.upos_action, self.next_action, self.prev_action, self.next_unfinished_action,
-                  self.prev_unfinished_action, self.diff_current_action):
+        for a in (self.save_action, self.save_as_action, self.close_action, self.export_clean_action,
+                  self.gold_action, self.relation_action, self.upos_action, self.focus_tree_action,
+                  self.focus_table_action, self.focus_filter_action, self.next_action, self.prev_action,
+                  self.next_unfinished_action, self.prev_unfinished_action, self.diff_current_action):
             a.setEnabled(has)
         idle = self._idle()
         self.parse_current_action.setEnabled(has and idle)
@@ -821,9 +859,13 @@ class AnnotationController(QObject):
         self.annotator.parse_button.setEnabled(has and idle and self.current is not None
                                                and self.doc.status(self.current) != GOLD)
         if has:
-            self.window.setWindowModified(self.doc.dirty)
             self.window.setWindowTitle(f"{self.doc.name}[*] — DepLab")
+            self.window.setWindowModified(self.doc.dirty)
             self.editor_dock.setWindowTitle(f"Annotation — {self.doc.name}{' *' if self.doc.dirty else ''}")
+        elif self.window.windowTitle().endswith("[*] — DepLab"):
+            self.window.setWindowModified(False)
+            self.window.setWindowTitle("DepLab")
+            self.editor_dock.setWindowTitle("Annotation")
 
     # -- editing ------------------------------------------------------------------------------------
     def _guard(self, fn: Callable[[], bool]) -> bool:
@@ -919,6 +961,9 @@ class AnnotationController(QObject):
         if self.menu is not None:
             self.menu.close()
         self.menu = menu
+        back = QApplication.focusWidget()  # keyboard flow: focus returns where it was
+        if back is not None:
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, back.setFocus))
         menu.popup(self._menu_pos(word))
 
     def relation_menu(self, word: int | None = None) -> ChoiceMenu | None:

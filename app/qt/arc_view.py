@@ -20,14 +20,14 @@ import unicodedata
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath,
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath,
                            QPalette, QPen, QPolygonF, QWheelEvent)
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from parser.tree import DependencyTree
 
-from .arc_layout import Layout, Metrics, compute_layout, rectangles_overlap  # noqa: F401
-from .relations import CROSSING_COLOR, DIFF, FAMILIES, family, family_color, text_color
+from .arc_layout import Layout, Metrics, compute_layout, crossing_points
+from .relations import CROSSING_COLOR, DIFF, FAMILIES, family, text_color
 
 FORM_PX, TAG_PX, LABEL_PX, SMALL_PX = 15, 11, 11, 9
 ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
@@ -62,6 +62,7 @@ class _Canvas(QWidget):
         super().__init__()
         self._view = view
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach the window's step shortcuts
         self.setAutoFillBackground(True)
         pal = self.palette()
         pal.setColor(QPalette.ColorRole.Window, QColor("white"))
@@ -75,8 +76,10 @@ class _Canvas(QWidget):
         try:
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            p.scale(self._view.zoom(), self._view.zoom())
-            self._view.paint(p)
+            z = self._view.zoom()
+            p.scale(z, z)
+            r = event.rect()
+            self._view.paint(p, clip=(r.left() / z - 2, r.right() / z + 2))
         except Exception:  # never let a drawing bug take the application down
             traceback.print_exc()
         finally:
@@ -158,11 +161,16 @@ class ArcView(QWidget):
         self._drag_pos: QPointF | None = None
         self._placeholder = ""
         self._pending_visible: list[int] | None = None
+        self._clip: tuple[float, float] | None = None
         # computed by _relayout
         self._arcs: list[tuple[int, int, str]] = []
         self._kinds: list[str] = []  # per arc: a family name, or a DIFF key in diff mode
         self._nonproj: set[tuple[int, int]] = set()
-        self._layout: Layout = compute_layout([40.0], [], [], self.metrics)
+        self._reference: tuple[list[int | None], list[str | None]] | None = None
+        self._cache_key: tuple | None = None
+        self._full: Layout = compute_layout([40.0], [], [], self.metrics)
+        self._geometry: dict = {}
+        self._layout: Layout = self._full
 
         self._f_form = _font(FORM_PX)
         self._f_form_b = _font(FORM_PX, True)
@@ -174,7 +182,7 @@ class ArcView(QWidget):
         self._scroll = _Scroll(self)
         self._scroll.setWidget(self._canvas)
         self._scroll.setWidgetResizable(False)
-        self._scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._scroll.setBackgroundRole(QPalette.ColorRole.Base)
         self._legend = QLabel()
         self._legend.setTextFormat(Qt.TextFormat.RichText)
@@ -190,29 +198,69 @@ class ArcView(QWidget):
     # -- data -----------------------------------------------------------------------
     def setTree(self, forms: Sequence[str], tags: Sequence[str] | None = None,
                 heads: Sequence[int | None] | None = None, labels: Sequence[str | None] | None = None) -> None:
-        """Shows words 1..n; ``heads[i]`` / ``labels[i]`` belong to word i+1 (None = unattached)."""
+        """Shows words 1..n; ``heads[i]`` / ``labels[i]`` belong to word i+1 (None = unattached).
+
+        With the same words as before (an edit) the gold comparison and the
+        reference tree stay; with other words they are dropped.
+        """
         n = len(forms)
         tags = list(tags) if tags is not None else [""] * n
         heads = list(heads) if heads is not None else [None] * n
         labels = list(labels) if labels is not None else [None] * n
         if len(tags) != n or len(heads) != n or len(labels) != n:
             raise ValueError("forms, tags, heads and labels must have the same length")
+        if list(forms) != self._forms:  # another sentence: the comparison and reference go
+            self._gold = self._reference = None
+            self._hover = -1
         self._forms, self._tags, self._heads, self._labels = list(forms), tags, heads, labels
-        self._gold = None if self._gold is None or len(self._gold[0]) != n else self._gold
         self._flags = {k: v for k, v in self._flags.items() if 0 <= k <= n}
-        self._hover = -1
+        self._relayout()
+
+    def setTreeState(self, forms: Sequence[str], tags: Sequence[str], heads: Sequence[int | None],
+                     labels: Sequence[str | None], reference: tuple | None = None,
+                     gold: tuple | None = None) -> None:
+        """``setTree`` + ``setReferenceTree`` + ``setDiff`` with a single layout pass."""
+        n = len(forms)
+        for name, t in (("reference", reference), ("gold", gold)):
+            if t is not None and (len(t[0]) != n or len(t[1]) != n):
+                raise ValueError(f"the {name} tree must have one head and label per word")
+        if len(tags) != n or len(heads) != n or len(labels) != n:
+            raise ValueError("forms, tags, heads and labels must have the same length")
+        if list(forms) != self._forms:
+            self._hover = -1
+        self._forms, self._tags, self._heads, self._labels = list(forms), list(tags), list(heads), list(labels)
+        self._reference = (list(reference[0]), list(reference[1])) if reference is not None else None
+        self._gold = (list(gold[0]), list(gold[1])) if gold is not None else None
+        self._flags = {k: v for k, v in self._flags.items() if 0 <= k <= n}
         self._relayout()
 
     def setDiff(self, gold_heads: Sequence[int | None] | None,
                 gold_labels: Sequence[str | None] | None = None) -> None:
         """Compares the tree with a gold tree (None turns the comparison off)."""
         if gold_heads is None:
+            if self._gold is None:
+                return
             self._gold = None
         else:
             gl = list(gold_labels) if gold_labels is not None else [None] * len(gold_heads)
             if len(gold_heads) != len(self._forms) or len(gl) != len(self._forms):
                 raise ValueError("the gold tree must have one head and label per word")
             self._gold = (list(gold_heads), gl)
+        self._relayout()
+
+    def setReferenceTree(self, heads: Sequence[int | None] | None, labels: Sequence[str | None] | None = None) -> None:
+        """Arcs of this tree keep their place in the layout even while they are not drawn.
+
+        Stepping through a parse with the final tree as reference never moves
+        a word: arcs appear and disappear in their final places.  None drops it.
+        """
+        if heads is None:
+            self._reference = None
+        else:
+            labs = list(labels) if labels is not None else [None] * len(heads)
+            if len(heads) != len(self._forms) or len(labs) != len(heads):
+                raise ValueError("the reference tree must have one head and label per word")
+            self._reference = (list(heads), labs)
         self._relayout()
 
     def clearDiff(self) -> None:
@@ -360,10 +408,32 @@ class ArcView(QWidget):
             self._nonproj = set(tree.non_projective_arcs())
         except Exception:  # a malformed tree being edited: no projectivity marks
             self._nonproj = set()
-        fl = QFontMetricsF(self._f_label)
+        # the layout covers the drawn arcs and the reference tree's, keyed by (head, dependent)
+        entries: dict[tuple[int, int], str] = {}
+        if self._reference is not None:
+            for d, (h, lab) in enumerate(zip(*self._reference), start=1):
+                if h is not None and 0 <= h <= n and h != d:
+                    entries[(h, d)] = lab or ""
+        for h, d, text in arcs:
+            entries[(h, d)] = text
+        keys = sorted(entries)
         rtl = self._rtl_override if self._rtl_override is not None else is_rtl(self._forms)
-        self._layout = compute_layout([self._word_width(i) for i in range(n + 1)], arcs,
-                                      [fl.horizontalAdvance(t) + 6 for _, _, t in arcs], self.metrics, rtl)
+        cache_key = (tuple(self._forms), tuple(self._tags), tuple((k, entries[k]) for k in keys), rtl)
+        if cache_key != self._cache_key:
+            fl = QFontMetricsF(self._f_label)
+            full = compute_layout([self._word_width(i) for i in range(n + 1)],
+                                  [(h, d, entries[(h, d)]) for h, d in keys],
+                                  [fl.horizontalAdvance(entries[k]) + 6 for k in keys], self.metrics, rtl)
+            self._full = full
+            self._geometry = {(g.head, g.dep): g for g in full.arcs}
+            self._cache_key = cache_key
+        full = self._full
+        lay = Layout(full.centers, full.widths, [self._geometry[(h, d)] for h, d, _ in arcs], full.baseline,
+                     full.width, full.height, full.max_level, full.rtl)
+        tree_only = Layout(full.centers, full.widths, [g for g, k in zip(lay.arcs, kinds) if k != "missing"],
+                           full.baseline, full.width, full.height, full.max_level, full.rtl)
+        lay.crossings = crossing_points(tree_only)  # non-projectivity of the drawn tree only
+        self._layout = lay
         self._resize_canvas()
         self._update_legend()
 
@@ -385,9 +455,13 @@ class ArcView(QWidget):
         self._legend.setVisible(bool(parts))
 
     # -- painting -------------------------------------------------------------------------
-    def paint(self, p: QPainter, export: bool = False) -> None:
-        """Paints the diagram at zoom 1 (the caller scales); ``export`` drops hover and drag effects."""
+    def paint(self, p: QPainter, export: bool = False, clip: tuple[float, float] | None = None) -> None:
+        """Paints the diagram at zoom 1 (the caller scales); ``export`` drops hover and drag effects.
+
+        ``clip`` = (x0, x1): only what meets this horizontal range is painted (long sentences).
+        """
         lay = self._layout
+        self._clip = clip
         if not self._forms:
             if self._placeholder and not export:
                 p.setPen(QColor("#888888"))
@@ -401,7 +475,7 @@ class ArcView(QWidget):
             related = {(h, d) for h, d, _ in self._arcs if h == hover or d == hover}
         self._paint_words(p, hover, export)
         # arcs: missing gold arcs first, then the others; the related/newest ones last (on top)
-        order = sorted(range(len(lay.arcs)),
+        order = sorted((k for k in range(len(lay.arcs)) if self._visible(*lay.arcs[k].x_range)),
                        key=lambda k: (self._kinds[k] != "missing",
                                       (lay.arcs[k].head, lay.arcs[k].dep) in related,
                                       (lay.arcs[k].head, lay.arcs[k].dep) == self._newest))
@@ -424,6 +498,10 @@ class ArcView(QWidget):
             pen = QPen(QColor("#0072B2"), 2, Qt.PenStyle.DashLine)
             p.setPen(pen)
             p.drawLine(QPointF(x0, lay.baseline), self._drag_pos)
+
+    def _visible(self, x0: float, x1: float) -> bool:
+        clip = self._clip
+        return clip is None or (x1 >= clip[0] and x0 <= clip[1])
 
     def _color(self, kind: str) -> QColor:
         if kind in DIFF:
@@ -498,6 +576,8 @@ class ArcView(QWidget):
         elif hover == 0:
             deps_of_hover = {d + 1 for d, h in enumerate(self._heads) if h == 0}
         for i, (c, w) in enumerate(zip(lay.centers, lay.widths)):
+            if not self._visible(c - w / 2 - 24, c + w / 2 + 24):
+                continue
             box = QRectF(c - w / 2 - 2, base + 2, w + 4, 38)
             bg = None
             if not export and i == hover:

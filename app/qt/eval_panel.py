@@ -19,8 +19,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, QThread, Signal)
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QGridLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from parser.conllu import ConlluError, read_conllu
@@ -131,7 +131,8 @@ class _Table(QAbstractTableModel):
             return v if isinstance(v, (int, float)) else str(v)
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(v, (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and isinstance(v, float) and self.headers[index.column()] in ("LAS", "F1"):
+        if (role == Qt.ItemDataRole.BackgroundRole and isinstance(v, float)
+                and self.headers[index.column()] in ("LAS", "F1")):
             if v < 50:
                 return QBrush(QColor("#FBE3E0"))
             if v < 80:

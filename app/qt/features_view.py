@@ -42,7 +42,7 @@ def used_features(arch: str | None) -> set[str] | None:
 class FeaturesView(QWidget):
     wordSelected = Signal(int)  # word index (0 = ROOT), -1 for none
 
-    COLUMNS = ["Position", "Word (.w)", "Tag (.t)", "Label (.l)"]
+    COLUMNS = ["Position", "Word", "Tag", "Label"]
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,6 +53,9 @@ class FeaturesView(QWidget):
         self.note.setStyleSheet("color:#555")
         self.table = QTableWidget(len(F.POSITIONS), 4)
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        for c, tip in enumerate(("Template position", "Word features (.w)", "POS tag features (.t)",
+                                 "Arc label features (.l), at the 12 child positions")):
+            self.table.horizontalHeaderItem(c).setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -68,6 +71,7 @@ class FeaturesView(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.table, 1)
         self._values: dict[str, tuple[str, int]] = {}
+        self._selected = -1
         self.table.itemSelectionChanged.connect(self._selection_changed)
         workspace.changed.connect(self.refresh)
         workspace.step_changed.connect(lambda *_: self.refresh())
@@ -140,11 +144,14 @@ class FeaturesView(QWidget):
             self.table.selectRow(sel)
         self._selection_changed()
 
-    def _selection_changed(self) -> None:
-        r = self.table.currentRow()
+    def selected_word(self) -> int:
         rows = self.table.selectionModel().selectedRows()
         if not rows or not self._values:
-            self.wordSelected.emit(-1)
-            return
-        pos = F.POSITIONS[rows[0].row()] if r >= 0 else None
-        self.wordSelected.emit(self._values.get(pos + ".w", ("", -1))[1] if pos else -1)
+            return -1
+        return self._values.get(F.POSITIONS[rows[0].row()] + ".w", ("", -1))[1]
+
+    def _selection_changed(self) -> None:
+        w = self.selected_word()
+        if w != self._selected:
+            self._selected = w
+            self.wordSelected.emit(w)

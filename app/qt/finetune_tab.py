@@ -65,7 +65,8 @@ class LineChart(QChartView):
         self._lines: dict[str, float] = {}  # horizontal reference lines: key -> y
         self.min_x_span = 1.0
 
-    def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True) -> QLineSeries:
+    def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True,
+                   legend: bool = True) -> QLineSeries:
         s = QLineSeries()
         s.setName(name)
         pen = QPen(QColor(color))
@@ -77,6 +78,9 @@ class LineChart(QChartView):
         self.chart().addSeries(s)
         s.attachAxis(self.x_axis)
         s.attachAxis(self.y_axis)
+        if not legend:
+            for m in self.chart().legend().markers(s):
+                m.setVisible(False)
         self.series[key] = s
         return s
 
@@ -107,12 +111,28 @@ class LineChart(QChartView):
             s = self.series[key]
             s.replace([QPointF(x0, y), QPointF(x1, y)])
         self.x_axis.setRange(x0, x1)
+        step = _nice_step((x1 - x0) / 8)
+        self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.x_axis.setTickAnchor(0.0)
+        self.x_axis.setTickInterval(step)
         if ys:
             lo, hi = min(ys), max(ys)
             pad = max((hi - lo) * 0.08, 0.5)
             self.y_axis.setRange(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
+            self.y_axis.applyNiceNumbers()
         else:
             self.y_axis.setRange(0, 1)
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= raw (integer ticks for epochs and sizes)."""
+    step = 1.0
+    while step < raw:
+        for m in (2, 2.5, 2):
+            step *= m
+            if step >= raw:
+                break
+    return step
 
 
 class _Relay(QObject):
@@ -277,12 +297,13 @@ class FinetuneTab(QWidget):
         self.loss_chart = LineChart("Training loss", "epoch", "loss")
         self.loss_chart.add_series("ft", "fine-tuned", FT_COLOR)
         self.loss_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
-        self.score_chart = LineChart("Held-out scores", "epoch", "%")
-        self.score_chart.add_series("ft_LAS", "fine-tuned LAS", FT_COLOR)
-        self.score_chart.add_series("ft_UAS", "UAS", FT_COLOR, dashed=True, markers=False)
-        self.score_chart.add_series("scratch_LAS", "from scratch LAS", SCRATCH_COLOR)
-        self.score_chart.add_series("scratch_UAS", "UAS", SCRATCH_COLOR, dashed=True, markers=False)
-        self.score_chart.add_series("base_LAS", "base LAS", BASE_COLOR, dashed=True, markers=False)
+        self.score_chart = LineChart("Held-out LAS (solid) and UAS (dashed)", "epoch", "%")
+        self.score_chart.add_series("ft_LAS", "fine-tuned", FT_COLOR)
+        self.score_chart.add_series("ft_UAS", "fine-tuned UAS", FT_COLOR, dashed=True, markers=False, legend=False)
+        self.score_chart.add_series("scratch_LAS", "from scratch", SCRATCH_COLOR)
+        self.score_chart.add_series("scratch_UAS", "scratch UAS", SCRATCH_COLOR, dashed=True, markers=False,
+                                    legend=False)
+        self.score_chart.add_series("base_LAS", "base model LAS", BASE_COLOR, dashed=True, markers=False)
         col.addWidget(self.loss_chart)
         col.addWidget(self.score_chart)
 
@@ -293,7 +314,10 @@ class FinetuneTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + 3 * 26 + 6)
+        self.table.resizeRowsToContents()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + sum(self.table.rowHeight(r) for r in range(3)) + 2 * self.table.frameWidth())
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         col.addWidget(self.table)
 
         # result
@@ -566,8 +590,10 @@ class FinetuneTab(QWidget):
     def _on_epoch(self, run_id: int, kind: str, epoch: int, scores: dict) -> None:
         if run_id != self._run_id:
             return  # a stale run
-        if kind == "base":
+        if kind == "base":  # epoch 0 of the fine-tuned model is the base model
             self.score_chart.set_line("base_LAS", scores["LAS"])
+            self.score_chart.append("ft_LAS", 0, scores["LAS"])
+            self.score_chart.append("ft_UAS", 0, scores["UAS"])
             self._set_row(0, scores, None)
             return
         key = "ft" if kind == "finetuned" else "scratch"

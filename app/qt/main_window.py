@@ -17,7 +17,7 @@ import re
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCompleter, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
                                QMessageBox, QProgressBar, QPushButton, QWidget)
@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.workspace.step_changed.connect(lambda *_: self._update_actions())
         self.view.controls.playingChanged.connect(self._playing_changed)
         self.resize(1360, 860)
+        from .compression_tab import install_compression  # Lab dock ▸ Compression (before restoring the layout)
+        install_compression(self)
         self.restore_layout()
         from .annotation import install_annotation  # treebank annotation: File/Edit/Parse actions, docks
         self.annotation = install_annotation(self)
@@ -376,11 +378,13 @@ class MainWindow(QMainWindow):
         self._busy(True, "Parsing…")
         self.view.input.setEnabled(False)
         self.view.parse_button.setEnabled(False)
+        self.view.sentence_box.setEnabled(False)  # the pipeline is busy in the worker
 
         def finish(result=None):
             self._busy(False)
             self.view.input.setEnabled(True)
             self.view.parse_button.setEnabled(True)
+            self.view.sentence_box.setEnabled(True)
             if result is not None:
                 self._show_batch(result)
                 self.statusBar().showMessage(f"Parsed {len(result)} sentences.", 5000)
@@ -400,7 +404,7 @@ class MainWindow(QMainWindow):
         else:
             ws.set_sentence(None)
         self.view.controls.stop()
-        self.arc_view.setFocus()
+        self.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
 
     def select_batch_sentence(self, i: int) -> None:
         ws = self.workspace
@@ -545,5 +549,4 @@ def wait_for(task: Task | None, timeout_s: float = 30.0) -> None:
     while task is not None and task.running and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    QTimer.singleShot(0, lambda: None)
     app.processEvents()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QIcon
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
+from PySide6.QtWidgets import (QComboBox, QHeaderView, QLabel, QLineEdit, QTableView,
                                QToolButton, QVBoxLayout, QWidget, QAbstractItemView, QGridLayout)
 
 from app.model.document import EDITED, GOLD, PARSED, STATUSES, UNANNOTATED, Document
@@ -40,6 +40,8 @@ class SentenceListModel(QAbstractTableModel):
         self.doc: Document | None = None
         self.rows: list[int] = []
         self._icons = {s: status_icon(s) for s in STATUSES}
+        # parser uncertainty per sentence (Lab ▸ Fine-tuning); when set, column 4 shows it
+        self.scores: dict[int, float] = {}
 
     def setDocument(self, doc: Document | None, rows: list[int] | None = None) -> None:
         self.beginResetModel()
@@ -56,11 +58,14 @@ class SentenceListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.COLUMNS) + (1 if self.scores else 0)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+            return self.COLUMNS[section] if section < len(self.COLUMNS) else "Uncertainty"
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
+                and section == len(self.COLUMNS):
+            return "1 − mean margin between the parser's two best transitions: higher = less certain"
         return None
 
     def sentenceAt(self, row: int) -> int:
@@ -77,6 +82,12 @@ class SentenceListModel(QAbstractTableModel):
             return None
         i = self.rows[index.row()]
         col = index.column()
+        if col == len(self.COLUMNS):  # uncertainty
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{self.scores[i]:.3f}" if i in self.scores else ""
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return str(i + 1)
@@ -245,9 +256,25 @@ class Navigator(QWidget):
 
     def _filtered(self) -> list[int]:
         f = self.filters()
-        if not any(f.values()):
-            return list(range(len(self.doc)))
-        return self.doc.find(**f)
+        rows = list(range(len(self.doc))) if not any(f.values()) else self.doc.find(**f)
+        if self.model.scores:  # most uncertain first, then the sentences without a score
+            sc = self.model.scores
+            rows.sort(key=lambda i: (i not in sc, -sc.get(i, 0.0), i))
+        return rows
+
+    def setScores(self, scores: dict[int, float] | None) -> None:
+        """Shows parser uncertainty per sentence (an extra column, shown before the text) and lists
+        the most uncertain sentences first; None or {} returns to document order."""
+        had = bool(self.model.scores)
+        self.model.beginResetModel()
+        self.model.scores = dict(scores or {})
+        self.model.endResetModel()
+        if self.model.scores and not had:
+            hh = self.view.horizontalHeader()
+            hh.moveSection(hh.visualIndex(len(SentenceListModel.COLUMNS)), 3)
+            self.view.setColumnWidth(len(SentenceListModel.COLUMNS), 80)
+        if self.doc is not None:
+            self.applyFilters()
 
     def applyFilters(self) -> None:
         self._timer.stop()

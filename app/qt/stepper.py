@@ -112,6 +112,7 @@ class ConfigurationView(QWidget):
         self.ws = workspace
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
         self.stack = ChipRow(align_right=True)
         self.buffer = ChipRow()
         self.arcs = QListWidget()
@@ -173,8 +174,7 @@ class ConfigurationView(QWidget):
         self.stack.setChips(stack)
         self.buffer.setChips([(ws.word(i), f"b{k + 1}" if k < 3 else "", "first" if k == 0 else "")
                               for k, i in enumerate(c.buffer)], "empty: every word has been read")
-        QTimer.singleShot(0, lambda: self._stack_scroll.horizontalScrollBar().setValue(
-            self._stack_scroll.horizontalScrollBar().maximum()))
+        QTimer.singleShot(0, self._show_stack_top)
         self._buffer_scroll.horizontalScrollBar().setValue(0)
         built = ws.arcs_built()
         self.arcs_head.setText(f"<b>Arcs built</b> ({len(built)} of {len(ws.forms)})")
@@ -190,6 +190,10 @@ class ConfigurationView(QWidget):
             self.arcs.addItem(item)
         if built:
             self.arcs.scrollToBottom()
+
+    def _show_stack_top(self) -> None:
+        bar = self._stack_scroll.horizontalScrollBar()
+        bar.setValue(bar.maximum())
 
 
 def _button(icon: QStyle.StandardPixmap, text: str, tip: str) -> QToolButton:
@@ -233,8 +237,12 @@ class StepControls(QWidget):
         self.divergence.setTextFormat(Qt.TextFormat.RichText)
         self.divergence.setOpenExternalLinks(False)
         self.divergence.linkActivated.connect(lambda *_: self.goto_divergence())
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 2, 6, 2)
+        outer.setSpacing(0)
+        lay = QHBoxLayout()
+        outer.addLayout(lay)
+        self.slider.setMinimumWidth(160)
         for b in (self.first_btn, self.back_btn, self.play_btn, self.forward_btn, self.last_btn):
             lay.addWidget(b)
         sp = QLabel("speed")
@@ -245,7 +253,7 @@ class StepControls(QWidget):
         lay.addSpacing(10)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.position)
-        lay.addWidget(self.divergence)
+        outer.addWidget(self.divergence)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
         self.first_btn.clicked.connect(workspace.first)
@@ -324,6 +332,7 @@ class StepControls(QWidget):
                 self.divergence.setToolTip("Before this step model and oracle are in the same configuration.")
         else:
             self.divergence.setText("")
+        self.divergence.setVisible(bool(self.divergence.text()))
 
 
 class _TableModel(QAbstractTableModel):

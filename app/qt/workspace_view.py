@@ -124,6 +124,10 @@ class SentenceWorkspaceView(QWidget):
         self.main_split.addWidget(self.lower_split)
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 2)
+        # first-run proportions (the window remembers the user's own)
+        self.upper_split.setSizes([640, 360])
+        self.lower_split.setSizes([420, 330, 330])
+        self.main_split.setSizes([560, 340])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
@@ -154,7 +158,7 @@ class SentenceWorkspaceView(QWidget):
 
     def _feature_word(self, i: int) -> None:
         self._focus_word = i
-        self.refresh_arcs()
+        self.arc_view.setHighlights(self.features.positions(), i if i >= 0 else None)
 
     def _refresh_batch(self) -> None:
         ws = self.ws
@@ -205,11 +209,9 @@ class SentenceWorkspaceView(QWidget):
             av.setTree([], [], [], [])
             return
         heads, labels = ws.tree_at()
-        av.setTree(ws.forms, ws.tags, heads, labels)
-        if self.compare_box.isChecked() and ws.gold is not None:
-            av.setDiff(ws.gold[0], ws.gold[1])
-        else:
-            av.setDiff(None)
+        gold = ws.gold if self.compare_box.isChecked() and ws.gold is not None else None
+        reference = ws.tree_at(ws.n_steps) if ws.trace is not None else None  # words never move while stepping
+        av.setTreeState(ws.forms, ws.tags, heads, labels, reference=reference, gold=gold)
         c = ws.config
         roles, marks = {}, {}
         if c is not None:

@@ -143,6 +143,8 @@ class Lab:
         return self._train
 
     def _retrain(self, model, epochs, constraints, lr, text, objective=None):
+        if epochs <= 0:
+            return {}
         return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
                        text=text)
@@ -294,3 +296,12 @@ def copy_model_folder(src, dst) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dst
+
+
+def pareto_front(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The (size, LAS) points no other point beats on both (smaller or equal size and higher LAS), by size."""
+    front: list[tuple[float, float]] = []
+    for size, las in sorted(points, key=lambda p: (p[0], -p[1])):
+        if not front or las > front[-1][1]:
+            front.append((size, las))
+    return front

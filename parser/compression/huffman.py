@@ -124,9 +124,12 @@ def decode(stream: Stream) -> np.ndarray:
     len_at = table_len[window].tolist()
     out = [0] * n
     p = 0
-    for k in range(n):
-        out[k] = sym_at[p]
-        p += len_at[p]
+    try:
+        for k in range(n):
+            out[k] = sym_at[p]
+            p += len_at[p]
+    except IndexError:
+        raise ValueError(f"corrupt Huffman stream: {stream.bits} bits hold fewer than {n} symbols") from None
     if p != stream.bits:
         raise ValueError(f"corrupt Huffman stream: {p} bits decoded, {stream.bits} expected")
     return np.asarray(out, dtype=np.int64)

@@ -1,0 +1,372 @@
+"""Compression lab engine: pruning, Huffman, k-means, storage, int8, L1, distillation, sensitivity, CLI."""
+import json
+import numpy as np
+import pytest
+import torch
+
+from parser.conllu import read_conllu
+from parser.decode import parse_batch
+from parser.errors import ModelError
+from parser.model import Model
+from parser.train import Treebank
+from parser.compression import huffman
+from parser.compression.experiments import Lab, results_csv
+from parser.compression.kmeans import TieConstraint, kmeans_1d, share_weights
+from parser.compression.layers import model_layers
+from parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
+from parser.compression.retrain import retrain
+from parser.compression.storage import FILE, folder_bytes, read_model_file, save_compressed
+from parser.compression.distill import SoftTargets, make_student
+from parser.compression.sparsity_l1 import L1Constraint
+
+from conftest import FIXTURES
+
+TRAIN = FIXTURES / "tiny.conllu"
+DEV = FIXTURES / "tiny_dev.conllu"
+
+
+def train_small(out):
+    """A tiny kg2016 model trained for a few seconds (the compression tests need weights, not accuracy)."""
+    from parser.train import TrainConfig, train_model
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        cfg = TrainConfig(arch="kg2016", epochs=3, seed=1, batch_size=16, lr=0.01,
+                          sizes={"word_dim": 32, "lstm_hidden": 32, "layers": 1, "mlp_hidden": 64})
+        train_model(TRAIN, DEV, out, cfg, log=lambda m: None)
+    finally:
+        torch.set_num_threads(n)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    return train_small(tmp_path_factory.mktemp("compress") / "tiny")
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return read_conllu(DEV)
+
+
+@pytest.fixture(scope="module")
+def treebank():
+    return Treebank.from_sentences(read_conllu(TRAIN))
+
+
+def predictions(model, sentences):
+    return [(p.tags, p.heads, p.labels) for p in parse_batch(model, [[w.form for w in s.words] for s in sentences])]
+
+
+def weight_params(model):
+    return {n: p.detach().clone() for l in model_layers(model) for n, p in l.params}
+
+
+# -- layers and pruning ------------------------------------------------------------------
+
+def test_layers_have_readable_names_and_cover_the_weights(tiny_model_dir):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    names = [l.name for l in layers]
+    assert len(set(names)) == len(names)
+    assert {"word embeddings", "char CNN", "BiLSTM 1 W_ih", "BiLSTM 1 W_hh", "output layer"} <= set(names)
+    lstm = next(l for l in layers if l.name == "BiLSTM 1 W_ih")
+    assert len(lstm.params) == 2  # both directions
+    # everything not in a layer is a vector (biases, the NULL state)
+    in_layers = {n.split("/", 1)[1] for l in layers for n, _ in l.params}
+    rest = [k for k, v in model.parser.state_dict().items() if k not in in_layers]
+    assert rest and all(model.parser.state_dict()[k].dim() == 1 for k in rest)
+
+
+@pytest.mark.parametrize("scope", ["global", "layer"])
+@pytest.mark.parametrize("target", [0.0, 0.5, 0.9, 0.95])
+def test_pruning_reaches_the_requested_sparsity(tiny_model_dir, scope, target):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    before = sparsity(layers)
+    prune(layers, target, scope)
+    total = sum(l.numel for l in layers)
+    assert sparsity(layers) == pytest.approx(max(target, before), abs=1.5 / total + 2e-3)
+    if scope == "layer" and target > 0:
+        for l in layers:
+            assert 1 - l.nonzeros() / l.numel == pytest.approx(target, abs=1.0 / l.numel + 0.03)
+
+
+def test_pruning_removes_the_smallest_weights_and_honours_per_layer_sparsity(tiny_model_dir):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    before = weight_params(model)
+    masks = magnitude_masks(layers, 0.6, "global", per_layer={"output layer": 0.2})
+    kept = torch.cat([before[n][m].abs() for n, m in masks.items() if not n.endswith("out.weight")])
+    dropped = torch.cat([before[n][~m].abs() for n, m in masks.items() if not n.endswith("out.weight")])
+    assert kept.min() >= dropped.max()
+    out = masks["parser/out.weight"]
+    assert 1 - out.float().mean().item() == pytest.approx(0.2, abs=0.01)
+    with pytest.raises(ValueError):
+        magnitude_masks(layers, 1.0)
+
+
+def test_retraining_keeps_the_mask(tiny_model_dir, treebank, dev):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    masks = prune(layers, 0.7, "layer")
+    before = weight_params(model)
+    retrain(model, treebank, dev[:5], 1, [MaskConstraint(layers, masks)], lr=1e-2, log=lambda m: None)
+    after = weight_params(model)
+    changed = 0
+    for name, m in masks.items():
+        assert torch.all(after[name][~m] == 0)
+        changed += int((after[name][m] != before[name][m]).sum())
+    assert changed > 0  # the remaining weights did train
+    assert all(not p._backward_hooks for l in layers for _, p in l.params)  # hooks removed
+
+
+# -- Huffman --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(4))
+def test_huffman_round_trips_exactly(seed):
+    rng = np.random.default_rng(seed)
+    for n, alphabet in [(0, 4), (1, 1), (7, 2), (1000, 16), (20000, 256)]:
+        symbols = np.minimum(rng.geometric(0.15, size=n) - 1, alphabet - 1)
+        stream = huffman.encode(symbols, alphabet)
+        assert np.array_equal(huffman.decode(stream), symbols)
+        assert len(stream.data) == (stream.bits + 7) // 8
+
+
+def test_huffman_is_optimal_and_length_limited():
+    counts = np.array([45, 13, 12, 16, 9, 5])  # the textbook example: 224 bits
+    lengths = huffman.code_lengths(counts)
+    assert huffman.encoded_bits(counts, lengths) == 224
+    skewed = np.array([2 ** i for i in range(30)])
+    lengths = huffman.code_lengths(skewed)
+    assert lengths.max() <= huffman.MAX_BITS
+    assert np.sum(2.0 ** -lengths) <= 1.0  # Kraft: still a prefix code
+    symbols = np.repeat(np.arange(30), np.minimum(skewed, 3000))
+    assert np.array_equal(huffman.decode(huffman.encode(symbols)), symbols)
+
+
+def test_huffman_detects_a_corrupt_stream():
+    stream = huffman.encode(np.array([0, 1, 2, 3, 0, 0, 1] * 50), 4)
+    bad = huffman.Stream(stream.lengths, stream.data, stream.n + 3, stream.bits)
+    with pytest.raises(ValueError):
+        huffman.decode(bad)
+
+
+# -- k-means weight sharing ---------------------------------------------------------------
+
+def test_kmeans_1d_finds_clusters():
+    values = np.concatenate([np.full(50, -1.0), np.full(30, 0.5), np.full(20, 2.0)]) + 0.001 * np.arange(100) % 0.01
+    centroids, assign = kmeans_1d(values, 3)
+    assert np.allclose(sorted(centroids), [-1.0, 0.5, 2.0], atol=0.01)
+    assert len(set(assign[:50])) == 1 and len(set(assign[50:80])) == 1
+
+
+@pytest.mark.parametrize("bits", [2, 4, 8])
+def test_kmeans_quantized_weights_take_at_most_2_to_the_bits_values(tiny_model_dir, treebank, dev, bits):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    masks = prune(layers, 0.5, "global")
+    sharings = share_weights(layers, bits)
+    retrain(model, treebank, dev[:5], 1, [TieConstraint(layers, sharings)], lr=1e-2, log=lambda m: None)
+    for l in layers:
+        values = torch.cat([p.detach().flatten() for _, p in l.params])
+        assert len(torch.unique(values[values != 0])) <= 2 ** bits, l.name
+    for name, m in masks.items():  # pruned weights stayed pruned
+        from parser.compression.layers import get_parameter
+        assert torch.all(get_parameter(model, name)[~m] == 0)
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, dev, tmp_path):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    prune(layers, 0.8, "global")
+    share_weights(layers, 4)
+    expected = predictions(model, dev)
+    out = save_compressed(model, tmp_path / "small", {"method": "test"})
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", FILE]  # no dense copy anywhere
+    loaded = Model.load(out)
+    assert predictions(loaded, dev) == expected
+    for key, module in model.modules().items():  # bit-exact weights
+        for name, t in module.state_dict().items():
+            assert torch.equal(loaded.modules()[key].state_dict()[name], t), name
+    assert loaded.extra["compression"]["method"] == "test"
+    assert "compression" not in loaded.config
+    sizes = folder_bytes(out)
+    assert sizes["weights"] == (out / FILE).stat().st_size
+    assert sizes["weights"] * 8 < folder_bytes(tiny_model_dir)["weights"]
+    encodings = set(model.extra["encodings"].values())
+    assert "sparse" in encodings and "raw" in encodings  # biases stay raw
+
+
+def test_storage_round_trips_unquantized_and_dense_tensors(tiny_model_dir, dev, tmp_path):
+    model = Model.load(tiny_model_dir)  # nothing compressed: raw float32 everywhere, still exact
+    out = save_compressed(model, tmp_path / "plain", {"method": "none"})
+    _, states = read_model_file(out / FILE)
+    for name, t in model.parser.state_dict().items():
+        assert torch.equal(states["parser"][name], t)
+    assert predictions(Model.load(out), dev) == predictions(model, dev)
+
+
+def test_corrupt_compressed_model_is_a_clear_error(tiny_model_dir, tmp_path):
+    model = Model.load(tiny_model_dir)
+    share_weights(model_layers(model), 3)
+    out = save_compressed(model, tmp_path / "m", {"method": "test"})
+    data = (out / FILE).read_bytes()
+    (out / FILE).write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="cannot decode"):
+        Model.load(out)
+    (out / FILE).unlink()
+    with pytest.raises(ModelError, match="missing"):
+        Model.load(out)
+
+
+def test_failed_save_leaves_no_folder(tiny_model_dir, tmp_path, monkeypatch):
+    from parser.compression import storage
+    model = Model.load(tiny_model_dir)
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "write_model_file", boom)
+    with pytest.raises(KeyboardInterrupt):
+        save_compressed(model, tmp_path / "half", {"method": "test"})
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- int8 ---------------------------------------------------------------------------------------
+
+def test_int8_model_saves_loads_and_parses_like_in_memory(tiny_model_dir, dev, tmp_path):
+    from parser.compression.int8 import quantize_dynamic, round_to_int8, RUNTIME
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    round_to_int8(layers)
+    for l in layers:
+        for _, p in l.params:
+            assert len(torch.unique(p)) <= 255
+    out = save_compressed(model, tmp_path / "q", {"method": "int8", "runtime": RUNTIME})
+    quantize_dynamic(model)
+    loaded = Model.load(out)
+    assert "quantized.dynamic" in type(loaded.parser.out).__module__
+    assert "quantized.dynamic" in type(loaded.parser.tagger.encoder.lstm).__module__
+    assert predictions(loaded, dev) == predictions(model, dev)
+    assert loaded.extra["counts"]["parameters"] == Model.load(tiny_model_dir).n_parameters()
+
+
+# -- L1 and distillation ---------------------------------------------------------------------
+
+def test_l1_retraining_drives_weights_to_exactly_zero(tiny_model_dir, treebank, dev):
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    before = sparsity(layers)
+    retrain(model, treebank, dev[:5], 1, [L1Constraint(layers, strength=20.0, lr=1e-2)], lr=1e-2,
+            log=lambda m: None)
+    assert sparsity(layers) > before + 0.2
+
+
+def test_distillation_soft_targets_match_the_teacher(tiny_model_dir, treebank):
+    from parser.train import oracle_examples
+    teacher = Model.load(tiny_model_dir)
+    ex = oracle_examples(treebank, teacher)
+    targets = SoftTargets(teacher, treebank, temperature=2.0, alpha=0.5)
+    idx = [3, 0, 5]
+    sel = np.concatenate([np.arange(ex.offsets[i], ex.offsets[i + 1]) for i in idx])
+    local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
+    got = targets._teacher_logits(idx, local, ex.pos[sel], ex.labs[sel])
+    with torch.no_grad():
+        for j, i in enumerate(idx):
+            s = np.arange(ex.offsets[i], ex.offsets[i + 1])
+            ctx = teacher.parser.context(teacher.encode([treebank.forms[i]]))
+            ref = teacher.parser.scores(ctx, torch.zeros(len(s), dtype=torch.long), torch.from_numpy(ex.pos[s]),
+                                        torch.from_numpy(ex.labs[s]))
+            assert torch.allclose(got[local == j], ref, atol=0.02)
+    # the loss: soft part is zero when the student equals the teacher, and alpha=0 is plain cross-entropy
+    gold = torch.from_numpy(ex.actions[sel])
+    same = SoftTargets(teacher, treebank, 1.0, 1.0)(got.clone(), gold, idx, local, ex.pos[sel], ex.labs[sel])
+    assert same.item() == pytest.approx(0.0, abs=1e-5)
+    hard = SoftTargets(teacher, treebank, 2.0, 0.0)(got, gold, idx, local, ex.pos[sel], ex.labs[sel])
+    assert hard.item() == pytest.approx(torch.nn.functional.cross_entropy(got, gold).item())
+
+
+def test_student_is_smaller_and_shares_the_vocabularies(tiny_model_dir):
+    teacher = Model.load(tiny_model_dir)
+    student = make_student(teacher, {"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16})
+    assert student.n_parameters() < teacher.n_parameters() / 2
+    assert student.words is teacher.words and student.labels == teacher.labels
+
+
+# -- the experiment runner and the command ---------------------------------------------------
+
+def test_lab_results_are_measured_from_the_written_folder(tiny_model_dir, tmp_path):
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None)
+    base = lab.original()
+    r = lab.deep(0.8, bits=4, retrain_epochs=1, finetune_epochs=1, lr=1e-2)
+    assert r.weight_bytes == folder_bytes(r.path)["weights"]
+    assert r.ratio == pytest.approx(base.weight_bytes / r.weight_bytes)
+    assert r.sparsity == pytest.approx(0.8, abs=0.01)
+    assert r.nonzeros < base.nonzeros * 0.3
+    assert 0 <= r.LAS <= 100 and r.sentences_per_s > 0
+    assert r.LAS == pytest.approx(
+        Lab(r.path, DEV, log=lambda m: None).original().LAS)  # what deplab parse gets from the folder
+    points = lab.sensitivity([0.5, 0.9], layers=["output layer", "word embeddings"])
+    assert [(p.layer, p.sparsity) for p in points] == [("word embeddings", 0.5), ("word embeddings", 0.9),
+                                                       ("output layer", 0.5), ("output layer", 0.9)]
+    csv_text = results_csv([base, r, *points])
+    assert csv_text.count("\n") == 1 + 2 + len(points) and csv_text.startswith("method,setting")
+
+
+def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
+    from parser.compression.retrain import Cancelled
+    flag = {"n": 0}
+
+    def cancelled():
+        flag["n"] += 1
+        return flag["n"] > 3
+
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None, cancelled=cancelled)
+    with pytest.raises(Cancelled):
+        lab.prune(0.5, retrain_epochs=3)
+    assert list((tmp_path / "work").iterdir()) == []
+
+
+def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, tmp_path, capsys):
+    from parser.cli import main
+    out, csv_file, parsed = tmp_path / "small", tmp_path / "results.csv", tmp_path / "parsed.conllu"
+    code = main(["compress", "deep", "--model", str(tiny_model_dir), "--dev", str(DEV), "--sparsity", "0.7",
+                 "--bits", "4", "--finetune", "0", "--out", str(out), "--csv", str(csv_file)])
+    stdout = capsys.readouterr().out
+    assert code == 0
+    assert "deep" in stdout and "global 70%, 4 bits" in stdout
+    assert json.loads((out / "config.json").read_text())["compression"]["bits"] == 4
+    assert csv_file.read_text().count("\n") == 3  # header, original, deep
+    assert main(["parse", str(DEV), "--model", str(out), "-o", str(parsed)]) == 0
+    system = read_conllu(parsed)
+    assert len(system) == len(read_conllu(DEV))
+    expected = predictions(Model.load(out), read_conllu(DEV))
+    assert [[int(w.head) for w in s.words] for s in system] == [p[1] for p in expected]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["deep", "--bits", "9"], "--bits must be between 2 and 8"),
+    (["prune", "--sparsity", "1.5"], "--sparsity"),
+    (["prune", "--retrain", "2"], "--train"),
+    (["prune", "--layer-sparsity", "nonsense=0.5"], "unknown layer 'nonsense'"),
+    (["distill"], "--train"),
+])
+def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
+    from parser.cli import main
+    import io
+    from contextlib import redirect_stderr
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = main(["compress", *args, "--model", str(tiny_model_dir), "--dev", str(DEV)])
+    assert code == 1 and message in err.getvalue()

@@ -1,0 +1,100 @@
+"""The Lab ▸ Compression tab: a small experiment run from the panel shows its row and plot points."""
+import pytest
+import torch
+
+from conftest import FIXTURES
+
+pytest.importorskip("PySide6.QtCharts")
+
+from app.qt.compression_tab import CompressionTab  # noqa: E402
+from parser.model import Model  # noqa: E402
+
+DEV = FIXTURES / "tiny_dev.conllu"
+TRAIN = FIXTURES / "tiny.conllu"
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    from test_compression import train_small
+    return train_small(tmp_path_factory.mktemp("gui") / "tiny")
+
+
+@pytest.fixture
+def tab(qtbot, small_model):
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    w = CompressionTab()
+    qtbot.addWidget(w)
+    w.model_edit.setText(str(small_model))
+    w.dev_edit.setText(str(DEV))
+    w.train_edit.setText(str(TRAIN))
+    w.resize(560, 1300)
+    w.show()
+    yield w
+    if w.busy():
+        w.cancel()
+        qtbot.waitUntil(lambda: not w.busy(), timeout=20000)
+    torch.set_num_threads(n)
+
+
+def choose(tab, method):
+    tab.method.setCurrentIndex(tab.method.findData(method))
+
+
+def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
+    choose(tab, "prune")
+    tab.sparsity.setValue(60)
+    tab.retrain.setValue(0)
+    assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "global",
+                          "retrain": 0}
+    task = tab.run()
+    assert task is not None and tab.busy() and not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    assert "Done" in tab.status.text(), tab.status.text()
+    assert tab.table.rowCount() == 2  # the original, then the pruned model
+    assert [tab.table.item(r, 0).text() for r in range(2)] == ["original", "prune"]
+    pruned = tab.results[1]
+    assert pruned.sparsity == pytest.approx(0.6, abs=0.01)
+    assert tab.table.item(1, 4).text() == "60.0%"
+    assert (100 * pruned.sparsity, pruned.LAS) in tab.sparsity_chart.points()
+    assert len(tab.size_chart.points()) == 2 and tab.size_chart.front_points()
+    # the saved model is a real model folder: "Save model..." copies it, the app could load it
+    tab.table.selectRow(1)
+    assert tab.save_button.isEnabled() and tab.use_button.isEnabled()
+    saved = tab.save_model(str(tmp_path / "pruned"))
+    assert Model.load(saved).extra["compression"]["method"] == "prune"
+    with qtbot.waitSignal(tab.useModelRequested) as sig:
+        tab.use_button.click()
+    assert sig.args == [saved]
+    out = tab.export_csv(str(tmp_path / "r.csv"))
+    assert (tmp_path / "r.csv").read_text().splitlines()[2].startswith("prune,global 60%")
+    assert out
+
+
+def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
+    choose(tab, "sensitivity")
+    tab.sparsities.setText("50, 90")
+    tab.dev_limit.setValue(5)
+    tab.run()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    rows = [r for r in tab.results if r.method == "sensitivity"]
+    n_layers = len(tab.sparsity_chart.layers)
+    assert n_layers >= 8 and len(rows) == 2 * n_layers
+    assert all(len(s.points()) == 2 for s in tab.sparsity_chart.layers.values())
+
+
+def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
+    choose(tab, "deep")
+    tab.train_edit.setText("")
+    tab.retrain.setValue(2)
+    assert tab.run() is None and "training treebank" in tab.status.text()
+    tab.train_edit.setText(str(TRAIN))
+    tab.retrain.setValue(20)
+    before = set(tab.work_dir.iterdir())
+    tab.run()
+    qtbot.waitUntil(lambda: "retraining" in tab.status.text() or not tab.busy(), timeout=30000)
+    tab.cancel()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    assert "Cancelled" in tab.status.text()
+    assert set(tab.work_dir.iterdir()) == before
+    assert all(r.method != "deep" for r in tab.results)
