@@ -106,7 +106,13 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
 
 @torch.no_grad()
 def tag(model: Model, forms: Sequence[str]) -> list[str]:
-    return parse_batch(model, [forms])[0].tags if forms else []
+    """UPOS tags for one sentence (the tagger alone, without parsing)."""
+    if not forms:
+        return []
+    model.eval()
+    b = model.encode([forms])
+    ctx = model.parser.context(b) if model.tagger is None else None
+    return [model.tags.itos[t] for t in _tag(model, b, ctx)[0, 1:len(forms) + 1].tolist()]
 
 
 @torch.no_grad()

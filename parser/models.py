@@ -156,15 +156,22 @@ class Weiss2015(ParserModel):
 
 
 class KG2016(ParserModel):
-    """BiLSTM features at s1, s2, s3, b1 + child-label embeddings, one hidden layer (Kiperwasser & Goldberg 2016)."""
+    """BiLSTM features at s1, s2, s3, b1 + child-label embeddings, one hidden layer (Kiperwasser & Goldberg 2016).
+
+    With ``slots=8`` the BiLSTM vectors of lc1(s1), rc1(s1), lc1(s2), rc1(s2) are read too
+    (K&G's extended feature set).
+    """
 
     arch = "kg2016"
-    SLOTS = 4  # s1, s2, s3, b1: the first four positions of the template
+    # indices into the 18 template positions: s1, s2, s3, b1, then lc1(s1), rc1(s1), lc1(s2), rc1(s2)
+    SLOT_POSITIONS = (0, 1, 2, 3, 6, 7, 10, 11)
 
     def __init__(self, n_words, n_chars, n_tags, n_labels, n_transitions, mlp_hidden=256, label_dim=32,
-                 dropout=0.33, word_dim=100, lstm_hidden=128, layers=2):
+                 dropout=0.33, word_dim=100, lstm_hidden=128, layers=2, slots=4):
         super().__init__()
         hidden = mlp_hidden
+        self.SLOTS = slots
+        self.register_buffer("slot_positions", torch.tensor(self.SLOT_POSITIONS[:slots]), persistent=False)
         self.tagger = Tagger(n_words, n_chars, n_tags, dropout=dropout, word_dim=word_dim,
                              hidden=lstm_hidden, layers=layers)
         d = self.tagger.encoder.dim
@@ -186,7 +193,7 @@ class KG2016(ParserModel):
 
     def scores(self, ctx, rows, pos, labs):
         proj = ctx[0]
-        p = pos[:, :self.SLOTS]
+        p = pos[:, self.slot_positions]
         slot = torch.arange(self.SLOTS, device=p.device)
         h = proj[rows.unsqueeze(1), p, slot].sum(dim=1)
         h = h + self.label_hidden(self.labels(labs + 1).flatten(1))

@@ -137,6 +137,7 @@ class TrainConfig:
     tagger_sizes: dict = field(default_factory=dict)
     threads: int = 0
     tagger_from: str | None = None  # reuse the tagger of this model folder (same training data)
+    lr_decay: float = 1.0           # the learning rate is multiplied by this after every epoch
 
 
 def set_seed(seed: int) -> random.Random:
@@ -243,6 +244,7 @@ class Trainer:
             train_tags = [p.tags for p in parse_batch(model, self.train.forms)]
         params = list(parameters if parameters is not None else model.parser.parameters())
         opt = self._optimizer([p for p in params if p.requires_grad])
+        schedule = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=cfg.lr_decay)
         best = {"LAS": -1.0}
         best_state = None
         history = []
@@ -276,6 +278,7 @@ class Trainer:
                 n_ex += len(sel)
                 if self.progress:
                     self.progress(k + 1, len(batches))
+            schedule.step()
             model.eval()
             scores = dev_scores(model, dev) if dev else {"LAS": 0.0, "UAS": 0.0, "UPOS": 0.0}
             scores = {"epoch": epoch, "loss": total / max(n_ex, 1), "seconds": time.time() - t0,
@@ -365,6 +368,7 @@ def add_arguments(p):
     p.add_argument("--tagger-epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--lr-decay", type=float, default=1.0, help="multiply the learning rate by this after every epoch")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--tagger-from", metavar="DIR",
@@ -381,7 +385,7 @@ def run(args) -> int:
         sizes[k] = int(v)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
-                      tagger_from=args.tagger_from)
+                      tagger_from=args.tagger_from, lr_decay=args.lr_decay)
     bar = None
 
     def progress(k, n):

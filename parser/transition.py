@@ -149,8 +149,11 @@ class Trace:
         return self.transitions[self.steps[k].chosen]
 
     def first_divergence(self, other: "Trace") -> int | None:
-        """Index of the first step where the two traces choose different transitions."""
+        """Index of the first step where the two traces choose different transitions.
+
+        Transitions are compared by kind and label, since an oracle trace may number them differently.
+        """
         for a, b in zip(self.steps, other.steps):
-            if a.chosen != b.chosen:
+            if self.transitions[a.chosen] != other.transitions[b.chosen]:
                 return a.index
         return None if len(self.steps) == len(other.steps) else min(len(self.steps), len(other.steps))

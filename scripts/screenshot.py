@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         ws.set_step(args.step if args.step is not None else (2 * ws.n_steps) // 3)
         w.view.features.table.selectRow(0)
         app.processEvents()
+        view = w.arc_view
+        if view.sceneSize().width() > view._scroll.viewport().width():
+            view.fitToWidth()  # the whole tree in the picture
+        app.processEvents()
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not w.grab().save(str(out)):

@@ -1,5 +1,6 @@
 """Compression lab engine: pruning, Huffman, k-means, storage, int8, L1, distillation, sensitivity, CLI."""
 import json
+
 import numpy as np
 import pytest
 import torch
@@ -86,7 +87,7 @@ def test_layers_have_readable_names_and_cover_the_weights(tiny_model_dir):
     assert rest and all(model.parser.state_dict()[k].dim() == 1 for k in rest)
 
 
-@pytest.mark.parametrize("scope", ["global", "layer"])
+@pytest.mark.parametrize("scope", ["global", "std", "layer"])
 @pytest.mark.parametrize("target", [0.0, 0.5, 0.9, 0.95])
 def test_pruning_reaches_the_requested_sparsity(tiny_model_dir, scope, target):
     model = Model.load(tiny_model_dir)
@@ -112,6 +113,22 @@ def test_pruning_removes_the_smallest_weights_and_honours_per_layer_sparsity(tin
     assert 1 - out.float().mean().item() == pytest.approx(0.2, abs=0.01)
     with pytest.raises(ValueError):
         magnitude_masks(layers, 1.0)
+
+
+def test_std_scope_is_blind_to_the_scale_of_a_layer(tiny_model_dir):
+    """Han et al.'s threshold (quality x std of the layer): scaling a layer does not change what is pruned."""
+    masks = {}
+    for factor in (1.0, 100.0):
+        model = Model.load(tiny_model_dir)
+        layers = model_layers(model)
+        with torch.no_grad():
+            for _, p in layers[0].params:
+                p.mul_(factor)
+        masks[factor] = {scope: magnitude_masks(layers, 0.7, scope) for scope in ("std", "global")}
+    name, w = model_layers(Model.load(tiny_model_dir))[0].params[0]
+    assert torch.equal(masks[1.0]["std"][name], masks[100.0]["std"][name])
+    pruned = {f: 1 - masks[f]["global"][name].float().mean().item() for f in masks}
+    assert pruned[100.0] < pruned[1.0] / 3  # raw |w|: the scaled-up layer escapes pruning
 
 
 def test_retraining_keeps_the_mask(tiny_model_dir, treebank, dev):
@@ -345,7 +362,7 @@ def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, 
                  "--bits", "4", "--finetune", "0", "--out", str(out), "--csv", str(csv_file)])
     stdout = capsys.readouterr().out
     assert code == 0
-    assert "deep" in stdout and "global 70%, 4 bits" in stdout
+    assert "deep" in stdout and "global |w|/σ 70%, 4 bits" in stdout
     assert json.loads((out / "config.json").read_text())["compression"]["bits"] == 4
     assert csv_file.read_text().count("\n") == 3  # header, original, deep
     assert main(["parse", str(DEV), "--model", str(out), "-o", str(parsed)]) == 0

@@ -6,7 +6,7 @@ from conftest import FIXTURES
 
 pytest.importorskip("PySide6.QtCharts")
 
-from app.qt.compression_tab import CompressionTab  # noqa: E402
+from app.qt.compression_tab import COLUMNS, CompressionTab  # noqa: E402
 from parser.model import Model  # noqa: E402
 
 DEV = FIXTURES / "tiny_dev.conllu"
@@ -45,7 +45,7 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     choose(tab, "prune")
     tab.sparsity.setValue(60)
     tab.retrain.setValue(0)
-    assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "global",
+    assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "std",
                           "retrain": 0}
     task = tab.run()
     assert task is not None and tab.busy() and not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
@@ -55,7 +55,8 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     assert [tab.table.item(r, 0).text() for r in range(2)] == ["original", "prune"]
     pruned = tab.results[1]
     assert pruned.sparsity == pytest.approx(0.6, abs=0.01)
-    assert tab.table.item(1, 4).text() == "60.0%"
+    assert tab.table.item(1, COLUMNS.index("Sparsity")).text() == "60.0%"
+    assert tab.table.item(1, COLUMNS.index("LAS")).text() == f"{pruned.LAS:.2f}"
     assert (100 * pruned.sparsity, pruned.LAS) in tab.sparsity_chart.points()
     assert len(tab.size_chart.points()) == 2 and tab.size_chart.front_points()
     # the saved model is a real model folder: "Save model..." copies it, the app could load it
@@ -67,7 +68,7 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
         tab.use_button.click()
     assert sig.args == [saved]
     out = tab.export_csv(str(tmp_path / "r.csv"))
-    assert (tmp_path / "r.csv").read_text().splitlines()[2].startswith("prune,global 60%")
+    assert (tmp_path / "r.csv").read_text().splitlines()[2].startswith("prune,global |w|/σ 60%")
     assert out
 
 
@@ -80,7 +81,8 @@ def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
     rows = [r for r in tab.results if r.method == "sensitivity"]
     n_layers = len(tab.sparsity_chart.layers)
     assert n_layers >= 8 and len(rows) == 2 * n_layers
-    assert all(len(s.points()) == 2 for s in tab.sparsity_chart.layers.values())
+    for s in tab.sparsity_chart.layers.values():  # the unpruned model at 0%, then 50% and 90%
+        assert [p.x() for p in s.points()] == [0.0, 50.0, 90.0]
 
 
 def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
@@ -98,3 +100,23 @@ def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
     assert "Cancelled" in tab.status.text()
     assert set(tab.work_dir.iterdir()) == before
     assert all(r.method != "deep" for r in tab.results)
+
+
+def test_main_window_has_the_lab_dock_with_the_compression_tab(qtbot, tmp_path, small_model):
+    from PySide6.QtCore import QSettings
+    from app.qt.main_window import MainWindow
+    from app.qt.compression_tab import CompressionTab
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert isinstance(w.lab.tab("Compression"), CompressionTab)
+    toggle = w.lab.toggleViewAction()
+    assert toggle in w.panels_menu.actions()
+    toggle.trigger()
+    assert w.lab.isVisible()
+    # "Use in app" loads the chosen (compressed) model folder into the window
+    tab = w.compression_tab
+    with qtbot.waitSignal(w.pipelineChanged, timeout=30000):
+        tab.useModelRequested.emit(str(small_model))
+    assert str(w.pipeline.model_dir) == str(small_model)
+    assert tab.model_dir() == str(small_model)

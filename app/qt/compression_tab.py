@@ -21,7 +21,7 @@ from PySide6.QtCore import QMargins, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar,
-                               QPushButton, QScrollArea, QSlider, QSpinBox, QStackedWidget, QTableWidget,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QTableWidget,
                                QTableWidgetItem, QToolTip, QVBoxLayout, QWidget)
 
 from .workers import Task, run_task
@@ -40,7 +40,7 @@ METHODS = [  # (key, label)
     ("int8", "int8 dynamic quantization"),
     ("distill", "Knowledge distillation"),
 ]
-COLUMNS = ["Method", "Setting", "Params", "Non-zero", "Sparsity", "Bytes", "Ratio", "UAS", "LAS", "Sent/s", "Data"]
+COLUMNS = ["Method", "Setting", "LAS", "UAS", "Bytes", "Ratio", "Sparsity", "Sent/s", "Params", "Non-zero", "Data"]
 
 
 def default_data() -> dict[str, Path]:
@@ -352,7 +352,7 @@ class CompressionTab(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(1, 190)
+        h.resizeSection(1, 150)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         rv.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -425,8 +425,9 @@ class CompressionTab(QWidget):
         sh.addWidget(self.sparsity, 1)
         sh.addWidget(self.sparsity_label)
         self.scope = QComboBox()
-        self.scope.addItem("global threshold", "global")
-        self.scope.addItem("same sparsity per layer", "layer")
+        self.scope.addItem("global, |w| / σ of the layer (Han et al.)", "std")
+        self.scope.addItem("global, |w|", "global")
+        self.scope.addItem("same sparsity in every layer", "layer")
         self.retrain = _spin(0, 20, 1, " epoch(s)")
         self.bits = _spin(2, 8, 5, " bits")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
@@ -673,14 +674,15 @@ class CompressionTab(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         setting = r.setting if not r.layer else f"{r.layer}: {r.sparsity:.0%}"
-        cells = [r.method, setting, f"{r.parameters:,}", f"{r.nonzeros:,}", f"{r.sparsity:.1%}",
-                 _human_bytes(r.weight_bytes), f"{r.ratio:.1f}×" if r.ratio else "–", f"{r.UAS:.2f}",
-                 f"{r.LAS:.2f}", f"{r.sentences_per_s:.0f}", Path(r.extra["dev"]).name]
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if c not in (0, 1, 10):
+        cells = {"Method": r.method, "Setting": setting, "LAS": f"{r.LAS:.2f}", "UAS": f"{r.UAS:.2f}",
+                 "Bytes": _human_bytes(r.weight_bytes), "Ratio": f"{r.ratio:.1f}×" if r.ratio else "–",
+                 "Sparsity": f"{r.sparsity:.1%}", "Sent/s": f"{r.sentences_per_s:.0f}",
+                 "Params": f"{r.parameters:,}", "Non-zero": f"{r.nonzeros:,}", "Data": Path(r.extra["dev"]).name}
+        for c, name in enumerate(COLUMNS):
+            item = QTableWidgetItem(cells[name])
+            if name not in ("Method", "Setting", "Data"):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            tip = r.path or ""
+            tip = f"{r.method}: {setting}\n{r.path or ''}"
             if r.total_bytes:
                 tip += f"\nwhole folder: {r.total_bytes:,} bytes ({r.total_ratio:.1f}× smaller)"
             if r.weight_bytes:
@@ -784,7 +786,11 @@ def install_compression(window) -> CompressionTab:
     if isinstance(existing, CompressionTab):
         return existing
     tab = CompressionTab()
-    lab_dock(window).add_tab(tab, "Compression")
+    had_dock = getattr(window, "lab", None) is not None
+    dock = lab_dock(window)
+    if not had_dock:  # closed until opened from View ▸ Panels ▸ Lab; the saved window state reopens it
+        dock.hide()
+    dock.add_tab(tab, "Compression")
     window.compression_tab = tab
 
     def current_model_dir():

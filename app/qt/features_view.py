@@ -42,7 +42,7 @@ def used_features(arch: str | None) -> set[str] | None:
 class FeaturesView(QWidget):
     wordSelected = Signal(int)  # word index (0 = ROOT), -1 for none
 
-    COLUMNS = ["Position", "Word", "Tag", "Label"]
+    COLUMNS = ["Position", "Word .w", "Tag .t", "Label .l"]
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)

@@ -125,7 +125,7 @@ class SentenceWorkspaceView(QWidget):
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 2)
         # first-run proportions (the window remembers the user's own)
-        self.upper_split.setSizes([640, 360])
+        self.upper_split.setSizes([680, 320])
         self.lower_split.setSizes([420, 330, 330])
         self.main_split.setSizes([560, 340])
         lay = QVBoxLayout(self)

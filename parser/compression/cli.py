@@ -30,8 +30,9 @@ def add_arguments(p):
     p.add_argument("--work", help="folder for intermediate result models (default: a temporary folder)")
     g = p.add_argument_group("pruning")
     g.add_argument("--sparsity", type=float, default=0.8, help="fraction of weights to remove (0-0.99)")
-    g.add_argument("--scope", choices=["global", "layer"], default="global",
-                   help="one magnitude threshold for the whole model, or the same sparsity in every layer")
+    g.add_argument("--scope", choices=["global", "std", "layer"], default="std",
+                   help="global: one threshold on |w| for the whole model; std: one threshold on |w|/std(layer) "
+                        "(Han et al. 2015); layer: the same sparsity in every layer")
     g.add_argument("--layer-sparsity", action="append", default=[], metavar="LAYER=S",
                    help="a layer's own sparsity, e.g. 'word embeddings=0.95' (see 'deplab compress layers')")
     g.add_argument("--retrain", type=int, default=0, help="epochs of retraining with the mask fixed")
@@ -80,7 +81,7 @@ def _check_layers(model_dir, names) -> None:
 def run(args) -> int:
     import torch
     from ..model import DEFAULT_MODEL_DIR, Model
-    from .experiments import Lab, Result, format_table, results_csv, copy_model_folder
+    from .experiments import Lab, Result, format_table, results_csv
     from .layers import model_layers
     from .retrain import Cancelled
 

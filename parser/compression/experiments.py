@@ -13,11 +13,9 @@ import io
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
-
-import torch
 
 from ..conllu import Sentence, read_conllu
 from ..model import Model
@@ -43,6 +41,9 @@ METHODS = {
     "int8": "int8 weights and torch dynamic quantization of Linear/LSTM",
     "distill": "knowledge distillation into a smaller student (vs the same student on gold only)",
 }
+
+
+SCOPES = {"global": "global |w|", "std": "global |w|/σ", "layer": "per layer"}
 
 
 @dataclass
@@ -132,7 +133,11 @@ class Lab:
             raise Cancelled()
 
     def load(self) -> Model:
-        return Model.load(self.model_dir)
+        model = Model.load(self.model_dir)
+        if model.extra.get("runtime"):
+            raise ValueError(f"{self.model_dir} runs with int8 kernels and cannot be compressed further; "
+                             f"start from the float32 model")
+        return model
 
     def treebank(self) -> Treebank:
         if self._train is None:
@@ -180,14 +185,14 @@ class Lab:
         return r
 
     # -- experiments -----------------------------------------------------------------
-    def prune(self, sparsity: float, scope: str = "global", retrain_epochs: int = 0, lr: float = 1e-3,
+    def prune(self, sparsity: float, scope: str = "std", retrain_epochs: int = 0, lr: float = 1e-3,
               per_layer: dict[str, float] | None = None, out=None) -> Result:
         t0 = time.perf_counter()
         model = self.load()
         layers = model_layers(model)
         masks = prune(layers, sparsity, scope, per_layer)
         self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
-        setting = f"{scope} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") + \
+        setting = f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") + \
                   ("".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items()))
         return self._finish(model, "prune", setting, {"sparsity": sparsity, "scope": scope,
                                                      "retrain_epochs": retrain_epochs}, t0, out)
@@ -226,10 +231,14 @@ class Lab:
         return self.deep(0.0, bits=bits, retrain_epochs=0, finetune_epochs=finetune_epochs, lr=lr, out=out,
                          method="share")
 
-    def deep(self, sparsity: float, scope: str = "global", bits: int | dict = 5, retrain_epochs: int = 1,
+    def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
-             out=None, method: str = "deep") -> Result:
-        """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save."""
+             out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None) -> Result:
+        """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
+
+        With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
+        and passed to it as a ``prune`` result.
+        """
         t0 = time.perf_counter()
         model = self.load()
         layers = model_layers(model)
@@ -237,7 +246,11 @@ class Lab:
         if sparsity > 0 or per_layer:
             masks = prune(layers, sparsity, scope, per_layer)
             self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
-            parts.append(f"{scope} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else ""))
+            parts.append(f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") +
+                         "".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items()))
+            if on_stage is not None:
+                on_stage(self._finish(model, "prune", parts[0], {"sparsity": sparsity, "scope": scope,
+                                                                 "retrain_epochs": retrain_epochs}, t0))
         self.check()
         self.progress(0, 0, "k-means quantization")
         sharings = share_weights(layers, bits)

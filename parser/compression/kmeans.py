@@ -5,8 +5,10 @@ of a layer are clustered into 2^bits shared values with 1-D k-means from a
 linear initialisation; each weight then stores only a ``bits``-bit cluster
 index.  During fine-tuning the gradient of a centroid gathers the gradients
 of its weights (we use their mean, so gradient clipping is not dominated by
-big clusters); every weight of a cluster gets that same gradient, so the
-weights stay tied.  Pruned weights (zeros) stay zero and are not clustered.
+big clusters) and every weight of the cluster gets it; after each optimizer
+step the cluster's weights are set to their mean, so they stay exactly tied
+(this also joins the two directions of a BiLSTM layer, which share one
+codebook).  Pruned weights (zeros) stay zero and are not clustered.
 """
 from __future__ import annotations
 

@@ -4,8 +4,11 @@ Han, Pool, Tran & Dally (2015), "Learning both weights and connections for
 efficient neural networks": train, prune the connections whose |w| is below a
 threshold, retrain the remaining ones (the pruned stay at zero), repeat.
 The threshold is chosen so that exactly the requested fraction of weights is
-removed, either over the whole model (``global``) or in every layer
-(``layer``); single layers can be given their own sparsity.
+removed: over the whole model by |w| (``global``), over the whole model by
+|w| / std(layer) (``std``: Han et al.'s one quality parameter times each
+layer's standard deviation, so layers of different scale, such as
+embeddings and LSTM weights, are pruned alike), or the same fraction in
+every layer (``layer``).  Single layers can be given their own sparsity.
 """
 from __future__ import annotations
 
@@ -18,11 +21,16 @@ from .layers import Layer
 Masks = dict[str, torch.Tensor]   # full parameter name -> bool tensor, True = kept
 
 
-def _flat(layers: Sequence[Layer]) -> tuple[torch.Tensor, list[tuple[str, torch.nn.Parameter, int, int]]]:
+def _flat(layers: Sequence[Layer], relative: bool = False
+          ) -> tuple[torch.Tensor, list[tuple[str, torch.nn.Parameter, int, int]]]:
     parts, spans, start = [], [], 0
     for layer in layers:
+        scale = 1.0
+        if relative:
+            w = torch.cat([p.detach().flatten() for _, p in layer.params])
+            scale = float(w.std()) or 1.0
         for name, p in layer.params:
-            parts.append(p.detach().abs().flatten())
+            parts.append(p.detach().abs().flatten() / scale)
             spans.append((name, p, start, start + p.numel()))
             start += p.numel()
     return torch.cat(parts), spans
@@ -39,7 +47,7 @@ def _smallest(values: torch.Tensor, fraction: float) -> torch.Tensor:
 
 def magnitude_masks(layers: Sequence[Layer], sparsity: float, scope: str = "global",
                     per_layer: dict[str, float] | None = None) -> Masks:
-    """Masks that prune ``sparsity`` of the weights by magnitude (``scope`` = global or layer).
+    """Masks that prune ``sparsity`` of the weights by magnitude (``scope`` = global, std or layer).
 
     Layers named in ``per_layer`` get their own sparsity (and are left out of the global ranking).
     """
@@ -49,17 +57,17 @@ def magnitude_masks(layers: Sequence[Layer], sparsity: float, scope: str = "glob
     masks: Masks = {}
     groups: list[tuple[list[Layer], float]] = []
     rest = [l for l in layers if l.name not in per_layer]
-    if scope == "global":
+    if scope in ("global", "std"):
         groups.append((rest, sparsity))
     elif scope == "layer":
         groups += [([l], sparsity) for l in rest]
     else:
-        raise ValueError(f"scope must be 'global' or 'layer', not {scope!r}")
+        raise ValueError(f"scope must be 'global', 'std' or 'layer', not {scope!r}")
     groups += [([l], per_layer[l.name]) for l in layers if l.name in per_layer]
     for group, s in groups:
         if not group:
             continue
-        values, spans = _flat(group)
+        values, spans = _flat(group, relative=scope == "std")
         keep = _smallest(values, s)
         for name, p, a, b in spans:
             masks[name] = keep[a:b].view_as(p).clone()

@@ -1,0 +1,123 @@
+"""Reproduces the compression lab's headline table on the bundled model (EWT dev).
+
+    python benchmarks/compression.py                       # the full run (about 1-2 hours on 2 cores)
+    python benchmarks/compression.py --only original,int8  # some rows
+    python benchmarks/compression.py --quick               # tiny fixture model, seconds (a smoke test)
+
+Every number is measured by :mod:`parser.compression` on the model written to
+disk and loaded back (sizes = bytes of the files, accuracy = parser.evaluate
+on the dev treebank, speed = wall-clock sentences/s of that parse).  The
+table is printed as Markdown (for the README) and written as CSV.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EWT = ROOT.parent / "shared" / "data" / "ud" / "en_ewt"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+# the headline settings (kept here so the README table can be regenerated exactly)
+DEEP = dict(sparsity=0.9, scope="std", bits=5, retrain_epochs=2, finetune_epochs=1)
+STUDENT = {"lstm_hidden": 64, "word_dim": 16, "layers": 2, "mlp_hidden": 128}
+DISTILL = dict(temperature=2.0, alpha=0.5, epochs=6)
+ROWS = ("original", "int8", "share", "deep", "l1", "distill")
+
+
+def markdown(results, original) -> str:
+    lines = ["| method | setting | parameters | non-zero | weights file | × smaller | model folder | × smaller "
+             "| UAS | LAS | ΔLAS | sent/s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        kb = lambda b: f"{b / 1000:,.0f} kB" if b else "–"
+        lines.append(f"| {r.method} | {r.setting} | {r.parameters:,} | {r.nonzeros:,} | {kb(r.weight_bytes)} | "
+                     f"{r.ratio:.1f} | {kb(r.total_bytes)} | {r.total_ratio:.1f} | {r.UAS:.2f} | {r.LAS:.2f} | "
+                     f"{r.LAS - original.LAS:+.2f} | {r.sentences_per_s:.0f} |")
+    return "\n".join(lines)
+
+
+def targets(results, original) -> list[str]:
+    out = []
+    deep = [r for r in results if r.method == "deep"]
+    for r in deep:
+        ok = r.ratio >= 20 and original.LAS - r.LAS <= 0.5
+        out.append(f"Deep Compression {r.setting}: {r.ratio:.1f}x smaller (weights file), "
+                   f"{r.total_ratio:.1f}x (whole folder), LAS {r.LAS - original.LAS:+.2f} -> "
+                   f"target (>= 20x, <= 0.5 LAS lost) {'MET' if ok else 'NOT MET'}")
+    student = {r.method: r for r in results if r.method in ("distill", "student")}
+    if "distill" in student:
+        d = student["distill"]
+        share = d.parameters / original.parameters
+        ok = share <= 0.25 and original.LAS - d.LAS <= 1.5 and ("student" not in student or
+                                                                d.LAS > student["student"].LAS)
+        gold = f", gold-only student LAS {student['student'].LAS:.2f}" if "student" in student else ""
+        out.append(f"Distilled student: {share:.1%} of the teacher's parameters, LAS {d.LAS - original.LAS:+.2f}"
+                   f"{gold} -> target (<= 25%, <= 1.5 LAS lost, beats gold-only) {'MET' if ok else 'NOT MET'}")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", help="model folder (default: the bundled model)")
+    ap.add_argument("--train", default=str(EWT / "en_ewt-ud-train.conllu"))
+    ap.add_argument("--dev", default=str(EWT / "en_ewt-ud-dev.conllu"))
+    ap.add_argument("--only", default=",".join(ROWS), help=f"comma-separated subset of {','.join(ROWS)}")
+    ap.add_argument("--work", default=str(ROOT / "benchmarks" / "compression-models"),
+                    help="where the compressed models are written")
+    ap.add_argument("--csv", default=str(ROOT / "benchmarks" / "compression.csv"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
+    args = ap.parse_args(argv)
+
+    import torch
+    from parser.compression.experiments import Lab, format_table, results_csv
+    from parser.model import DEFAULT_MODEL_DIR
+    torch.set_num_threads(args.threads)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    deep, student, distill = dict(DEEP), dict(STUDENT), dict(DISTILL)
+    model = args.model or str(DEFAULT_MODEL_DIR)
+    train, dev = args.train, args.dev
+    if args.quick:
+        import tempfile
+        from parser.train import TrainConfig, train_model
+        model = str(Path(tempfile.mkdtemp()) / "tiny")
+        train, dev = FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu"
+        train_model(train, dev, model, TrainConfig(epochs=8, batch_size=8, lr=0.01,
+                                                   sizes={"word_dim": 32, "lstm_hidden": 32, "mlp_hidden": 64}),
+                    log=lambda m: None)
+        deep.update(retrain_epochs=1, finetune_epochs=1)
+        student = {"lstm_hidden": 16, "word_dim": 8, "layers": 1, "mlp_hidden": 32}
+        distill.update(epochs=2)
+    log = lambda m: print(m, file=sys.stderr, flush=True)
+    lab = Lab(model, dev, train, args.work, log=log)
+    t0 = time.time()
+    results = [lab.original()]
+    if "int8" in only:
+        results.append(lab.int8())
+    if "share" in only:
+        results.append(lab.share(deep["bits"], finetune_epochs=0))
+    if "deep" in only:
+        results.append(lab.deep(**deep, on_stage=results.append))
+    if "l1" in only:
+        results.append(lab.l1(strength=1.0, epochs=1))
+    if "distill" in only:
+        results += lab.distill(student, **distill)
+    original = results[0]
+    print(format_table(results), file=sys.stderr)
+    print(f"\n{len(results)} rows in {time.time() - t0:.0f} s; dev = {dev}\n")
+    print(markdown(results, original))
+    print()
+    for line in targets(results, original):
+        print("-", line)
+    Path(args.csv).write_text(results_csv(results), encoding="utf-8")
+    print(f"\nCSV: {args.csv}; models: {args.work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
