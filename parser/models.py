@@ -120,6 +120,11 @@ class ParserModel(nn.Module):
     def context(self, b: EncodedBatch):
         return (b.words, b.tags)
 
+    def features_read(self) -> list[str]:
+        """Names of the template features (parser.features.FEATURE_NAMES) this network reads."""
+        from .features import FEATURE_NAMES
+        return list(FEATURE_NAMES)
+
 
 class CM2014(ParserModel):
     """h = (W x + b)^3, softmax over transitions (Chen & Manning 2014)."""
@@ -190,6 +195,10 @@ class KG2016(ParserModel):
 
     def tag_logits(self, ctx) -> torch.Tensor:
         return self.tagger.out(ctx[1])
+
+    def features_read(self) -> list[str]:
+        from .features import LABEL_POSITIONS, POSITIONS
+        return [POSITIONS[i] + ".w" for i in self.SLOT_POSITIONS[:self.SLOTS]] + [p + ".l" for p in LABEL_POSITIONS]
 
     def scores(self, ctx, rows, pos, labs):
         proj = ctx[0]

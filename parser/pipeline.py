@@ -96,4 +96,5 @@ class Pipeline:
         return {"arch": m.arch, "sizes": dict(m.config.get("sizes", {})), "parameters": m.n_parameters(),
                 "words": len(m.words), "tags": len(m.tags) - 3, "labels": len(m.labels),
                 "transitions": len(m.transitions), "path": str(m.path) if m.path else None,
+                "features_read": m.parser.features_read(),
                 "training": {k: v for k, v in m.config.get("training", {}).items() if k != "history"}}

@@ -66,10 +66,12 @@ def architecture_html(info: dict | None) -> str:
                    f"{layers}-layer bidirectional LSTM ({lh} units per direction) gives it a "
                    f"{2 * lh}-d vector v<sub>i</sub> that sees the whole sentence; the same BiLSTM predicts "
                    f"the UPOS tags.</p>")
-        out.append(f"<p><b>2. Features.</b> Only the vectors of s1, s2, s3 and b1 and embeddings of the 12 "
-                   f"child labels of the Chen &amp; Manning template are read: the BiLSTM already encodes the "
-                   f"context that the other 32 features supplied.</p>")
-        out.append(f"<p><b>3. Hidden layer.</b> h = ReLU(Σ<sub>k∈{{s1,s2,s3,b1}}</sub> W<sub>k</sub>v<sub>k</sub> "
+        reads = [f[:-2] for f in info.get("features_read", []) if f.endswith(".w")] or ["s1", "s2", "s3", "b1"]
+        n_labels = sum(f.endswith(".l") for f in info.get("features_read", [])) or 12
+        out.append(f"<p><b>2. Features.</b> Only the vectors of {', '.join(reads)} and embeddings of the "
+                   f"{n_labels} child labels of the Chen &amp; Manning template are read: the BiLSTM already "
+                   f"encodes the context that the other {48 - len(reads) - n_labels} features supplied.</p>")
+        out.append(f"<p><b>3. Hidden layer.</b> h = ReLU(Σ<sub>k∈{{{','.join(reads)}}}</sub> W<sub>k</sub>v<sub>k</sub> "
                    f"+ W<sub>l</sub>x<sup>l</sup> + b), <b>{mh}</b> units (Chen &amp; Manning's original uses the "
                    f"cube activation h = (W<sub>1</sub>x + b<sub>1</sub>)<sup>3</sup> over 48 embeddings).</p>")
         out.append(f"<p><b>4. Softmax.</b> p = softmax(W<sub>o</sub>h) over the <b>{_fmt(T)}</b> transitions "

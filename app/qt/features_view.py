@@ -32,13 +32,6 @@ def describe_position(pos: str) -> str:
     return f"{_CHILD[fn]} of {describe_position(rest[:-1])}"
 
 
-def used_features(arch: str | None) -> set[str] | None:
-    """The features an architecture reads (None: all 48)."""
-    if arch == "kg2016":  # BiLSTM vectors at s1, s2, s3, b1 plus the 12 child labels
-        return {"s1.w", "s2.w", "s3.w", "b1.w"} | {p + ".l" for p in F.LABEL_POSITIONS}
-    return None
-
-
 class FeaturesView(QWidget):
     wordSelected = Signal(int)  # word index (0 = ROOT), -1 for none
 
@@ -48,6 +41,7 @@ class FeaturesView(QWidget):
         super().__init__(parent)
         self.ws = workspace
         self.arch: str | None = None
+        self.reads: set[str] | None = None  # the features the model reads (None: all 48)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#555")
@@ -78,8 +72,10 @@ class FeaturesView(QWidget):
         workspace.mode_changed.connect(lambda *_: self.refresh())
         self.refresh()
 
-    def set_architecture(self, arch: str | None) -> None:
+    def set_architecture(self, arch: str | None, features_read: list[str] | None = None) -> None:
+        """``features_read`` comes from ``Pipeline.describe()``; the others are greyed out."""
         self.arch = arch
+        self.reads = set(features_read) if features_read and len(features_read) < len(F.FEATURE_NAMES) else None
         self.refresh()
 
     def values(self) -> dict[str, tuple[str, int]]:
@@ -107,10 +103,11 @@ class FeaturesView(QWidget):
 
     def refresh(self) -> None:
         values, note = self.current_features()
-        used = used_features(self.arch)
+        used = self.reads
         if used is not None and values:
-            note += (f" This {self.arch} model reads only the BiLSTM vectors of s1, s2, s3, b1 and the 12 labels; "
-                     f"the other features are greyed out.")
+            vectors = ", ".join(f[:-2] for f in F.FEATURE_NAMES if f in used and f.endswith(".w"))
+            note += (f" This {self.arch} model reads only the BiLSTM vectors of {vectors} and the "
+                     f"{sum(f.endswith('.l') for f in used)} labels; the other features are greyed out.")
         self._values = values
         self.note.setText(note)
         sel = self.table.currentRow()

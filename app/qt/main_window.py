@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
         info = pipeline.describe() if pipeline is not None else None
         self.workspace.transitions = pipeline.transitions if pipeline is not None else None
         self.view.explain.set_model_info(info)
-        self.view.features.set_architecture(info.get("arch") if info else None)
+        self.view.features.set_architecture(info.get("arch") if info else None,
+                                            info.get("features_read") if info else None)
         if info:
             where = Path(info["path"]).name if info.get("path") else "in memory"
             self.model_label.setText(f"Model: {where} ({info.get('arch')}, {info.get('parameters', 0):,} parameters)")
