@@ -67,9 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument("--train", default=str(EWT / "en_ewt-ud-train.conllu"))
     ap.add_argument("--dev", default=str(EWT / "en_ewt-ud-dev.conllu"))
     ap.add_argument("--only", default=",".join(ROWS), help=f"comma-separated subset of {','.join(ROWS)}")
-    ap.add_argument("--work", default=str(ROOT / "benchmarks" / "compression-models"),
-                    help="where the compressed models are written")
-    ap.add_argument("--csv", default=str(ROOT / "benchmarks" / "compression.csv"))
+    ap.add_argument("--work", help="where the compressed models are written (default: a temporary folder)")
+    ap.add_argument("--csv", help="also write the table as CSV")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
     args = ap.parse_args(argv)
@@ -114,8 +113,9 @@ def main(argv=None) -> int:
     print()
     for line in targets(results, original):
         print("-", line)
-    Path(args.csv).write_text(results_csv(results), encoding="utf-8")
-    print(f"\nCSV: {args.csv}; models: {args.work}")
+    if args.csv:
+        Path(args.csv).write_text(results_csv(results), encoding="utf-8")
+    print(f"\nmodels: {lab.work_dir}" + (f"; CSV: {args.csv}" if args.csv else ""))
     return 0
 
 

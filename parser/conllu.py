@@ -132,8 +132,8 @@ class Sentence:
         return "\n".join(lines) + "\n\n"
 
     def copy(self) -> "Sentence":
-        return Sentence(list(self.comments),
-                        [Token(*(getattr(t, c) for c in COLUMNS)) for t in self.tokens], self.line)
+        return Sentence(list(self.comments), [Token(t.id, t.form, t.lemma, t.upos, t.xpos, t.feats, t.head,
+                                                    t.deprel, t.deps, t.misc) for t in self.tokens], self.line)
 
     @classmethod
     def from_words(cls, forms: Iterable[str], text: str | None = None,

@@ -85,29 +85,36 @@ class Model:
     # -- tensors ---------------------------------------------------------------
     def encode(self, forms_list: Sequence[Sequence[str]], tags_list: Sequence[Sequence[str]] | None = None,
                word_ids: Sequence[Sequence[int]] | None = None) -> EncodedBatch:
-        """Pads sentences into id tensors (ROOT at column 0, NULL in the last column)."""
+        """Pads sentences into id tensors (ROOT at column 0, NULL in the last column).
+
+        Characters are encoded once per distinct form in the batch.
+        """
         B = len(forms_list)
         N = max((len(f) for f in forms_list), default=0)
-        words = torch.zeros(B, N + 2, dtype=torch.long)
-        tags = torch.zeros(B, N + 2, dtype=torch.long)
-        chars = torch.zeros(B, N + 2, MAX_CHARS, dtype=torch.long)
-        lengths = torch.tensor([len(f) for f in forms_list], dtype=torch.long)
-        words[:, 0] = ROOT_ID
-        tags[:, 0] = ROOT_ID
-        chars[:, 0, 0] = self.chars.id(ROOT_CHAR)
-        cid = self.chars.id
+        types = {"": 0, ROOT_CHAR: 1}
+        words, tags, char_index = [], [], []
         for i, forms in enumerate(forms_list):
-            n = len(forms)
-            if not n:
-                continue
+            pad = [0] * (N + 1 - len(forms))  # up to and including the NULL column
             ids = word_ids[i] if word_ids is not None else self.words.ids(normalize(f) for f in forms)
-            words[i, 1:n + 1] = torch.as_tensor(ids)
+            words.append([ROOT_ID, *ids, *pad])
             if tags_list is not None:
-                tags[i, 1:n + 1] = torch.as_tensor(self.tags.ids(tags_list[i]))
-            rows = [[cid(ch) for ch in f[:MAX_CHARS]] for f in forms]
-            for j, r in enumerate(rows):
-                chars[i, j + 1, :len(r)] = torch.as_tensor(r)
-        return EncodedBatch(words, chars, tags, lengths)
+                tags.append([ROOT_ID, *self.tags.ids(tags_list[i]), *pad])
+            char_index.append([1, *(types.setdefault(f, len(types)) for f in forms), *pad])
+        words = torch.tensor(words, dtype=torch.long).view(B, N + 2)
+        char_index = torch.tensor(char_index, dtype=torch.long).view(B, N + 2)
+        if tags_list is not None:
+            tags = torch.tensor(tags, dtype=torch.long).view(B, N + 2)
+        else:
+            tags = torch.zeros(B, N + 2, dtype=torch.long)
+            tags[:, 0] = ROOT_ID
+        lengths = torch.tensor([len(f) for f in forms_list], dtype=torch.long)
+        chars = torch.zeros(len(types), MAX_CHARS, dtype=torch.long)
+        cid = self.chars.id
+        for form, row in types.items():
+            if form:
+                ids = [cid(ch) for ch in form[:MAX_CHARS]]
+                chars[row, :len(ids)] = torch.as_tensor(ids)
+        return EncodedBatch(words, chars, char_index, tags, lengths)
 
     # -- disk -------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:

@@ -29,10 +29,11 @@ import torch.nn.functional as F
 class EncodedBatch:
     """Sentences as id tensors; column 0 is ROOT, 1..n the words, the last column NULL."""
 
-    words: torch.Tensor    # [B, N+2] normalised word ids
-    chars: torch.Tensor    # [B, N+2, C] character ids
-    tags: torch.Tensor     # [B, N+2] UPOS ids (may be predicted)
-    lengths: torch.Tensor  # [B] number of words n
+    words: torch.Tensor       # [B, N+2] normalised word ids
+    chars: torch.Tensor       # [U, C] character ids of the U distinct forms (row 0: padding)
+    char_index: torch.Tensor  # [B, N+2] row of ``chars`` for each position
+    tags: torch.Tensor        # [B, N+2] UPOS ids (may be predicted)
+    lengths: torch.Tensor     # [B] number of words n
 
 
 class CharCNN(nn.Module):
@@ -44,10 +45,10 @@ class CharCNN(nn.Module):
         self.conv = nn.Conv1d(dim, filters, width, padding=width // 2)
 
     def forward(self, chars: torch.Tensor) -> torch.Tensor:
-        B, W, C = chars.shape
-        x = self.emb(chars.reshape(B * W, C)).transpose(1, 2)
-        h = self.conv(x).masked_fill((chars.reshape(B * W, 1, C) == 0), -1e4)
-        return h.max(dim=2).values.clamp(min=-1.0).view(B, W, -1)
+        """[U, C] character ids -> [U, filters]."""
+        x = self.emb(chars).transpose(1, 2)
+        h = self.conv(x).masked_fill((chars == 0).unsqueeze(1), -1e4)
+        return h.max(dim=2).values.clamp(min=-1.0)
 
 
 class Encoder(nn.Module):
@@ -65,7 +66,8 @@ class Encoder(nn.Module):
 
     def forward(self, b: EncodedBatch) -> torch.Tensor:
         """[B, N+2, 2*hidden]: BiLSTM states of ROOT and the words, the NULL vector last."""
-        x = torch.cat([self.words(b.words[:, :-1]), self.chars(b.chars[:, :-1])], dim=-1)
+        chars = self.chars(b.chars)[b.char_index[:, :-1]]  # each distinct form once
+        x = torch.cat([self.words(b.words[:, :-1]), chars], dim=-1)
         x = self.dropout(x)
         packed = nn.utils.rnn.pack_padded_sequence(x, (b.lengths + 1).cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)

@@ -354,6 +354,7 @@ class FinetuneTab(QWidget):
         self.curve_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
         self.curve_chart.add_series("base", "base model", BASE_COLOR, dashed=True, markers=False)
         self.curve_chart.min_x_span = 10
+        self.curve_chart.clear_points()  # axes for an empty chart
         lv.addWidget(self.curve_chart)
         col.addWidget(lc)
 

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.resize(1360, 860)
         from .compression_tab import install_compression  # Lab dock ▸ Compression (before restoring the layout)
         install_compression(self)
+        from .finetune_tab import install_finetune  # Lab dock ▸ Fine-tuning
+        install_finetune(self)
         self.restore_layout()
         from .annotation import install_annotation  # treebank annotation: File/Edit/Parse actions, docks
         self.annotation = install_annotation(self)

@@ -1,0 +1,155 @@
+"""The fine-tuning lab's GUM experiment and learning curve (issue 7).
+
+    python benchmarks/finetune.py                 # base = the bundled EWT model; about 30-40 min on 2 cores
+    python benchmarks/finetune.py --skip-curve    # only the 500-sentence experiment
+    python benchmarks/finetune.py --quick         # tiny fixture model and data, seconds (a smoke test)
+
+Data: ``../shared/data/ud/en_gum/en_gum-ud-dev.conllu`` (1,575 sentences of
+fiction, academic prose, interviews, vlogs, ... -- genres unlike EWT's web
+text).  Split (``--split seeded``, the default): the sentences are shuffled
+with ``random.Random(1)``;
+
+* the 500-sentence experiment fine-tunes on the first 500 shuffled sentences
+  and scores on the other 1,075;
+* the learning curve trains on the first n of the first 1,000 shuffled
+  sentences (n = 50, 100, 250, 500, 1000) and scores every n on the same
+  held-out 575 (the last 575 shuffled sentences).
+
+``--split first`` instead takes the first 500 sentences in file order
+(whole documents: a harder, document-level split) for the 500 experiment.
+
+No model selection on the evaluation sentences: every run trains a fixed
+number of epochs and the model after the last epoch is scored (the per-epoch
+held-out scores are recorded for the curves only).  Fine-tuning: all parts
+trained, Adam lr 1e-3, batch 32, new words/relations added by vocabulary
+growth.  From scratch: the same architecture and sizes, new vocabularies,
+lr 2e-3 (the usual training recipe), the same epochs and batch size.  Scores
+are parser.evaluate's (CoNLL 2018 conventions, gold tokenization, predicted
+UPOS).  Results go to ``--out`` as JSON and are printed as Markdown.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GUM = ROOT.parent / "shared" / "data" / "ud" / "en_gum" / "en_gum-ud-dev.conllu"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def splits(sentences, how: str, n_train: int, pool: int):
+    order = list(range(len(sentences)))
+    random.Random(1).shuffle(order)
+    shuffled = [sentences[i] for i in order]
+    if how == "first":
+        main = (sentences[:n_train], sentences[n_train:])
+    else:
+        main = (shuffled[:n_train], shuffled[n_train:])
+    curve = (shuffled[:pool], shuffled[pool:])
+    return main, curve
+
+
+def row(name, s, base):
+    d = f"{s['LAS'] - base['LAS']:+.2f}" if name != "base model" else ""
+    return f"| {name} | {s['UPOS']:.2f} | {s['UAS']:.2f} | {s['LAS']:.2f} | {d} |"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--base", help="base model folder (default: the bundled model)")
+    ap.add_argument("--data", default=str(GUM))
+    ap.add_argument("--split", choices=("seeded", "first"), default="seeded")
+    ap.add_argument("--train-size", type=int, default=500)
+    ap.add_argument("--pool", type=int, default=1000, help="learning-curve pool (the rest is its held-out set)")
+    ap.add_argument("--sizes", default="50,100,250,500,1000")
+    ap.add_argument("--epochs", type=int, default=15)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--freeze", default="")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--skip-curve", action="store_true")
+    ap.add_argument("--skip-main", action="store_true")
+    ap.add_argument("--save-model", help="also write the 500-sentence fine-tuned model here")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "finetune_gum.json"))
+    ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
+    args = ap.parse_args(argv)
+
+    import torch
+    from parser.conllu import read_conllu
+    from parser.finetune import FinetuneConfig, parse_freeze, run_experiment
+    from parser.learning_curve import learning_curve, parse_sizes
+    from parser.model import Model
+
+    torch.set_num_threads(args.threads)
+    if args.quick:
+        import tempfile
+        sys.path.insert(0, str(ROOT / "tests"))
+        from conftest import train_tiny
+        base_dir = Path(tempfile.mkdtemp()) / "tiny"
+        train_tiny(base_dir)
+        args.base, args.data = str(base_dir), str(FIXTURES / "tiny.conllu")
+        args.train_size, args.pool, args.sizes, args.epochs = 20, 30, "10,20,30", 2
+        args.out = str(Path(tempfile.mkdtemp()) / "finetune_quick.json")
+    base = Model.load(args.base)
+    sentences = read_conllu(args.data)
+    (train, test), (pool, held) = splits(sentences, args.split, args.train_size, args.pool)
+    cfg = FinetuneConfig(epochs=args.epochs, lr=args.lr, batch_size=32, freeze=parse_freeze(args.freeze),
+                         patience=0, select_best=False)
+    out = {"base": str(base.path), "base_training": {k: v for k, v in base.config.get("training", {}).items()
+                                                      if k != "history"},
+           "data": args.data, "split": args.split, "options": cfg.to_json(), "threads": args.threads}
+    log = lambda m: print(m, flush=True)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+
+    if not args.skip_main:
+        log(f"== {len(train)} training sentences ({args.split} split), {len(test)} evaluation sentences")
+        t0 = time.time()
+        r = run_experiment(base, train, test, cfg, baseline=True, log=log,
+                           data={"source": "file", "path": args.data, "split": args.split, "sentences": len(train)})
+        out["main"] = {"train": len(train), "test": len(test), "base": r.base_scores,
+                       "finetuned": r.finetuned.to_json(), "scratch": r.scratch.to_json(),
+                       "seconds": round(time.time() - t0, 1)}
+        if args.save_model:
+            r.finetuned.model.save(args.save_model)
+        Path(args.out).write_text(json.dumps(out, indent=1))
+        lines = [f"GUM dev, {len(train)} training sentences ({args.split} split), scored on the other "
+                 f"{len(test)}; {args.epochs} epochs, last epoch scored",
+                 "", "| model | UPOS | UAS | LAS | ΔLAS vs base |", "|---|---:|---:|---:|---:|",
+                 row("base model", r.base_scores, r.base_scores),
+                 row(f"fine-tuned on {len(train)} GUM", r.finetuned.final, r.base_scores),
+                 row(f"from scratch on {len(train)} GUM", r.scratch.final, r.base_scores)]
+        out["main_markdown"] = "\n".join(lines)
+        log(out["main_markdown"])
+
+    if not args.skip_curve:
+        sizes = parse_sizes(args.sizes)
+        log(f"== learning curve: pool {len(pool)}, held-out {len(held)}, sizes {sizes}")
+        t0 = time.time()
+        points = []
+
+        def save(p):
+            points.append(p)
+            out["curve"] = points
+            Path(args.out).write_text(json.dumps(out, indent=1))
+        learning_curve(base, pool, held, sizes, cfg, log=log, on_point=save)
+        lines = [f"Held-out LAS on {len(held)} GUM dev sentences ({args.epochs} epochs, last epoch scored)", "",
+                 "| training sentences | words | fine-tuned LAS | from-scratch LAS | base LAS |",
+                 "|---:|---:|---:|---:|---:|"]
+        for p in points:
+            lines.append(f"| {p['sentences']} | {p['words']:,} | {p['finetuned']['LAS']:.2f} | "
+                         f"{p['scratch']['LAS']:.2f} | {p['base']['LAS']:.2f} |")
+        out["curve_markdown"] = "\n".join(lines)
+        out["curve_seconds"] = round(time.time() - t0, 1)
+        log(out["curve_markdown"])
+    Path(args.out).write_text(json.dumps(out, indent=1))
+    log(f"results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
