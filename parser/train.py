@@ -138,6 +138,7 @@ class TrainConfig:
     threads: int = 0
     tagger_from: str | None = None  # reuse the tagger of this model folder (same training data)
     lr_decay: float = 1.0           # the learning rate is multiplied by this after every epoch
+    init: str | None = None         # continue training this model folder (same treebank) instead of a new model
 
 
 def set_seed(seed: int) -> random.Random:
@@ -334,15 +335,22 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
     tb = Treebank.from_sentences(train_sents)
     log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees projectivised "
         f"({tb.lifted} arcs lifted); {tb.skipped} skipped (no complete tree)")
-    model = new_model(tb, cfg)
+    if cfg.init:  # e.g. a second run with a lower learning rate (annealing)
+        model = Model.load(cfg.init)
+        before = model.config.setdefault("training", {})
+        before["earlier_runs"] = before.get("earlier_runs", []) + [{"from": str(cfg.init),
+                                                                    "history": before.pop("history", [])}]
+    else:
+        model = new_model(tb, cfg)
     log(f"architecture {cfg.arch}: {model.n_parameters():,} parameters, {len(model.transitions)} transitions, "
         f"{len(model.words)} words")
     trainer = Trainer(model, tb, cfg, log=log, progress=progress)
-    if model.tagger is not None and cfg.tagger_from:
-        copy_tagger(Model.load(cfg.tagger_from), model)
-        log(f"tagger taken from {cfg.tagger_from}")
-    elif model.tagger is not None:
-        trainer.train_tagger(dev, cfg.tagger_epochs)
+    if model.tagger is not None and not cfg.init:  # a continued model keeps its tagger
+        if cfg.tagger_from:
+            copy_tagger(Model.load(cfg.tagger_from), model)
+            log(f"tagger taken from {cfg.tagger_from}")
+        else:
+            trainer.train_tagger(dev, cfg.tagger_epochs)
     record = {"train": str(train_path), "dev": str(dev_path), "seed": cfg.seed, "epochs": cfg.epochs,
               "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted}
 
@@ -371,6 +379,7 @@ def add_arguments(p):
     p.add_argument("--lr-decay", type=float, default=1.0, help="multiply the learning rate by this after every epoch")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--init", metavar="DIR", help="continue training this model (trained on the same treebank)")
     p.add_argument("--tagger-from", metavar="DIR",
                    help="reuse the tagger of a model trained on the same treebank (cm2014/weiss2015)")
     p.add_argument("--size", action="append", default=[], metavar="KEY=N",
@@ -385,7 +394,7 @@ def run(args) -> int:
         sizes[k] = int(v)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
-                      tagger_from=args.tagger_from, lr_decay=args.lr_decay)
+                      tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init)
     bar = None
 
     def progress(k, n):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
 from parser.evaluate import universal_relation
 
 from .arc_view import ArcView
+from .table_model import RowsTableModel
 from .relations import DIFF
 
 HEAD_WRONG = QColor(DIFF["head"][1]).lighter(175)
@@ -39,28 +40,8 @@ def compare_words(gold, system) -> list[dict]:
     return rows
 
 
-class DiffTableModel(QAbstractTableModel):
+class DiffTableModel(RowsTableModel):
     HEADERS = ("ID", "FORM", "UPOS gold", "UPOS parsed", "HEAD gold", "HEAD parsed", "DEPREL gold", "DEPREL parsed")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-
-    def setRows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -103,7 +84,7 @@ class DiffView(QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.arcs = ArcView()
         self.arcs.setEditable(False)
-        self.table_model = DiffTableModel(self)
+        self.table_model = DiffTableModel(parent=self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)

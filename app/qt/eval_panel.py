@@ -27,6 +27,7 @@ from parser.conllu import ConlluError, read_conllu
 from parser.evaluate import Evaluation, TokenizationMismatch, evaluate
 
 from app.model.document import EDITED, GOLD, Document
+from app.qt.table_model import RowsTableModel
 
 MODE_CORRECTIONS, MODE_DOC_VS_FILE, MODE_FILES = "corrections", "doc-vs-file", "files"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -93,29 +94,8 @@ def fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-class _Table(QAbstractTableModel):
+class _Table(RowsTableModel):
     """A read-only table of rows (tuples); numbers sort numerically."""
-
-    def __init__(self, headers: tuple[str, ...], parent=None):
-        super().__init__(parent)
-        self.headers = headers
-        self.rows: list[tuple] = []
-
-    def setRows(self, rows: list[tuple]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
 from app.model.workspace import MODEL, ORACLE, Workspace
 
 from .relations import family_color
+from .table_model import RowsTableModel
 
 DIVERGENCE_BG = QColor("#FBE3D6")
 
@@ -335,20 +336,19 @@ class StepControls(QWidget):
         self.divergence.setVisible(bool(self.divergence.text()))
 
 
-class _TableModel(QAbstractTableModel):
-    HEADERS = ["#", "Transition", "Stack", "Buffer"]
+class _TableModel(RowsTableModel):
+    HEADERS = ("#", "Transition", "Stack", "Buffer")
 
     def __init__(self, workspace: Workspace):
         super().__init__()
         self.ws = workspace
-        self._rows: list[tuple[int, str, str, str]] = []
         self._div: int | None = None
         self._probs: list[float | None] = []
 
     def reload(self) -> None:
         self.beginResetModel()
         ws = self.ws
-        self._rows = ws.rows()
+        self.rows = ws.rows()
         self._div = ws.divergence()
         self._probs = []
         t = ws.trace
@@ -357,22 +357,11 @@ class _TableModel(QAbstractTableModel):
                 self._probs.append(s.scores[s.chosen] if s.scores is not None else None)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         r, c = index.row(), index.column()
-        row = self._rows[r]
+        row = self.rows[r]
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 1 and r < len(self._probs) and self._probs[r] is not None:
                 return f"{row[1]}  ({self._probs[r]:.2f})"
@@ -432,7 +421,7 @@ class TransitionTable(QTableView):
     def reload(self) -> None:
         self.table_model.reload()
         fm = self.fontMetrics()
-        rows = self.table_model._rows
+        rows = self.table_model.rows
         if rows:
             self.setColumnWidth(0, fm.horizontalAdvance(str(len(rows))) + 16)
             widest = max(rows, key=lambda r: len(r[1]))[1]
