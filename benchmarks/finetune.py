@@ -74,6 +74,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--skip-curve", action="store_true")
     ap.add_argument("--skip-main", action="store_true")
+    ap.add_argument("--no-scratch", action="store_true", help="skip the from-scratch baseline")
+    ap.add_argument("--layer-decay", type=float, default=1.0)
     ap.add_argument("--save-model", help="also write the 500-sentence fine-tuned model here")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "finetune_gum.json"))
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
@@ -99,7 +101,7 @@ def main(argv=None) -> int:
     sentences = read_conllu(args.data)
     (train, test), (pool, held) = splits(sentences, args.split, args.train_size, args.pool)
     cfg = FinetuneConfig(epochs=args.epochs, lr=args.lr, batch_size=32, freeze=parse_freeze(args.freeze),
-                         patience=0, select_best=False)
+                         patience=0, select_best=False, layer_decay=args.layer_decay)
     out = {"base": str(base.path), "base_training": {k: v for k, v in base.config.get("training", {}).items()
                                                       if k != "history"},
            "data": args.data, "split": args.split, "options": cfg.to_json(), "threads": args.threads}
@@ -109,10 +111,10 @@ def main(argv=None) -> int:
     if not args.skip_main:
         log(f"== {len(train)} training sentences ({args.split} split), {len(test)} evaluation sentences")
         t0 = time.time()
-        r = run_experiment(base, train, test, cfg, baseline=True, log=log,
+        r = run_experiment(base, train, test, cfg, baseline=not args.no_scratch, log=log,
                            data={"source": "file", "path": args.data, "split": args.split, "sentences": len(train)})
         out["main"] = {"train": len(train), "test": len(test), "base": r.base_scores,
-                       "finetuned": r.finetuned.to_json(), "scratch": r.scratch.to_json(),
+                       "finetuned": r.finetuned.to_json(), "scratch": r.scratch.to_json() if r.scratch else None,
                        "seconds": round(time.time() - t0, 1)}
         if args.save_model:
             r.finetuned.model.save(args.save_model)
@@ -122,7 +124,7 @@ def main(argv=None) -> int:
                  "", "| model | UPOS | UAS | LAS | ΔLAS vs base |", "|---|---:|---:|---:|---:|",
                  row("base model", r.base_scores, r.base_scores),
                  row(f"fine-tuned on {len(train)} GUM", r.finetuned.final, r.base_scores),
-                 row(f"from scratch on {len(train)} GUM", r.scratch.final, r.base_scores)]
+                 *([row(f"from scratch on {len(train)} GUM", r.scratch.final, r.base_scores)] if r.scratch else [])]
         out["main_markdown"] = "\n".join(lines)
         log(out["main_markdown"])
 
@@ -136,13 +138,14 @@ def main(argv=None) -> int:
             points.append(p)
             out["curve"] = points
             Path(args.out).write_text(json.dumps(out, indent=1))
-        learning_curve(base, pool, held, sizes, cfg, log=log, on_point=save)
+        learning_curve(base, pool, held, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=save)
         lines = [f"Held-out LAS on {len(held)} GUM dev sentences ({args.epochs} epochs, last epoch scored)", "",
                  "| training sentences | words | fine-tuned LAS | from-scratch LAS | base LAS |",
                  "|---:|---:|---:|---:|---:|"]
         for p in points:
-            lines.append(f"| {p['sentences']} | {p['words']:,} | {p['finetuned']['LAS']:.2f} | "
-                         f"{p['scratch']['LAS']:.2f} | {p['base']['LAS']:.2f} |")
+            sc = f"{p['scratch']['LAS']:.2f}" if p.get("scratch") else "–"
+            lines.append(f"| {p['sentences']} | {p['words']:,} | {p['finetuned']['LAS']:.2f} | {sc} | "
+                         f"{p['base']['LAS']:.2f} |")
         out["curve_markdown"] = "\n".join(lines)
         out["curve_seconds"] = round(time.time() - t0, 1)
         log(out["curve_markdown"])

@@ -59,3 +59,14 @@ def test_train_command_writes_a_loadable_model(tmp_path, capsys):
     assert code == 0
     assert (out / "config.json").exists() and (out / "parser.safetensors").exists()
     assert "best dev LAS" in capsys.readouterr().out
+
+
+def test_train_init_continues_a_model_and_keeps_its_record(tiny_model_dir, tmp_path):
+    out = tmp_path / "continued"
+    assert main(["train", "--train", str(FIXTURES / "tiny.conllu"), "--dev", str(FIXTURES / "tiny_dev.conllu"),
+                 "--out", str(out), "--epochs", "1", "--init", str(tiny_model_dir), "--lr", "1e-3"]) == 0
+    from parser.model import Model
+    before, after = Model.load(tiny_model_dir), Model.load(out)
+    assert after.config["sizes"] == before.config["sizes"]
+    runs = after.config["training"]["earlier_runs"]
+    assert runs[-1]["from"] == str(tiny_model_dir) and len(runs[-1]["history"]) == 6

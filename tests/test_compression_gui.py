@@ -78,7 +78,7 @@ def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
     tab.dev_limit.setValue(5)
     tab.run()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
-    rows = [r for r in tab.results if r.method == "sensitivity"]
+    rows = [r for r in tab.results if r.method == "sensitivity" and r.layer]
     n_layers = len(tab.sparsity_chart.layers)
     assert n_layers >= 8 and len(rows) == 2 * n_layers
     for s in tab.sparsity_chart.layers.values():  # the unpruned model at 0%, then 50% and 90%

@@ -145,6 +145,8 @@ class SparsityChart(_Chart):
             f'<span style="color:{c}">{mark}</span>&nbsp;{name.replace(" ", "&nbsp;")}' for name, c, mark in items))
 
     def add(self, r) -> None:
+        if r.method == "sensitivity" and not r.layer:
+            return  # the unpruned reference: each layer's curve starts there
         if r.method == "sensitivity":
             s = self.layers.get(r.layer)
             if s is None:

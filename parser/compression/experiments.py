@@ -204,7 +204,11 @@ class Lab:
         dev = self.dev[:dev_limit] if dev_limit else self.dev
         base = accuracy_and_speed(model, dev)
         c = counts(model)
-        results = []
+        results = [Result("sensitivity", f"no layer pruned ({len(dev)} sentences)", c["parameters"], c["nonzeros"],
+                          c["sparsity"], UAS=base["UAS"], LAS=base["LAS"], UPOS=base["UPOS"],
+                          sentences_per_s=base["sentences_per_s"], seconds=time.perf_counter() - t0)]
+        if on_result:
+            on_result(results[0])
 
         def on_point(layer, s, p):
             r = Result("sensitivity", f"{layer} {s:.0%}", c["parameters"], 0, s, UAS=p["UAS"], LAS=p["LAS"],
