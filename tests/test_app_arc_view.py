@@ -2,8 +2,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from app.qt.arc_view import ArcView, is_rtl
 from app.qt.export import export_png, export_svg, latex_escape, tikz_dependency
@@ -104,8 +105,11 @@ def test_click_and_drag_signals(qtbot, view):
 def test_hover_highlights_head_and_dependents(qtbot, view):
     forms, tags, heads, labels = tree(0)
     view.setTree(forms, tags, heads, labels)
+    # a real move event to the canvas (QTest's cursor may rest on another test's window)
+    move = QMouseEvent(QEvent.Type.MouseMove, view.word_center(3), view.canvas().mapToGlobal(view.word_center(3)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     with qtbot.waitSignal(view.hoveredChanged) as sig:
-        qtbot.mouseMove(view.canvas(), view.word_center(3).toPoint())
+        QApplication.sendEvent(view.canvas(), move)
     assert sig.args == [3] and view.hoveredWord() == 3
     assert "sleeps (VERB) — head: ROOT, root" in view.tooltip_at(view.word_center(3))
     img = view.grab().toImage()

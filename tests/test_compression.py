@@ -131,6 +131,30 @@ def test_std_scope_is_blind_to_the_scale_of_a_layer(tiny_model_dir):
     assert pruned[100.0] < pruned[1.0] / 3  # raw |w|: the scaled-up layer escapes pruning
 
 
+def test_gradual_pruning_follows_the_cubic_schedule_and_ends_at_the_target(tiny_model_dir, treebank, dev):
+    from parser.compression.pruning import GradualPruning
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    g = GradualPruning(layers, 0.8, "std", {"output layer": 0.4}, ramp=6, every=2)
+    assert g.fraction(0) == 0 and g.fraction(3) == pytest.approx(1 - 0.5 ** 3) and g.fraction(6) == g.fraction(9) == 1
+    seen = []
+    g.attach()
+    try:
+        for _ in range(8):
+            g.after_step()
+            seen.append(sparsity(layers))
+    finally:
+        g.detach()
+    assert seen == sorted(seen) and seen[0] < 0.05  # rises step by step
+    assert seen[-1] == pytest.approx(0.8 * (1 - 24576 * 0 / 1), abs=0.03)
+    out = next(l for l in layers if l.name == "output layer")
+    assert 1 - out.nonzeros() / out.numel == pytest.approx(0.4, abs=0.01)
+    # in the lab: retraining prunes gradually and the saved model has exactly the requested sparsity
+    lab = Lab(tiny_model_dir, DEV, TRAIN, log=lambda m: None)
+    r = lab.prune(0.7, "std", retrain_epochs=1, lr=1e-2)
+    assert r.sparsity == pytest.approx(0.7, abs=0.005) and "gradual" in r.setting
+
+
 def test_retraining_keeps_the_mask(tiny_model_dir, treebank, dev):
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)

@@ -431,6 +431,10 @@ class CompressionTab(QWidget):
         self.scope.addItem("global, |w|", "global")
         self.scope.addItem("same sparsity in every layer", "layer")
         self.retrain = _spin(0, 20, 1, " epoch(s)")
+        self.gradual = QCheckBox("raise the sparsity gradually while retraining")
+        self.gradual.setChecked(True)
+        self.gradual.setToolTip("Prune a little every few steps during the first epoch (Zhu & Gupta 2017) "
+                                "instead of all at once before retraining")
         self.bits = _spin(2, 8, 5, " bits")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
         self.l1 = _dspin(0.0, 100.0, 1.0, 0.1)
@@ -451,6 +455,7 @@ class CompressionTab(QWidget):
         self.lr = _dspin(1e-5, 0.1, 1e-3, 1e-4, 5)
         self.rows = {
             "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope), "retrain": ("Retrain", self.retrain),
+            "gradual": ("", self.gradual),
             "bits": ("Bits per weight", self.bits), "finetune": ("Fine-tune centroids", self.finetune),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
             "sparsities": ("Sparsities (%)", self.sparsities), "dev_limit": ("Measure on first", self.dev_limit),
@@ -468,11 +473,11 @@ class CompressionTab(QWidget):
             p.addRow(lab, widget)
 
     VISIBLE = {
-        "prune": ["sparsity", "scope", "retrain", "lr"],
+        "prune": ["sparsity", "scope", "retrain", "gradual", "lr"],
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr"],
         "share": ["bits", "finetune", "lr"],
-        "deep": ["sparsity", "scope", "retrain", "bits", "finetune", "lr"],
+        "deep": ["sparsity", "scope", "retrain", "gradual", "bits", "finetune", "lr"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "temperature", "alpha",
                     "epochs", "compare", "lr"],
@@ -551,7 +556,7 @@ class CompressionTab(QWidget):
         s = {"method": key, "lr": self.lr.value()}
         if key in ("prune", "deep"):
             s.update(sparsity=self.sparsity.value() / 100, scope=self.scope.currentData(),
-                     retrain=self.retrain.value())
+                     retrain=self.retrain.value(), gradual=self.gradual.isChecked())
         if key in ("share", "deep"):
             s.update(bits=self.bits.value(), finetune=self.finetune.value())
         if key == "l1":
@@ -758,9 +763,10 @@ def _run_spec(lab, spec: dict, emit) -> list:
     m = spec["method"]
     lr = spec.get("lr", 1e-3)
     if m == "prune":
-        out = [lab.prune(spec["sparsity"], spec["scope"], spec["retrain"], lr)]
+        out = [lab.prune(spec["sparsity"], spec["scope"], spec["retrain"], lr, gradual=spec["gradual"])]
     elif m == "deep":
-        out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr)]
+        out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
+                        gradual=spec["gradual"])]
     elif m == "share":
         out = [lab.share(spec["bits"], spec["finetune"], lr)]
     elif m == "l1":

@@ -36,6 +36,9 @@ def add_arguments(p):
     g.add_argument("--layer-sparsity", action="append", default=[], metavar="LAYER=S",
                    help="a layer's own sparsity, e.g. 'word embeddings=0.95' (see 'deplab compress layers')")
     g.add_argument("--retrain", type=int, default=0, help="epochs of retraining with the mask fixed")
+    g.add_argument("--one-shot", action="store_true",
+                   help="prune everything before retraining (default with --retrain: raise the sparsity gradually "
+                        "during the first epoch, Zhu & Gupta 2017)")
     g.add_argument("--sparsities", default="0.5,0.7,0.8,0.9,0.95", help="sensitivity: comma-separated sparsities")
     g.add_argument("--layers", help="sensitivity: comma-separated layer names (default: all)")
     g.add_argument("--dev-limit", type=int, default=0, help="sensitivity: use only the first N dev sentences")
@@ -119,7 +122,8 @@ def run(args) -> int:
     results: list[Result] = [lab.original()]
     try:
         if args.method == "prune":
-            results.append(lab.prune(args.sparsity, args.scope, args.retrain, lr, per_layer, out=args.out))
+            results.append(lab.prune(args.sparsity, args.scope, args.retrain, lr, per_layer, out=args.out,
+                                      gradual=not args.one_shot))
         elif args.method == "sensitivity":
             sparsities = [float(s) for s in args.sparsities.split(",") if s.strip()]
             layers = [s.strip() for s in args.layers.split(",")] if args.layers else None
@@ -132,7 +136,7 @@ def run(args) -> int:
             results.append(lab.share(bits, args.finetune, lr, out=args.out))
         elif args.method == "deep":
             results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
-                                    out=args.out))
+                                    out=args.out, gradual=not args.one_shot))
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import shutil
 import time
@@ -25,8 +26,8 @@ from .distill import SoftTargets, make_student
 from .kmeans import TieConstraint, share_weights
 from .layers import model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
-from .pruning import MaskConstraint, prune
-from .retrain import Cancelled, retrain
+from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
+from .retrain import BATCH_SIZE, Cancelled, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
 from .storage import save_compressed
@@ -154,6 +155,21 @@ class Lab:
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
                        text=text)
 
+    def _prune(self, model, layers, sparsity, scope, per_layer, epochs, lr, gradual) -> str:
+        """Prunes (one-shot, or gradually while retraining) and retrains with the mask; returns a description."""
+        if epochs > 0 and gradual:
+            steps = math.ceil(len(self.treebank()) / BATCH_SIZE)
+            ramp = steps if epochs >= 2 else max(1, 2 * steps // 3)  # the ramp ends inside the first epoch
+            self._retrain(model, epochs, [GradualPruning(layers, sparsity, scope, per_layer, ramp=ramp)], lr,
+                          "pruning gradually while retraining")
+            apply_masks(layers, magnitude_masks(layers, sparsity, scope, per_layer))  # exactly the target
+        else:
+            masks = prune(layers, sparsity, scope, per_layer)
+            self._retrain(model, epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
+        return f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{epochs} ep" + (" gradual" if gradual else "")
+                                                    if epochs else "") + \
+            "".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items())
+
     def original(self) -> Result:
         if self._original is None:
             self.progress(0, 0, "measuring the original model")
@@ -186,15 +202,12 @@ class Lab:
 
     # -- experiments -----------------------------------------------------------------
     def prune(self, sparsity: float, scope: str = "std", retrain_epochs: int = 0, lr: float = 1e-3,
-              per_layer: dict[str, float] | None = None, out=None) -> Result:
+              per_layer: dict[str, float] | None = None, out=None, gradual: bool = True) -> Result:
         t0 = time.perf_counter()
         model = self.load()
         layers = model_layers(model)
-        masks = prune(layers, sparsity, scope, per_layer)
-        self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
-        setting = f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") + \
-                  ("".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items()))
-        return self._finish(model, "prune", setting, {"sparsity": sparsity, "scope": scope,
+        setting = self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual)
+        return self._finish(model, "prune", setting, {"sparsity": sparsity, "scope": scope, "gradual": gradual,
                                                      "retrain_epochs": retrain_epochs}, t0, out)
 
     def sensitivity(self, sparsities: Sequence[float], layers: Sequence[str] | None = None,
@@ -237,7 +250,8 @@ class Lab:
 
     def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
-             out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None) -> Result:
+             out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None,
+             gradual: bool = True) -> Result:
         """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
@@ -248,12 +262,10 @@ class Lab:
         layers = model_layers(model)
         parts = []
         if sparsity > 0 or per_layer:
-            masks = prune(layers, sparsity, scope, per_layer)
-            self._retrain(model, retrain_epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
-            parts.append(f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{retrain_epochs} ep" if retrain_epochs else "") +
-                         "".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items()))
+            parts.append(self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual))
             if on_stage is not None:
                 on_stage(self._finish(model, "prune", parts[0], {"sparsity": sparsity, "scope": scope,
+                                                                 "gradual": gradual,
                                                                  "retrain_epochs": retrain_epochs}, t0))
         self.check()
         self.progress(0, 0, "k-means quantization")

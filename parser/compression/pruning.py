@@ -100,21 +100,57 @@ class MaskConstraint:
     """Keeps pruned weights at zero while retraining: zero gradients, and the mask re-applied after each step."""
 
     def __init__(self, layers: Sequence[Layer], masks: Masks):
-        self.items = [(p, masks[name]) for layer in layers for name, p in layer.params if name in masks]
+        self.layers = list(layers)
+        self.params = {name: p for layer in layers for name, p in layer.params if name in masks}
+        self.masks = {name: masks[name].to(p.dtype) for name, p in self.params.items()}  # 1.0 = kept
         self.handles = []
 
     def attach(self) -> "MaskConstraint":
-        for p, m in self.items:
-            mf = m.to(p.dtype)
-            self.handles.append(p.register_hook(lambda g, mf=mf: g * mf))
+        for name, p in self.params.items():
+            self.handles.append(p.register_hook(lambda g, name=name: g * self.masks[name]))
         return self
 
     @torch.no_grad()
     def after_step(self) -> None:
-        for p, m in self.items:
-            p.mul_(m.to(p.dtype))
+        for name, p in self.params.items():
+            p.mul_(self.masks[name])
 
     def detach(self) -> None:
         for h in self.handles:
             h.remove()
         self.handles = []
+
+
+class GradualPruning(MaskConstraint):
+    """Iterative pruning during retraining: the sparsity rises to its target over ``ramp`` optimizer steps.
+
+    Han et al. (2015, sec. 3.3) prune and retrain in several rounds; here the
+    rounds are small and frequent: every ``every`` steps the masks are
+    recomputed by magnitude at the sparsity of the cubic schedule of Zhu &
+    Gupta (2017, "To prune, or not to prune"), s_t = s (1 - (1 - t/ramp)^3),
+    so the network adapts while it loses weights.  After the ramp the mask is fixed.
+    """
+
+    def __init__(self, layers: Sequence[Layer], sparsity: float, scope: str = "std",
+                 per_layer: dict[str, float] | None = None, ramp: int = 1000, every: int = 20):
+        self.sparsity, self.scope, self.per_layer = sparsity, scope, dict(per_layer or {})
+        self.ramp, self.every, self.step = max(1, ramp), max(1, every), 0
+        super().__init__(layers, magnitude_masks(layers, 0.0, scope, {k: 0.0 for k in self.per_layer}))
+
+    def fraction(self, step: int) -> float:
+        """How far along the schedule: 0 at the start, 1 from ``ramp`` on."""
+        return 1.0 - (1.0 - min(step, self.ramp) / self.ramp) ** 3
+
+    @torch.no_grad()
+    def after_step(self) -> None:
+        self.step += 1
+        if self.step <= self.ramp and (self.step % self.every == 0 or self.step == self.ramp):
+            f = self.fraction(self.step)
+            new = magnitude_masks(self.layers, self.sparsity * f, self.scope,
+                                  {k: v * f for k, v in self.per_layer.items()})
+            for name, m in self.masks.items():
+                m.copy_(new[name].to(m.dtype))
+        super().after_step()
+
+    def final_masks(self) -> Masks:
+        return {name: m.bool() for name, m in self.masks.items()}

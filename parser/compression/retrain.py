@@ -8,6 +8,9 @@ from ..model import Model
 from ..train import Trainer, TrainConfig, Treebank
 
 
+BATCH_SIZE = 32
+
+
 class Cancelled(Exception):
     """The user cancelled the experiment."""
 
@@ -22,7 +25,7 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
     """
     if epochs <= 0:
         return {}
-    cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=32)
+    cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=BATCH_SIZE)
     epoch = [1]
 
     def on_batch(k, n):
