@@ -115,3 +115,19 @@ def test_bundled_model_loads_and_parses():
     assert [w.upos for w in words][:3] == ["DET", "NOUN", "VERB"]
     assert words[2].deprel == "root"
     assert pipe.describe()["arch"] == pipe.model.arch
+
+
+def test_training_is_reproducible_for_a_seed(tmp_path):
+    from safetensors.torch import load_file
+    from conftest import train_tiny
+    train_tiny(tmp_path / "a", epochs=2, seed=7)
+    train_tiny(tmp_path / "b", epochs=2, seed=7)
+    a, b = load_file(str(tmp_path / "a/parser.safetensors")), load_file(str(tmp_path / "b/parser.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_weiss2015_trains_and_parses(tmp_path):
+    from conftest import train_tiny
+    model = train_tiny(tmp_path / "w", arch="weiss2015", epochs=2)
+    assert len(model.parser.mlp) == 6  # two ReLU hidden layers (Linear, ReLU, Dropout) x 2
+    _check_valid(Pipeline(model).parse(read_conllu(FIXTURES / "tiny_dev.conllu")))
