@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -27,6 +28,32 @@ from .vocab import ROOT_ID, Vocabulary, normalize
 MAX_CHARS = 20
 ROOT_CHAR = "\x02"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "models" / "en_ewt"
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike):
+    """Yields a temporary folder beside ``path`` that replaces ``path`` only if the block succeeds.
+
+    A crash or a cancelled run never leaves a half-written model folder behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        yield tmp
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        tmp.chmod(0o755)
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+            tmp.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @dataclass
@@ -119,10 +146,7 @@ class Model:
     # -- disk -------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the model folder atomically (a temporary folder, then a rename)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
+        with atomic_folder(path) as tmp:
             (tmp / "config.json").write_text(json.dumps(self.config, indent=2, ensure_ascii=False))
             vocab = {"words": self.words.to_json(), "chars": self.chars.to_json(),
                      "tags": self.tags.to_json(), "labels": self.transitions.labels}
@@ -130,21 +154,8 @@ class Model:
             for name, module in self.modules().items():
                 state = {k: v.contiguous() for k, v in module.state_dict().items()}
                 save_file(state, str(tmp / f"{name}.safetensors"))
-            for f in tmp.iterdir():
-                f.chmod(0o644)
-            tmp.chmod(0o755)
-            if path.exists():
-                old = path.with_name(f".{path.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                path.rename(old)
-                tmp.rename(path)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(path)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        self.path = path
-        return path
+        self.path = Path(path)
+        return self.path
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> "Model":

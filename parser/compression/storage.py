@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import json
 import lzma
-import shutil
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -31,6 +29,7 @@ import numpy as np
 import torch
 
 from ..errors import ModelError
+from ..model import atomic_folder
 from . import huffman
 
 MAGIC = b"DEPLABC1"
@@ -200,29 +199,13 @@ def save_compressed(model, path, info: dict) -> Path:
     ``info`` (method, settings, runtime ...) goes to config["compression"]. A failure or
     cancellation while writing leaves no folder behind.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
+    with atomic_folder(path) as tmp:
         encodings = write_model_file(model, tmp / FILE)
         config = {k: v for k, v in model.config.items() if k != "compression"}
         config["compression"] = {"format": FORMAT, "file": FILE, **info}
         (tmp / "config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False))
-        for f in tmp.iterdir():
-            f.chmod(0o644)
-        tmp.chmod(0o755)
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     model.extra["encodings"] = encodings
-    return path
+    return Path(path)
 
 
 def load_compressed(cls, path: Path, config: dict):
