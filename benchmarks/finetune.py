@@ -52,7 +52,7 @@ def splits(sentences, how: str, n_train: int, pool: int):
     else:
         main = (shuffled[:n_train], shuffled[n_train:])
     curve = (shuffled[:pool], shuffled[pool:])
-    return main, curve
+    return main, curve, shuffled
 
 
 def row(name, s, base):
@@ -99,7 +99,12 @@ def main(argv=None) -> int:
         args.out = str(Path(tempfile.mkdtemp()) / "finetune_quick.json")
     base = Model.load(args.base)
     sentences = read_conllu(args.data)
-    (train, test), (pool, held) = splits(sentences, args.split, args.train_size, args.pool)
+    (train, test), (pool, held), shuffled = splits(sentences, args.split, args.train_size, args.pool)
+    sizes = parse_sizes(args.sizes)
+    # with the seeded split the curve's n = train_size run *is* the main experiment (same training
+    # sentences): it is also scored on all the other sentences instead of being trained twice
+    main_in_curve = (args.split == "seeded" and args.train_size in sizes and not args.skip_curve
+                     and args.train_size <= args.pool)
     cfg = FinetuneConfig(epochs=args.epochs, lr=args.lr, batch_size=32, freeze=parse_freeze(args.freeze),
                          patience=0, select_best=False, layer_decay=args.layer_decay)
     out = {"base": str(base.path), "base_training": {k: v for k, v in base.config.get("training", {}).items()
@@ -108,7 +113,16 @@ def main(argv=None) -> int:
     log = lambda m: print(m, flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 
-    if not args.skip_main:
+    def main_table(n, base_s, ft_s, sc_s, n_test):
+        lines = [f"GUM dev, {n} training sentences ({args.split} split), scored on the other "
+                 f"{n_test}; {args.epochs} epochs, last epoch scored",
+                 "", "| model | UPOS | UAS | LAS | ΔLAS vs base |", "|---|---:|---:|---:|---:|",
+                 row("base model", base_s, base_s), row(f"fine-tuned on {n} GUM", ft_s, base_s)]
+        if sc_s:
+            lines.append(row(f"from scratch on {n} GUM", sc_s, base_s))
+        return "\n".join(lines)
+
+    if not args.skip_main and not main_in_curve:
         log(f"== {len(train)} training sentences ({args.split} split), {len(test)} evaluation sentences")
         t0 = time.time()
         r = run_experiment(base, train, test, cfg, baseline=not args.no_scratch, log=log,
@@ -119,17 +133,11 @@ def main(argv=None) -> int:
         if args.save_model:
             r.finetuned.model.save(args.save_model)
         Path(args.out).write_text(json.dumps(out, indent=1))
-        lines = [f"GUM dev, {len(train)} training sentences ({args.split} split), scored on the other "
-                 f"{len(test)}; {args.epochs} epochs, last epoch scored",
-                 "", "| model | UPOS | UAS | LAS | ΔLAS vs base |", "|---|---:|---:|---:|---:|",
-                 row("base model", r.base_scores, r.base_scores),
-                 row(f"fine-tuned on {len(train)} GUM", r.finetuned.final, r.base_scores),
-                 *([row(f"from scratch on {len(train)} GUM", r.scratch.final, r.base_scores)] if r.scratch else [])]
-        out["main_markdown"] = "\n".join(lines)
+        out["main_markdown"] = main_table(len(train), r.base_scores, r.finetuned.final,
+                                          r.scratch.final if r.scratch else None, len(test))
         log(out["main_markdown"])
 
     if not args.skip_curve:
-        sizes = parse_sizes(args.sizes)
         log(f"== learning curve: pool {len(pool)}, held-out {len(held)}, sizes {sizes}")
         t0 = time.time()
         points = []
@@ -137,8 +145,17 @@ def main(argv=None) -> int:
         def save(p):
             points.append(p)
             out["curve"] = points
+            other = p["extra"].get("other")
+            if other:
+                out["main"] = {"train": p["sentences"], "test": other["sentences"], **other,
+                               "history_on": f"the {len(held)} learning-curve held-out sentences"}
+                out["main_markdown"] = main_table(p["sentences"], other["base"], other["finetuned"],
+                                                  other.get("scratch"), other["sentences"])
+                log(out["main_markdown"])
             Path(args.out).write_text(json.dumps(out, indent=1))
-        learning_curve(base, pool, held, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=save)
+        extra = (lambda n: {"other": shuffled[n:]} if n == args.train_size else {}) if main_in_curve else None
+        learning_curve(base, pool, held, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=save,
+                       extra_eval=extra)
         lines = [f"Held-out LAS on {len(held)} GUM dev sentences ({args.epochs} epochs, last epoch scored)", "",
                  "| training sentences | words | fine-tuned LAS | from-scratch LAS | base LAS |",
                  "|---:|---:|---:|---:|---:|"]

@@ -19,6 +19,11 @@ from .train import dev_scores
 DEFAULT_SIZES = (50, 100, 250, 500, 1000)
 
 
+def _scores(model: Model, sentences) -> dict:
+    s = dev_scores(model, sentences)
+    return {k: s[k] for k in ("UPOS", "UAS", "LAS")}
+
+
 def parse_sizes(text: str) -> list[int]:
     from .errors import UserError
     try:
@@ -33,17 +38,18 @@ def parse_sizes(text: str) -> list[int]:
 def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes: Sequence[int],
                    cfg: FinetuneConfig, scratch: bool = True, log: Callable[[str], None] = print,
                    progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
-                   on_point: Callable[[dict], None] | None = None) -> list[dict]:
+                   on_point: Callable[[dict], None] | None = None,
+                   extra_eval: Callable[[int], dict] | None = None) -> list[dict]:
     """Points ``{"sentences", "words", "base", "finetuned", "scratch", "seconds"}`` (scores: UPOS/UAS/LAS).
 
     Sizes larger than the pool are clipped to it (and then listed once).  ``on_point`` is called as each
-    point is done, so a plot can grow while the curve is computed.
+    point is done, so a plot can grow while the curve is computed.  ``extra_eval(n)`` may return
+    ``{name: sentences}``: more evaluation sets for size n, scored once after training (``point["extra"]``).
     """
     if not heldout:
         raise ValueError("a learning curve needs held-out sentences")
     sizes = sorted({min(int(n), len(pool)) for n in sizes if n > 0})
-    s = dev_scores(base, heldout)
-    base_scores = {k: s[k] for k in ("UPOS", "UAS", "LAS")}
+    base_scores = _scores(base, heldout)
     points = []
     runs = len(sizes) * (2 if scratch else 1)
     done = 0
@@ -58,14 +64,19 @@ def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sent
         t0 = time.time()
         train = list(pool[:n])
         point = {"sentences": n, "words": sum(len(x.words) for x in train), "base": base_scores}
+        extra = extra_eval(n) if extra_eval else {}
         ft = finetune(base, train, heldout, cfg, quiet, sub("fine-tuning", n), cancelled)
         point["finetuned"] = ft.final
-        point["finetuned_epochs"] = len(ft.history)
+        point["finetuned_history"] = ft.history
+        point["extra"] = {name: {"sentences": len(sents), "base": _scores(base, sents),
+                                 "finetuned": _scores(ft.model, sents)} for name, sents in extra.items()}
         done += 1
         if scratch:
             sc = train_scratch(base, train, heldout, cfg, quiet, sub("from scratch", n), cancelled)
             point["scratch"] = sc.final
-            point["scratch_epochs"] = len(sc.history)
+            point["scratch_history"] = sc.history
+            for name, sents in extra.items():
+                point["extra"][name]["scratch"] = _scores(sc.model, sents)
             done += 1
         point["seconds"] = round(time.time() - t0, 1)
         log(f"{n:5d} sentences: fine-tuned LAS {ft.final['LAS']:.2f}"

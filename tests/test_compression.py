@@ -366,6 +366,15 @@ def test_lab_results_are_measured_from_the_written_folder(tiny_model_dir, tmp_pa
     assert csv_text.count("\n") == 1 + 2 + len(points) and csv_text.startswith("method,setting")
 
 
+def test_retraining_can_learn_from_the_original_models_soft_targets(tiny_model_dir):
+    lab = Lab(tiny_model_dir, DEV, TRAIN, log=lambda m: None)
+    lab.teacher_alpha = 0.5
+    r = lab.prune(0.5, retrain_epochs=1, lr=1e-2)
+    assert "soft targets a=0.5" in r.setting
+    assert lab._soft is not None and len(lab._soft.cache) == len(lab.treebank())  # every sentence got targets
+    assert Model.load(r.path).extra["compression"]["teacher_alpha"] == 0.5
+
+
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
     from parser.compression.retrain import Cancelled
     flag = {"n": 0}
@@ -403,6 +412,7 @@ def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, 
     (["prune", "--retrain", "2"], "--train"),
     (["prune", "--layer-sparsity", "nonsense=0.5"], "unknown layer 'nonsense'"),
     (["distill"], "--train"),
+    (["deep", "--teacher-alpha", "2"], "--teacher-alpha"),
 ])
 def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
     from parser.cli import main

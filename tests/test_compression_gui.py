@@ -46,7 +46,7 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     tab.sparsity.setValue(60)
     tab.retrain.setValue(0)
     assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "std",
-                          "retrain": 0, "gradual": True}
+                          "retrain": 0, "gradual": True, "teacher_alpha": 0.0}
     task = tab.run()
     assert task is not None and tab.busy() and not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)

@@ -453,6 +453,9 @@ class CompressionTab(QWidget):
         self.compare = QCheckBox("also train the same student on gold only")
         self.compare.setChecked(True)
         self.lr = _dspin(1e-5, 0.1, 1e-3, 1e-4, 5)
+        self.teacher_alpha = _dspin(0.0, 1.0, 0.0, 0.1)
+        self.teacher_alpha.setToolTip("While retraining, mix in the original model's soft targets with this weight "
+                                      "(temperature T below for distillation: 2); 0 = gold transitions only")
         self.rows = {
             "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope), "retrain": ("Retrain", self.retrain),
             "gradual": ("", self.gradual),
@@ -465,6 +468,7 @@ class CompressionTab(QWidget):
             "student_mlp": ("Student MLP units", self.student_mlp),
             "temperature": ("Temperature T", self.temperature), "alpha": ("Soft-target weight α", self.alpha),
             "compare": ("", self.compare), "lr": ("Learning rate", self.lr),
+            "teacher_alpha": ("Soft targets of original", self.teacher_alpha),
         }
         self.row_labels = {}
         for key, (label, widget) in self.rows.items():
@@ -473,11 +477,11 @@ class CompressionTab(QWidget):
             p.addRow(lab, widget)
 
     VISIBLE = {
-        "prune": ["sparsity", "scope", "retrain", "gradual", "lr"],
+        "prune": ["sparsity", "scope", "retrain", "gradual", "lr", "teacher_alpha"],
         "sensitivity": ["sparsities", "dev_limit"],
-        "l1": ["l1", "epochs", "lr"],
-        "share": ["bits", "finetune", "lr"],
-        "deep": ["sparsity", "scope", "retrain", "gradual", "bits", "finetune", "lr"],
+        "l1": ["l1", "epochs", "lr", "teacher_alpha"],
+        "share": ["bits", "finetune", "lr", "teacher_alpha"],
+        "deep": ["sparsity", "scope", "retrain", "gradual", "bits", "finetune", "lr", "teacher_alpha"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "temperature", "alpha",
                     "epochs", "compare", "lr"],
@@ -554,6 +558,8 @@ class CompressionTab(QWidget):
         """The experiment the form describes (method + parameters)."""
         key = self.method.currentData()
         s = {"method": key, "lr": self.lr.value()}
+        if "teacher_alpha" in self.VISIBLE[key]:
+            s["teacher_alpha"] = self.teacher_alpha.value()
         if key in ("prune", "deep"):
             s.update(sparsity=self.sparsity.value() / 100, scope=self.scope.currentData(),
                      retrain=self.retrain.value(), gradual=self.gradual.isChecked())
@@ -762,6 +768,8 @@ def _run_spec(lab, spec: dict, emit) -> list:
     """Runs one experiment on ``lab`` (in the worker thread); every result is also ``emit``-ted."""
     m = spec["method"]
     lr = spec.get("lr", 1e-3)
+    if m != "distill":
+        lab.teacher_alpha = spec.get("teacher_alpha", 0.0)
     if m == "prune":
         out = [lab.prune(spec["sparsity"], spec["scope"], spec["retrain"], lr, gradual=spec["gradual"])]
     elif m == "deep":

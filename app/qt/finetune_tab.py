@@ -18,7 +18,7 @@ from typing import Any, Callable
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QMargins, QObject, QPointF, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -901,4 +901,7 @@ def install_finetune(window) -> FinetuneTab:
     tab.scoresChanged.connect(show_scores)
     if hasattr(window, "pipelineChanged"):
         window.pipelineChanged.connect(lambda *_: tab.refresh())
+    app = QApplication.instance()
+    if app is not None:  # a run still going when the app quits stops at its next batch
+        app.aboutToQuit.connect(tab.cancel)
     return tab

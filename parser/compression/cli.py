@@ -54,6 +54,9 @@ def add_arguments(p):
     g.add_argument("--temperature", type=float, default=2.0)
     g.add_argument("--alpha", type=float, default=0.5, help="weight of the soft targets (1-alpha: gold)")
     g.add_argument("--no-compare", action="store_true", help="distill: skip the student trained on gold alone")
+    g.add_argument("--teacher-alpha", type=float, default=0.0,
+                   help="prune/share/deep/l1: when retraining, weight of the original model's soft targets "
+                        "(temperature --temperature); 0 = gold transitions only")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 1e-3, distillation 2e-3)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -102,6 +105,10 @@ def run(args) -> int:
         raise UserError("--sparsity must be between 0 and 0.99")
     if not 2 <= args.bits <= 8:
         raise UserError("--bits must be between 2 and 8")
+    if not 0.0 <= args.teacher_alpha <= 1.0 or not 0.0 <= args.alpha <= 1.0:
+        raise UserError("--alpha and --teacher-alpha must be between 0 and 1")
+    if args.temperature <= 0:
+        raise UserError("--temperature must be > 0")
     needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
         (args.method in ("share", "deep") and args.finetune > 0)
     if needs_train and not args.train:
@@ -119,6 +126,8 @@ def run(args) -> int:
     lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed,
               log=lambda m: print(m, file=sys.stderr, flush=True))
     lr = args.lr if args.lr is not None else (2e-3 if args.method == "distill" else 1e-3)
+    if args.method != "distill":
+        lab.teacher_alpha, lab.teacher_temperature = args.teacher_alpha, args.temperature
     results: list[Result] = [lab.original()]
     try:
         if args.method == "prune":

@@ -123,6 +123,9 @@ class Lab:
         self.log, self._progress, self.cancelled = log, progress, cancelled
         self._original: Result | None = None
         self._count = 0
+        # retraining after pruning / quantization can mix in the original model's soft targets (0 = gold only)
+        self.teacher_alpha, self.teacher_temperature = 0.0, 2.0
+        self._soft: SoftTargets | None = None
 
     # -- helpers -------------------------------------------------------------------
     def progress(self, done: int, total: int, text: str = "") -> None:
@@ -151,6 +154,10 @@ class Lab:
     def _retrain(self, model, epochs, constraints, lr, text, objective=None):
         if epochs <= 0:
             return {}
+        if objective is None and self.teacher_alpha > 0:  # learn from the uncompressed model's soft targets too
+            if self._soft is None:
+                self._soft = SoftTargets(self.load(), self.treebank(), self.teacher_temperature, self.teacher_alpha)
+            objective = self._soft
         return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
                        text=text)
@@ -169,6 +176,9 @@ class Lab:
         return f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{epochs} ep" + (" gradual" if gradual else "")
                                                     if epochs else "") + \
             "".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items())
+
+    def _teacher_note(self, epochs: int) -> str:
+        return f", soft targets a={self.teacher_alpha:g}" if epochs > 0 and self.teacher_alpha > 0 else ""
 
     def original(self) -> Result:
         if self._original is None:
@@ -207,8 +217,9 @@ class Lab:
         model = self.load()
         layers = model_layers(model)
         setting = self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual)
-        return self._finish(model, "prune", setting, {"sparsity": sparsity, "scope": scope, "gradual": gradual,
-                                                     "retrain_epochs": retrain_epochs}, t0, out)
+        return self._finish(model, "prune", setting + self._teacher_note(retrain_epochs),
+                            {"sparsity": sparsity, "scope": scope, "gradual": gradual,
+                             "retrain_epochs": retrain_epochs, "teacher_alpha": self.teacher_alpha}, t0, out)
 
     def sensitivity(self, sparsities: Sequence[float], layers: Sequence[str] | None = None,
                     dev_limit: int = 0, on_result: Callable[[Result], None] | None = None) -> list[Result]:
@@ -264,7 +275,7 @@ class Lab:
         if sparsity > 0 or per_layer:
             parts.append(self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual))
             if on_stage is not None:
-                on_stage(self._finish(model, "prune", parts[0], {"sparsity": sparsity, "scope": scope,
+                on_stage(self._finish(model, "prune", parts[0] + self._teacher_note(retrain_epochs), {"sparsity": sparsity, "scope": scope,
                                                                  "gradual": gradual,
                                                                  "retrain_epochs": retrain_epochs}, t0))
         self.check()
@@ -275,7 +286,9 @@ class Lab:
         parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
                 "finetune_epochs": finetune_epochs}
-        return self._finish(model, method, ", ".join(parts), info, t0, out)
+        info["teacher_alpha"] = self.teacher_alpha
+        return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
+                            info, t0, out)
 
     def int8(self, out=None) -> Result:
         t0 = time.perf_counter()
