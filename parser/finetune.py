@@ -89,6 +89,7 @@ class FinetuneConfig:
     min_count: int = 1           # new words need this many occurrences to get an embedding
     word_dropout: float = 0.25
     seed: int = 1
+    eval_every_epoch: bool = True  # score the held-out data after every epoch (else once, at the end)
     scratch_lr: float = 2e-3     # the from-scratch baseline uses the usual training recipe
     scratch_min_count: int = 2
 
@@ -252,14 +253,18 @@ def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], c
         if model.tagger is not None:  # cm2014/weiss2015: the separate tagger first (best UPOS kept)
             trainer.train_tagger(list(heldout) or _sentences(tb), cfg.epochs)
         epoch_cb = (lambda e, s: on_epoch(kind, e, s)) if on_epoch else None
-        best = trainer.train_parser(heldout, cfg.epochs, on_epoch=epoch_cb,
-                                    patience=cfg.patience if heldout else 0,
-                                    keep_best=cfg.select_best and bool(heldout))
+        dev = heldout if cfg.eval_every_epoch else []
+        best = trainer.train_parser(dev, cfg.epochs, on_epoch=epoch_cb,
+                                    patience=cfg.patience if dev else 0,
+                                    keep_best=cfg.select_best and bool(dev))
     finally:
         _unfreeze(model, hooks)
     history = model.config.get("training", {}).get("history", [])
     if not heldout:
         final = {}
+    elif not cfg.eval_every_epoch:  # the last epoch's model, scored once
+        s = dev_scores(model.eval(), heldout)
+        final = best = {k: s[k] for k in ("UPOS", "UAS", "LAS")}
     elif cfg.select_best:
         final = {k: best[k] for k in ("UPOS", "UAS", "LAS")}
     else:
