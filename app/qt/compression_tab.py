@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QPushButton, QScrollArea, QSlider, QSpinBox, QTableWidget,
                                QTableWidgetItem, QToolTip, QVBoxLayout, QWidget)
 
-from .workers import Task, run_task
+from .workers import Task, run_task, show_progress
 
 # Okabe & Ito, then more distinguishable colours for up to a dozen layer curves
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
@@ -646,11 +646,7 @@ class CompressionTab(QWidget):
             self.status.setText("Cancelling… (at the next batch)")
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        else:
-            self.progress.setRange(0, 0)
+        show_progress(self.progress, done, total)
         if text:
             self.status.setText(text)
 

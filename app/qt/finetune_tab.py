@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
                                QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from .workers import Task, run_task
+from .workers import Task, run_task, show_progress
 
 FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
 
@@ -509,11 +509,7 @@ class FinetuneTab(QWidget):
         self.status.setStyleSheet("color: #B00020")
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        else:
-            self.progress.setRange(0, 0)
+        show_progress(self.progress, done, total)
         if text:
             self.progress.setFormat(f"{text} — %p%")
 

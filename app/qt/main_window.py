@@ -26,7 +26,7 @@ from app.model.workspace import MODEL, ORACLE, Workspace
 from parser.conllu import Sentence
 
 from . import export
-from .workers import Task, run_task
+from .workers import Task, run_task, show_progress
 from .workspace_view import SentenceWorkspaceView
 
 LONG_INPUT = 1500  # characters: longer inputs are parsed in a worker thread
@@ -459,11 +459,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        else:
-            self.progress.setRange(0, 0)
+        show_progress(self.progress, done, total)
         if text:
             self.statusBar().showMessage(f"{text[:1].upper()}{text[1:]}…" + (f" {done}/{total}" if total else ""))
 

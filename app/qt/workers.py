@@ -117,3 +117,12 @@ def run_task(fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | 
     if on_progress:
         task.progressed.connect(on_progress)
     return task.start()
+
+
+def show_progress(bar, done: int, total: int) -> None:
+    """Puts ``done`` of ``total`` on a QProgressBar; an unknown total (0) shows the busy indicator."""
+    if total > 0:
+        bar.setRange(0, total)
+        bar.setValue(done)
+    else:
+        bar.setRange(0, 0)
