@@ -46,7 +46,10 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     tab.sparsity.setValue(60)
     tab.retrain.setValue(0)
     assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "std",
-                          "retrain": 0, "gradual": True, "teacher_alpha": 0.0}
+                          "retrain": 0, "gradual": True, "teacher_alpha": 0.0,
+                          "per_layer": {"output layer": 0.0, "label embeddings": 0.0}}
+    tab.layer_sparsity.setText("output layer=0; MLP slots s1,s2,s3,b1=30%")
+    assert tab.spec()["per_layer"] == {"output layer": 0.0, "MLP slots s1,s2,s3,b1": 0.3}
     task = tab.run()
     assert task is not None and tab.busy() and not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
@@ -54,8 +57,10 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     assert tab.table.rowCount() == 2  # the original, then the pruned model
     assert [tab.table.item(r, 0).text() for r in range(2)] == ["original", "prune"]
     pruned = tab.results[1]
-    assert pruned.sparsity == pytest.approx(0.6, abs=0.01)
-    assert tab.table.item(1, COLUMNS.index("Sparsity")).text() == "60.0%"
+    assert 0.5 < pruned.sparsity < 0.6  # the output layer kept all its weights, the MLP slots 70%
+    model = Model.load(pruned.path)
+    assert torch.count_nonzero(model.parser.out.weight) == model.parser.out.weight.numel()
+    assert tab.table.item(1, COLUMNS.index("Sparsity")).text() == f"{pruned.sparsity:.1%}"
     assert tab.table.item(1, COLUMNS.index("LAS")).text() == f"{pruned.LAS:.2f}"
     assert (100 * pruned.sparsity, pruned.LAS) in tab.sparsity_chart.points()
     assert len(tab.size_chart.points()) == 2 and tab.size_chart.front_points()
@@ -87,6 +92,16 @@ def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
 
 def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
     choose(tab, "deep")
+    tab.layer_sparsity.setText("no such layer=0.5")
+    tab.retrain.setValue(0)
+    tab.finetune.setValue(0)
+    tab.run()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    assert "Failed: unknown layer(s) no such layer" in tab.status.text()
+    tab.layer_sparsity.setText("output layer=120%")
+    assert tab.run() is None and "below 100%" in tab.status.text()
+    tab.layer_sparsity.setText("")
+    tab.finetune.setValue(1)
     tab.train_edit.setText("")
     tab.retrain.setValue(2)
     assert tab.run() is None and "training treebank" in tab.status.text()

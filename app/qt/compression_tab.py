@@ -430,6 +430,10 @@ class CompressionTab(QWidget):
         self.scope.addItem("global, |w| / σ of the layer (Han et al.)", "std")
         self.scope.addItem("global, |w|", "global")
         self.scope.addItem("same sparsity in every layer", "layer")
+        self.layer_sparsity = QLineEdit("output layer=0; label embeddings=0")
+        self.layer_sparsity.setToolTip("Per-layer sparsities that replace the slider's for those layers, "
+                                       "separated by ';' (e.g. 'output layer=0; word embeddings=95%'); "
+                                       "use the sensitivity curves to choose them")
         self.retrain = _spin(0, 20, 1, " epoch(s)")
         self.gradual = QCheckBox("raise the sparsity gradually while retraining")
         self.gradual.setChecked(True)
@@ -457,7 +461,8 @@ class CompressionTab(QWidget):
         self.teacher_alpha.setToolTip("While retraining, mix in the original model's soft targets with this weight "
                                       "(temperature T below for distillation: 2); 0 = gold transitions only")
         self.rows = {
-            "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope), "retrain": ("Retrain", self.retrain),
+            "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope),
+            "layer_sparsity": ("Per-layer sparsity", self.layer_sparsity), "retrain": ("Retrain", self.retrain),
             "gradual": ("", self.gradual),
             "bits": ("Bits per weight", self.bits), "finetune": ("Fine-tune centroids", self.finetune),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
@@ -477,11 +482,12 @@ class CompressionTab(QWidget):
             p.addRow(lab, widget)
 
     VISIBLE = {
-        "prune": ["sparsity", "scope", "retrain", "gradual", "lr", "teacher_alpha"],
+        "prune": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "lr", "teacher_alpha"],
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr", "teacher_alpha"],
         "share": ["bits", "finetune", "lr", "teacher_alpha"],
-        "deep": ["sparsity", "scope", "retrain", "gradual", "bits", "finetune", "lr", "teacher_alpha"],
+        "deep": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "lr",
+                 "teacher_alpha"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "temperature", "alpha",
                     "epochs", "compare", "lr"],
@@ -562,7 +568,8 @@ class CompressionTab(QWidget):
             s["teacher_alpha"] = self.teacher_alpha.value()
         if key in ("prune", "deep"):
             s.update(sparsity=self.sparsity.value() / 100, scope=self.scope.currentData(),
-                     retrain=self.retrain.value(), gradual=self.gradual.isChecked())
+                     retrain=self.retrain.value(), gradual=self.gradual.isChecked(),
+                     per_layer=self._layer_sparsities())
         if key in ("share", "deep"):
             s.update(bits=self.bits.value(), finetune=self.finetune.value())
         if key == "l1":
@@ -575,6 +582,23 @@ class CompressionTab(QWidget):
                      temperature=self.temperature.value(), alpha=self.alpha.value(), epochs=self.epochs.value(),
                      compare=self.compare.isChecked())
         return s
+
+    def _layer_sparsities(self) -> dict[str, float]:
+        out = {}
+        for part in self.layer_sparsity.text().split(";"):
+            if not part.strip():
+                continue
+            name, sep, value = part.rpartition("=")
+            if not sep or not name.strip():
+                raise ValueError(f"per-layer sparsity: write LAYER=SPARSITY, not {part.strip()!r}")
+            value = value.strip()
+            v = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
+            if v > 1:
+                v /= 100
+            if not 0 <= v < 1:
+                raise ValueError(f"per-layer sparsity of {name.strip()} must be below 100%")
+            out[name.strip()] = v
+        return out
 
     def _sparsities(self) -> list[float]:
         out = []
@@ -767,10 +791,11 @@ def _run_spec(lab, spec: dict, emit) -> list:
     if m != "distill":
         lab.teacher_alpha = spec.get("teacher_alpha", 0.0)
     if m == "prune":
-        out = [lab.prune(spec["sparsity"], spec["scope"], spec["retrain"], lr, gradual=spec["gradual"])]
+        out = [lab.prune(spec["sparsity"], spec["scope"], spec["retrain"], lr, spec["per_layer"],
+                         gradual=spec["gradual"])]
     elif m == "deep":
         out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
-                        gradual=spec["gradual"])]
+                        spec["per_layer"], gradual=spec["gradual"])]
     elif m == "share":
         out = [lab.share(spec["bits"], spec["finetune"], lr)]
     elif m == "l1":

@@ -125,6 +125,8 @@ class Lab:
         self._count = 0
         # retraining after pruning / quantization can mix in the original model's soft targets (0 = gold only)
         self.teacher_alpha, self.teacher_temperature = 0.0, 2.0
+        # retraining anneals the learning rate (x lr_decay per epoch); centroids are fine-tuned at lr * finetune_lr
+        self.lr_decay, self.finetune_lr = 0.5, 0.25
         self._soft: SoftTargets | None = None
 
     # -- helpers -------------------------------------------------------------------
@@ -151,7 +153,7 @@ class Lab:
             self._train = Treebank.from_sentences(read_conllu(self.train_path))
         return self._train
 
-    def _retrain(self, model, epochs, constraints, lr, text, objective=None):
+    def _retrain(self, model, epochs, constraints, lr, text, objective=None, lr_decay=None):
         if epochs <= 0:
             return {}
         if objective is None and self.teacher_alpha > 0:  # learn from the uncompressed model's soft targets too
@@ -160,7 +162,7 @@ class Lab:
             objective = self._soft
         return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
-                       text=text)
+                       text=text, lr_decay=self.lr_decay if lr_decay is None else lr_decay)
 
     def _prune(self, model, layers, sparsity, scope, per_layer, epochs, lr, gradual) -> str:
         """Prunes (one-shot, or gradually while retraining) and retrains with the mask; returns a description."""
@@ -281,7 +283,8 @@ class Lab:
         self.check()
         self.progress(0, 0, "k-means quantization")
         sharings = share_weights(layers, bits)
-        self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr, "fine-tuning the centroids")
+        self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
+                      "fine-tuning the centroids")
         bits_text = f"{bits} bits" if isinstance(bits, int) else "bits " + ",".join(f"{v}" for v in bits.values())
         parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,

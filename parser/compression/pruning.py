@@ -54,6 +54,13 @@ def magnitude_masks(layers: Sequence[Layer], sparsity: float, scope: str = "glob
     if not 0.0 <= sparsity < 1.0:
         raise ValueError(f"sparsity must be in [0, 1), not {sparsity}")
     per_layer = dict(per_layer or {})
+    unknown = set(per_layer) - {l.name for l in layers}
+    if unknown:
+        raise ValueError(f"unknown layer(s) {', '.join(sorted(unknown))}; the layers are: "
+                         f"{', '.join(l.name for l in layers)}")
+    for name, s in per_layer.items():
+        if not 0.0 <= s < 1.0:
+            raise ValueError(f"the sparsity of {name} must be in [0, 1), not {s}")
     masks: Masks = {}
     groups: list[tuple[list[Layer], float]] = []
     rest = [l for l in layers if l.name not in per_layer]

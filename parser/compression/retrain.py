@@ -17,15 +17,17 @@ class Cancelled(Exception):
 
 def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int, constraints: Sequence = (),
             lr: float = 1e-3, seed: int = 1, objective=None, log: Callable[[str], None] = print,
+            lr_decay: float = 1.0,
             progress: Callable[[int, int, str], None] | None = None,
             cancelled: Callable[[], bool] = lambda: False, text: str = "retraining") -> dict:
     """Trains the parser for ``epochs`` with every constraint's ``after_step`` run after each optimizer step.
 
-    Keeps the epoch with the best dev LAS, like training does.  Raises :class:`Cancelled`.
+    The learning rate is multiplied by ``lr_decay`` after every epoch.  Keeps the epoch with the
+    best dev LAS, like training does.  Raises :class:`Cancelled`.
     """
     if epochs <= 0:
         return {}
-    cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=BATCH_SIZE)
+    cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=BATCH_SIZE, lr_decay=lr_decay)
     epoch = [1]
 
     def on_batch(k, n):
