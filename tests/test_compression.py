@@ -241,6 +241,10 @@ def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, 
         for name, t in module.state_dict().items():
             assert torch.equal(loaded.modules()[key].state_dict()[name], t), name
     assert loaded.extra["compression"]["method"] == "test"
+    for vocab in ("words", "chars", "tags"):  # the vocabularies, counts included (word dropout needs them)
+        assert getattr(loaded, vocab).itos == getattr(model, vocab).itos
+        assert getattr(loaded, vocab).counts == getattr(model, vocab).counts
+    assert loaded.labels == model.labels
     assert "compression" not in loaded.config
     sizes = folder_bytes(out)
     assert sizes["weights"] == (out / FILE).stat().st_size

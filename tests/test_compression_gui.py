@@ -73,7 +73,7 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
         tab.use_button.click()
     assert sig.args == [saved]
     out = tab.export_csv(str(tmp_path / "r.csv"))
-    assert (tmp_path / "r.csv").read_text().splitlines()[2].startswith("prune,global |w|/σ 60%")
+    assert (tmp_path / "r.csv").read_text().splitlines()[2].startswith('prune,"global |w|/σ 60%, output layer 0%')
     assert out
 
 

@@ -592,8 +592,8 @@ class CompressionTab(QWidget):
             if not sep or not name.strip():
                 raise ValueError(f"per-layer sparsity: write LAYER=SPARSITY, not {part.strip()!r}")
             value = value.strip()
-            v = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
-            if v > 1:
+            v = float(value.rstrip("%"))
+            if value.endswith("%") or v > 1:  # percent (like the slider) or a fraction
                 v /= 100
             if not 0 <= v < 1:
                 raise ValueError(f"per-layer sparsity of {name.strip()} must be below 100%")

@@ -12,7 +12,8 @@ exactly from the Huffman code lengths before writing):
   Huffman-coded codebook indices or raw float32.
 
 Decoding rebuilds the exact float32 tensors from these streams; there is no
-dense copy in the file.  The vocabulary is stored as lzma-compressed JSON.
+dense copy in the file.  The vocabulary (items, and their training counts as a list) is
+stored as lzma-compressed JSON.
 Layout: ``MAGIC``, header length (uint32 LE), zlib-compressed JSON header,
 then the data blob that the header's offsets point into.  Nothing is
 unpickled, so a model file cannot run code.
@@ -154,8 +155,8 @@ def decode_tensor(entry: dict, data: memoryview) -> torch.Tensor:
 def write_model_file(model, file: Path) -> dict:
     """Writes ``model.dlc``; returns the encoding chosen for every tensor (for reports)."""
     blob = _Blob()
-    vocab = {"words": model.words.to_json(), "chars": model.chars.to_json(),
-             "tags": model.tags.to_json(), "labels": model.transitions.labels}
+    vocab = {"words": _columns(model.words.to_json()), "chars": _columns(model.chars.to_json()),
+             "tags": _columns(model.tags.to_json()), "labels": model.transitions.labels}
     header = {"format": FORMAT, "vocab": blob.add(lzma.compress(json.dumps(vocab, ensure_ascii=False).encode(),
                                                                  preset=9 | lzma.PRESET_EXTREME)),
               "modules": {}}
@@ -167,6 +168,19 @@ def write_model_file(model, file: Path) -> dict:
         for part in blob.parts:
             f.write(part)
     return {f"{k}/{n}": e["enc"] for k, m in header["modules"].items() for n, e in m.items()}
+
+
+def _columns(vocab: dict) -> dict:
+    """A vocabulary's counts as a list aligned with its items (they are sorted by count: lzma packs it well)."""
+    counts = vocab.get("counts") or {}
+    return {"itos": vocab["itos"], "count_list": [counts.get(w) for w in vocab["itos"]]}
+
+
+def _from_columns(vocab: dict) -> dict:
+    if "count_list" not in vocab:
+        return vocab
+    return {"itos": vocab["itos"], "counts": {w: c for w, c in zip(vocab["itos"], vocab["count_list"])
+                                              if c is not None}}
 
 
 def _float_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -188,6 +202,7 @@ def read_model_file(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]
     data = memoryview(raw)[start + hlen:]
     off, size = header["vocab"]
     vocab = json.loads(lzma.decompress(bytes(data[off:off + size])))
+    vocab = {k: (_from_columns(v) if isinstance(v, dict) else v) for k, v in vocab.items()}
     states = {key: {name: decode_tensor(e, data) for name, e in tensors.items()}
               for key, tensors in header["modules"].items()}
     return vocab, states
