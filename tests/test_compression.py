@@ -379,6 +379,19 @@ def test_retraining_can_learn_from_the_original_models_soft_targets(tiny_model_d
     assert Model.load(r.path).extra["compression"]["teacher_alpha"] == 0.5
 
 
+def test_gold_only_student_never_sees_soft_targets(tiny_model_dir, monkeypatch):
+    from parser.compression import experiments
+    seen = []
+    real = experiments.retrain
+    monkeypatch.setattr(experiments, "retrain", lambda *a, **k: seen.append(k["objective"]) or real(*a, **k))
+    lab = Lab(tiny_model_dir, DEV, TRAIN, log=lambda m: None)
+    lab.teacher_alpha = 0.7  # left over from a pruning run: must not leak into the baseline student
+    distilled, gold = lab.distill({"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16}, epochs=1)
+    assert isinstance(seen[0], SoftTargets) and seen[0].alpha == 0.5 and seen[1] is None
+    assert (distilled.method, gold.method) == ("distill", "student")
+    assert distilled.parameters == gold.parameters < lab.original().parameters
+
+
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
     from parser.compression.retrain import Cancelled
     flag = {"n": 0}

@@ -449,7 +449,7 @@ class CompressionTab(QWidget):
         self.dev_limit = _spin(0, 100000, 500, " sentences")
         self.dev_limit.setSpecialValueText("all sentences")
         self.student_hidden = _spin(8, 1024, 64)
-        self.student_word = _spin(8, 512, 32)
+        self.student_word = _spin(8, 512, 16)
         self.student_layers = _spin(1, 4, 2)
         self.student_mlp = _spin(8, 1024, 128)
         self.temperature = _dspin(0.5, 20.0, 2.0, 0.5, 1)

@@ -4,7 +4,8 @@ Examples::
 
     deplab compress original --dev en_ewt-ud-dev.conllu
     deplab compress prune --sparsity 0.8 --retrain 2 --train en_ewt-ud-train.conllu --dev ... --out pruned
-    deplab compress deep --sparsity 0.9 --bits 4 --retrain 2 --finetune 1 --train ... --dev ... --out small
+    deplab compress deep --sparsity 0.8 --layer-sparsity "output layer=0" --layer-sparsity "label embeddings=0" \
+        --bits 4 --retrain 3 --finetune 1 --teacher-alpha 0.5 --train ... --dev ... --out small
     deplab compress distill --student lstm_hidden=64 --student word_dim=32 --epochs 8 --train ... --dev ...
 """
 from __future__ import annotations
@@ -34,7 +35,8 @@ def add_arguments(p):
                    help="global: one threshold on |w| for the whole model; std: one threshold on |w|/std(layer) "
                         "(Han et al. 2015); layer: the same sparsity in every layer")
     g.add_argument("--layer-sparsity", action="append", default=[], metavar="LAYER=S",
-                   help="a layer's own sparsity, e.g. 'word embeddings=0.95' (see 'deplab compress layers')")
+                   help="a layer's own sparsity, e.g. 'output layer=0' (see 'deplab compress layers'; on the bundled "
+                        "model the output layer and the label embeddings are very sensitive to pruning)")
     g.add_argument("--retrain", type=int, default=0, help="epochs of retraining with the mask fixed")
     g.add_argument("--one-shot", action="store_true",
                    help="prune everything before retraining (default with --retrain: raise the sparsity gradually "

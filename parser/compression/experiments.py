@@ -127,6 +127,7 @@ class Lab:
         self.teacher_alpha, self.teacher_temperature = 0.0, 2.0
         # retraining anneals the learning rate (x lr_decay per epoch); centroids are fine-tuned at lr * finetune_lr
         self.lr_decay, self.finetune_lr = 0.5, 0.25
+        self.speed_repeats = 1  # parse the dev set this many times, the fastest counts
         self._soft: SoftTargets | None = None
 
     # -- helpers -------------------------------------------------------------------
@@ -153,10 +154,10 @@ class Lab:
             self._train = Treebank.from_sentences(read_conllu(self.train_path))
         return self._train
 
-    def _retrain(self, model, epochs, constraints, lr, text, objective=None, lr_decay=None):
+    def _retrain(self, model, epochs, constraints, lr, text, objective=None, lr_decay=None, use_teacher=True):
         if epochs <= 0:
             return {}
-        if objective is None and self.teacher_alpha > 0:  # learn from the uncompressed model's soft targets too
+        if objective is None and use_teacher and self.teacher_alpha > 0:  # the uncompressed model's soft targets
             if self._soft is None:
                 self._soft = SoftTargets(self.load(), self.treebank(), self.teacher_temperature, self.teacher_alpha)
             objective = self._soft
@@ -186,7 +187,7 @@ class Lab:
         if self._original is None:
             self.progress(0, 0, "measuring the original model")
             t0 = time.perf_counter()
-            m = measure_folder(self.model_dir, self.dev)
+            m = measure_folder(self.model_dir, self.dev, self.speed_repeats)
             self._original = Result("original", "float32", m["parameters"], m["nonzeros"], m["sparsity"],
                                     m["weights_bytes"], m["total_bytes"], 1.0, 1.0, m["UAS"], m["LAS"], m["UPOS"],
                                     m["sentences_per_s"], time.perf_counter() - t0, path=str(self.model_dir))
@@ -203,7 +204,7 @@ class Lab:
         self.progress(0, 0, f"{method}: writing and re-measuring the compressed model")
         save_compressed(model, path, {"method": method, "setting": setting, **info,
                                       "original": {"path": str(self.model_dir), "weight_bytes": base.weight_bytes}})
-        m = measure_folder(path, self.dev)
+        m = measure_folder(path, self.dev, self.speed_repeats)
         r = Result(method, setting, m["parameters"], m["nonzeros"], m["sparsity"], m["weights_bytes"],
                    m["total_bytes"], base.weight_bytes / m["weights_bytes"], base.total_bytes / m["total_bytes"],
                    m["UAS"], m["LAS"], m["UPOS"], m["sentences_per_s"], time.perf_counter() - t0, path=str(path),
@@ -302,7 +303,7 @@ class Lab:
 
     def distill(self, sizes: dict, temperature: float = 2.0, alpha: float = 0.5, epochs: int = 5,
                 lr: float = 2e-3, compare: bool = True, out=None,
-                on_result: Callable[[Result], None] | None = None) -> list[Result]:
+                on_result: Callable[[Result], None] | None = None, lr_decay: float = 0.85) -> list[Result]:
         """Trains the student on soft targets and (``compare``) the same student on gold alone."""
         teacher = self.load()
         train = self.treebank()
@@ -316,7 +317,7 @@ class Lab:
             student = make_student(teacher, sizes, self.seed)
             objective = SoftTargets(teacher, train, temperature, a) if a > 0 else None
             what = "distilling" if a > 0 else "training on gold only"
-            self._retrain(student, epochs, [], lr, what, objective=objective)
+            self._retrain(student, epochs, [], lr, what, objective=objective, lr_decay=lr_decay, use_teacher=False)
             r = self._finish(student, "distill" if a > 0 else "student", setting,
                              {"sizes": sizes, "temperature": temperature, "alpha": a, "epochs": epochs},
                              t0, out if k == 0 else None)
