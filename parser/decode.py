@@ -64,17 +64,22 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
     return out
 
 
-def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> list[Parsed]:
-    b = model.encode(forms_list, tags_list)
+def _context(model: Model, b, predict_tags: bool):
+    """The parser's per-sentence context; with ``predict_tags`` the tagger fills ``b.tags`` first
+    (kg2016 tags from the parser's own BiLSTM pass, so the sentence is encoded once)."""
     ctx = None
-    if tags_list is None:
+    if predict_tags:
         if model.tagger is None:
             ctx = model.parser.context(b)
         b.tags = _tag(model, b, ctx)
         b.tags[:, 0] = 2  # ROOT
         b.tags[:, -1] = 0
-    if ctx is None:
-        ctx = model.parser.context(b)
+    return ctx if ctx is not None else model.parser.context(b)
+
+
+def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> list[Parsed]:
+    b = model.encode(forms_list, tags_list)
+    ctx = _context(model, b, tags_list is None)
     L = len(model.labels)
     state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), L)
     active = np.nonzero(~state.terminal())[0]
@@ -116,12 +121,16 @@ def tag(model: Model, forms: Sequence[str]) -> list[str]:
 
 
 @torch.no_grad()
-def trace(model: Model, forms: Sequence[str], tags: Sequence[str]) -> Trace:
-    """Parses one tagged sentence with the readable configuration, recording every step."""
+def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None) -> Trace:
+    """Parses one sentence with the readable configuration, recording every step.
+
+    Without ``tags`` the UPOS tags are predicted first (the trace's ``tags``).
+    """
     model.eval()
-    forms, tags = list(forms), list(tags)
-    b = model.encode([forms], [tags])
-    ctx = model.parser.context(b)
+    forms = list(forms)
+    b = model.encode([forms], None if tags is None else [list(tags)])
+    ctx = _context(model, b, tags is None)
+    tags = [model.tags.itos[t] for t in b.tags[0, 1:len(forms) + 1].tolist()] if tags is None else list(tags)
     lab_index = {l: i for i, l in enumerate(model.labels)}
     c = Configuration.initial(len(forms))
     steps = []
@@ -134,6 +143,6 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str]) -> Trace:
         masked = logits.masked_fill(~torch.tensor(legal), float("-inf"))
         probs = torch.softmax(logits, 0)  # over all transitions; illegal ones are shown greyed out
         chosen = int(masked.argmax())
-        steps.append(Step(len(steps), c.copy(), legal, probs.tolist(), chosen, F.describe(c, forms, tags)))
+        steps.append(Step(len(steps), c.copy(), legal, probs.tolist(), chosen, inputs=(forms, tags)))
         c.apply(model.transitions[chosen])
     return Trace(forms, tags, model.transitions, steps, c, source="model")

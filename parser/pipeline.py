@@ -80,8 +80,16 @@ class Pipeline:
 
     def trace(self, sentence: Sentence) -> Trace:
         """The model's step-by-step run on one sentence (its UPOS, predicted if missing)."""
-        words = sentence.words
-        return decode.trace(self.model, [w.form for w in words], self.tags_for(sentence))
+        tags = [w.upos for w in sentence.words]
+        return decode.trace(self.model, [w.form for w in sentence.words], None if "_" in tags else tags)
+
+    def parse_traced(self, sentence: Sentence) -> tuple[Sentence, Trace]:
+        """One sentence tagged and parsed once, step by step: the parsed copy and its trace (the app's path)."""
+        trace = decode.trace(self.model, [w.form for w in sentence.words])
+        final = trace.final
+        n = len(sentence.words)
+        parsed = decode.Parsed(trace.tags, final.heads[1:n + 1], [final.labels[i] for i in range(1, n + 1)])
+        return annotate(sentence, parsed), trace
 
     def oracle(self, sentence: Sentence) -> Trace | None:
         """The gold transition sequence, when the sentence has a complete projective tree."""

@@ -118,9 +118,17 @@ class Step:
     legal: list[bool]
     scores: list[float] | None  # softmax probabilities per transition number, None for the oracle
     chosen: int
-    # feature name (e.g. "lc1(s2).t") -> (the word, tag or label it picked, the word index it
-    # looked at: 0 for ROOT, -1 when the position is empty); None for the oracle
-    features: dict[str, tuple[str, int]] | None = None
+    # the forms and tags the model read (None for the oracle); ``features`` is computed from them on demand
+    inputs: tuple[Sequence[str], Sequence[str]] | None = field(default=None, repr=False)
+
+    @property
+    def features(self) -> dict[str, tuple[str, int]] | None:
+        """Feature name (e.g. ``lc1(s2).t``) -> (the word, tag or label it picked, the word index it looked at:
+        0 for ROOT, -1 when the position is empty); None for the oracle."""
+        if self.inputs is None:
+            return None
+        from .features import describe  # features.py builds on this module
+        return describe(self.config, *self.inputs)
 
 
 @dataclass

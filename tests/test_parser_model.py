@@ -55,6 +55,18 @@ def test_batched_decoding_equals_the_trace(tiny_model_dir):
             assert len(step.features) == 48
 
 
+def test_the_apps_one_pass_parse_equals_the_batched_parse(tiny_model_dir):
+    """Pipeline.parse_traced tags and parses once, step by step; the app shows its trace and its tree."""
+    pipe = Pipeline.load(tiny_model_dir)
+    sentences = pipe.sentences_from_text("The annotators corrected every sentence before lunch.")
+    batched = pipe.parse(sentences)[0]
+    parsed, tr = pipe.parse_traced(sentences[0])
+    assert parsed.to_text() == batched.to_text()
+    assert tr.tags == [w.upos for w in batched.words]
+    assert [tr.transition_at(k) for k in range(len(tr))] == [pipe.trace(batched).transition_at(k)
+                                                              for k in range(len(tr))]
+
+
 def test_empty_and_one_word_input_give_valid_trees(tiny_model_dir):
     model = Model.load(tiny_model_dir)
     one, empty = decode.parse_batch(model, [["Hello"], []])

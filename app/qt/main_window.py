@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
     # -- parsing -----------------------------------------------------------------------------------
     def parse_text(self, text: str) -> None:
         """Tokenizes, tags and parses ``text`` with the current model and shows the first sentence."""
+        t0 = time.perf_counter()  # Enter pressed
         text = text.strip()
         if not text:
             return
@@ -349,13 +350,18 @@ class MainWindow(QMainWindow):
         if len(text) > LONG_INPUT:
             self._parse_in_worker(text)
             return
-        t0 = time.perf_counter()
+        trace = None
         try:
-            sentences = self.pipeline.parse_text(text)
+            sentences = self.pipeline.sentences_from_text(text)
+            if len(sentences) == 1:  # tagged and parsed once, step by step: the stepper's trace is the parse
+                parsed, trace = self.pipeline.parse_traced(sentences[0])
+                sentences = [parsed]
+            else:
+                sentences = self.pipeline.parse(sentences)
         except Exception as e:
             self.statusBar().showMessage(f"Could not parse the input: {e}")
             return
-        self._show_batch(sentences)
+        self._show_batch(sentences, trace)
         self.arc_view.canvas().repaint()
         self.last_parse_ms = (time.perf_counter() - t0) * 1000
         n = len(self.workspace.forms)
@@ -399,23 +405,23 @@ class MainWindow(QMainWindow):
         task.cancelledSignal.connect(lambda: (finish(), self.statusBar().showMessage("Parsing cancelled.", 4000)))
         self._parse_task = task
 
-    def _show_batch(self, sentences: list[Sentence]) -> None:
+    def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
         ws = self.workspace
         ws.set_batch(sentences)
         if sentences:
-            self.select_batch_sentence(0)
+            self.select_batch_sentence(0, first_trace)
         else:
             ws.set_sentence(None)
         self.view.controls.stop()
         self.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
 
-    def select_batch_sentence(self, i: int) -> None:
+    def select_batch_sentence(self, i: int, trace=None) -> None:
         ws = self.workspace
         if not 0 <= i < len(ws.batch):
             return
         ws.batch_index = i
         s = ws.batch[i]
-        trace = self._trace(s)
+        trace = self._trace(s) if trace is None else trace
         ws.set_sentence(s, trace, gold=False, start_at_end=True)
         if self.view.sentence_box.currentIndex() != i:
             self.view.sentence_box.blockSignals(True)
