@@ -80,6 +80,7 @@ def _context(model: Model, b, predict_tags: bool):
 def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> list[Parsed]:
     b = model.encode(forms_list, tags_list)
     ctx = _context(model, b, tags_list is None)
+    score = model.parser.scorer(ctx)
     L = len(model.labels)
     state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), L)
     active = np.nonzero(~state.terminal())[0]
@@ -87,7 +88,7 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
     while active.size:
         pos = state.positions(active)
         labs = state.label_features(active, pos)
-        scores = model.parser.scores(ctx, torch.from_numpy(active), torch.from_numpy(pos), torch.from_numpy(labs))
+        scores = score(torch.from_numpy(active), torch.from_numpy(pos), torch.from_numpy(labs))
         legal = torch.from_numpy(state.legal(active))
         masked = scores.masked_fill(~legal, float("-inf"))
         actions = masked.argmax(1).numpy()
@@ -131,6 +132,7 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None)
     b = model.encode([forms], None if tags is None else [list(tags)])
     ctx = _context(model, b, tags is None)
     tags = [model.tags.itos[t] for t in b.tags[0, 1:len(forms) + 1].tolist()] if tags is None else list(tags)
+    score = model.parser.scorer(ctx)
     lab_index = {l: i for i, l in enumerate(model.labels)}
     c = Configuration.initial(len(forms))
     steps = []
@@ -138,7 +140,7 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None)
     while not c.is_terminal():
         pos = F.positions(c)
         labs = [lab_index.get(c.labels[p], -1) if p > 0 and c.labels[p] else -1 for p in pos[6:]]
-        logits = model.parser.scores(ctx, row, torch.tensor([pos]), torch.tensor([labs]))[0]
+        logits = score(row, torch.tensor([pos]), torch.tensor([labs]))[0]
         legal = model.transitions.legal_mask(c)
         masked = logits.masked_fill(~torch.tensor(legal), float("-inf"))
         probs = torch.softmax(logits, 0)  # over all transitions; illegal ones are shown greyed out

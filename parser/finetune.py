@@ -92,6 +92,10 @@ class FinetuneConfig:
     eval_every_epoch: bool = True  # score the held-out data after every epoch (else once, at the end)
     scratch_lr: float = 2e-3     # the from-scratch baseline uses the usual training recipe
     scratch_min_count: int = 2
+    warmup: float = 0.0          # slanted triangular lr: linear warm-up over this fraction of the steps,
+                                 # then linear decay to 0 (Howard & Ruder 2018); 0: constant lr
+    rehearsal: int = 0           # base-domain sentences mixed into every fine-tuning epoch (0: none)
+    rehearsal_data: str | None = None  # their CoNLL-U file (default: the base model's training file)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -175,21 +179,71 @@ def _as_sentence(tb: Treebank, i: int) -> Sentence:
 # -- training ----------------------------------------------------------------------------------
 
 class FineTuner(Trainer):
-    """A Trainer whose optimiser gives each part its own learning rate (discriminative fine-tuning)."""
+    """A Trainer with discriminative learning rates (each part its own), an optional slanted
+    triangular learning-rate schedule and optional rehearsal of base-domain sentences.
 
-    def __init__(self, *a, layer_decay: float = 1.0, parts: dict[int, str] | None = None, **kw):
+    Rehearsal (Robins 1995; the "mixed" training of domain adaptation): the treebank holds the
+    ``n_main`` in-domain sentences first, then ``rehearse`` base-domain sentences per epoch; epoch e
+    trains on all in-domain sentences plus its own slice of base-domain ones, so the model keeps
+    seeing the data it was trained on and forgets less of it.
+    """
+
+    def __init__(self, *a, layer_decay: float = 1.0, parts: dict[int, str] | None = None,
+                 n_main: int | None = None, rehearse: int = 0, warmup: float = 0.0, **kw):
         super().__init__(*a, **kw)
         self.layer_decay, self.parts = layer_decay, parts or {}
+        self.n_main = len(self.train) if n_main is None else n_main
+        self.rehearse, self.warmup = rehearse, warmup
+        self.scheduled, self.opt, self.step_no, self.total_steps = False, None, 0, 1
+
+    def epoch_batches(self, epoch: int) -> list[list[int]]:
+        if not self.rehearse:
+            return super().epoch_batches(epoch)
+        extra = len(self.train) - self.n_main
+        start = ((epoch - 1) * self.rehearse) % max(extra, 1)
+        mixed = list(range(self.n_main)) + [self.n_main + (start + j) % extra
+                                            for j in range(min(self.rehearse, extra))]
+        self.rng.shuffle(mixed)
+        return [mixed[i:i + self.cfg.batch_size] for i in range(0, len(mixed), self.cfg.batch_size)]
+
+    def lr_factor(self, step: int) -> float:
+        """Slanted triangular schedule: 0 -> 1 over the warm-up steps, then linearly down to 0."""
+        if self.warmup <= 0:
+            return 1.0
+        peak = max(1, round(self.warmup * self.total_steps))
+        if step < peak:
+            return (step + 1) / peak
+        return max(0.0, (self.total_steps - step) / max(1, self.total_steps - peak))
 
     def _optimizer(self, params):
         params = [p for p in params if p.requires_grad]
         if self.layer_decay == 1.0:
-            return super()._optimizer(params)
-        groups: dict[str, list] = {}
-        for p in params:
-            groups.setdefault(self.parts.get(id(p), "hidden"), []).append(p)
-        return torch.optim.Adam([{"params": ps, "lr": self.cfg.lr / self.layer_decay ** _DEPTH[part]}
-                                 for part, ps in groups.items()], lr=self.cfg.lr, betas=(0.9, 0.9))
+            opt = super()._optimizer(params)
+        else:
+            groups: dict[str, list] = {}
+            for p in params:
+                groups.setdefault(self.parts.get(id(p), "hidden"), []).append(p)
+            opt = torch.optim.Adam([{"params": ps, "lr": self.cfg.lr / self.layer_decay ** _DEPTH[part]}
+                                    for part, ps in groups.items()], lr=self.cfg.lr, betas=(0.9, 0.9))
+        if self.scheduled:  # the parser's optimiser: remember the peak rates, start at step 0's rate
+            self.opt, self.step_no = opt, 0
+            for g in opt.param_groups:
+                g["peak_lr"] = g["lr"]
+                g["lr"] = g["peak_lr"] * self.lr_factor(0)
+        return opt
+
+    def after_step(self) -> None:
+        if self.opt is None or self.warmup <= 0:
+            return
+        self.step_no += 1
+        for g in self.opt.param_groups:
+            g["lr"] = g["peak_lr"] * self.lr_factor(self.step_no)
+
+    def train_parser(self, dev, epochs, **kw):
+        self.scheduled = True
+        per_epoch = -(-(self.n_main + min(self.rehearse, len(self.train) - self.n_main)) // self.cfg.batch_size)
+        self.total_steps = max(1, epochs * per_epoch)
+        return super().train_parser(dev, epochs, after_step=self.after_step, **kw)
 
 
 def _freeze(model: Model, freeze: Sequence[str], growth: Growth | None) -> list:
@@ -239,19 +293,26 @@ def _batch_progress(progress: Progress | None, epochs: int, text: str):
 
 
 def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], cfg: FinetuneConfig, lr: float,
-           log, progress, cancelled, on_epoch, growth: Growth | None = None) -> RunResult:
+           log, progress, cancelled, on_epoch, growth: Growth | None = None,
+           rehearsal: Treebank | None = None) -> RunResult:
     tcfg = TrainConfig(arch=model.arch, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=lr, seed=cfg.seed,
                        word_dropout=cfg.word_dropout)
     parts = {id(p): part_of(n) for n, p in named_parameters(model)}
     freeze = cfg.freeze if kind == "finetuned" else ()
     hooks = _freeze(model, freeze, growth)
     t0 = time.time()
+    n_main = len(tb)
+    if rehearsal is not None and len(rehearsal):
+        tb = Treebank(tb.forms + rehearsal.forms, tb.tags + rehearsal.tags, tb.heads + rehearsal.heads,
+                      tb.labels + rehearsal.labels)
+    finetuning = kind == "finetuned"
     trainer = FineTuner(model, tb, tcfg, log=log, progress=_batch_progress(progress, cfg.epochs, kind),
-                        cancelled=cancelled, layer_decay=cfg.layer_decay if kind == "finetuned" else 1.0,
-                        parts=parts)
+                        cancelled=cancelled, layer_decay=cfg.layer_decay if finetuning else 1.0,
+                        parts=parts, n_main=n_main, rehearse=cfg.rehearsal if len(tb) > n_main else 0,
+                        warmup=cfg.warmup if finetuning else 0.0)
     try:
         if model.tagger is not None:  # cm2014/weiss2015: the separate tagger first (best UPOS kept)
-            trainer.train_tagger(list(heldout) or _sentences(tb), cfg.epochs)
+            trainer.train_tagger(list(heldout) or _sentences(tb)[:n_main], cfg.epochs)
         epoch_cb = (lambda e, s: on_epoch(kind, e, s)) if on_epoch else None
         dev = heldout if cfg.eval_every_epoch else []
         best = trainer.train_parser(dev, cfg.epochs, on_epoch=epoch_cb,
@@ -289,9 +350,46 @@ def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence]
     log(f"vocabulary growth: {len(growth.words)} new words, {len(growth.chars)} new characters"
         + (f", new tags {', '.join(growth.tags)}" if growth.tags else "")
         + (f", new relations {', '.join(growth.labels)}" if growth.labels else ""))
-    result = _train("finetuned", model, tb, heldout, cfg, cfg.lr, log, progress, cancelled, on_epoch, growth)
+    rehearsal = rehearsal_treebank(base, cfg, log)
+    result = _train("finetuned", model, tb, heldout, cfg, cfg.lr, log, progress, cancelled, on_epoch, growth,
+                    rehearsal)
     model.config["training"] = base_training
     return result
+
+
+def rehearsal_path(base: Model, cfg: FinetuneConfig) -> Path:
+    """``cfg.rehearsal_data`` or the training file recorded in the base model's config (relative paths are
+    tried from the working directory, the repository and the model folder)."""
+    given = cfg.rehearsal_data or base.config.get("training", {}).get("train")
+    if not given:
+        raise UserError("rehearsal: the base model records no training file; give the base-domain "
+                        "CoNLL-U file (--rehearsal-data)")
+    p = Path(given)
+    candidates = [p] if p.is_absolute() else [Path.cwd() / p, Path(__file__).resolve().parent.parent / p]
+    if not p.is_absolute() and base.path is not None:
+        candidates.append(Path(base.path) / p)
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise UserError(f"rehearsal: the base-domain data {given} was not found; give it with --rehearsal-data "
+                    "or turn rehearsal off (--rehearsal 0)")
+
+
+def rehearsal_treebank(base: Model, cfg: FinetuneConfig, log: Callable[[str], None] = print) -> Treebank | None:
+    """``cfg.rehearsal`` x ``cfg.epochs`` base-domain sentences (a seeded sample, each epoch its own
+    slice; sentences repeat only when the file is smaller), or None without rehearsal."""
+    if cfg.rehearsal <= 0:
+        return None
+    path = rehearsal_path(base, cfg)
+    tb = treebank(read_conllu(path), str(path))
+    known = set(base.labels)
+    keep = [i for i in range(len(tb)) if all(l in known for l in tb.labels[i])]
+    random.Random(cfg.seed).shuffle(keep)
+    need = min(len(keep), cfg.rehearsal * cfg.epochs)
+    pick = keep[:need]
+    log(f"rehearsal: {cfg.rehearsal} of {len(keep)} sentences of {path.name} mixed into every epoch")
+    return Treebank([tb.forms[i] for i in pick], [tb.tags[i] for i in pick], [tb.heads[i] for i in pick],
+                    [tb.labels[i] for i in pick])
 
 
 def train_scratch(like: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,

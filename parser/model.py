@@ -135,12 +135,9 @@ class Model:
             tags = torch.zeros(B, N + 2, dtype=torch.long)
             tags[:, 0] = ROOT_ID
         lengths = torch.tensor([len(f) for f in forms_list], dtype=torch.long)
-        chars = torch.zeros(len(types), MAX_CHARS, dtype=torch.long)
-        cid = self.chars.id
-        for form, row in types.items():
-            if form:
-                ids = [cid(ch) for ch in form[:MAX_CHARS]]
-                chars[row, :len(ids)] = torch.as_tensor(ids)
+        cid, pad = self.chars.id, [0] * MAX_CHARS
+        rows = [([cid(ch) for ch in form[:MAX_CHARS]] + pad)[:MAX_CHARS] for form in types]  # dicts keep order
+        chars = torch.tensor(rows, dtype=torch.long).view(len(types), MAX_CHARS)
         return EncodedBatch(words, chars, char_index, tags, lengths)
 
     # -- disk -------------------------------------------------------------------

@@ -127,6 +127,10 @@ class ParserModel(nn.Module):
         from .features import FEATURE_NAMES
         return list(FEATURE_NAMES)
 
+    def scorer(self, ctx):
+        """``score(rows, positions, labels)`` for decoding (no gradients): the same scores as ``scores``."""
+        return lambda rows, pos, labs: self.scores(ctx, rows, pos, labs)
+
 
 class CM2014(ParserModel):
     """h = (W x + b)^3, softmax over transitions (Chen & Manning 2014)."""
@@ -209,6 +213,30 @@ class KG2016(ParserModel):
         h = proj[rows.unsqueeze(1), p, slot].sum(dim=1)
         h = h + self.label_hidden(self.labels(labs + 1).flatten(1))
         return self.out(self.dropout(F.relu(h)))
+
+    def scorer(self, ctx):
+        """Decoding with one table lookup per configuration: the hidden layer's input is a sum of 4 slot
+        projections (computed once per word by ``context``) and 12 label projections (W_j e(l), computed once
+        per label and child position), so it is two ``embedding_bag`` sums.
+        Equal to ``scores`` in eval mode (tested)."""
+        if not (isinstance(self.label_hidden, nn.Linear) and isinstance(self.labels, nn.Embedding)):
+            return super().scorer(ctx)  # e.g. int8 layers (torch.ao) keep their own kernels
+        proj = ctx[0]
+        B, W, S, H = proj.shape
+        n_pos = self.label_hidden.in_features // self.labels.embedding_dim
+        w = self.label_hidden.weight.view(H, n_pos, self.labels.embedding_dim)
+        label_table = torch.einsum("hjd,ld->jlh", w, self.labels.weight)  # [12, L+1, H]
+        slot_table, label_table = proj.reshape(B * W * S, H), label_table.reshape(-1, H)
+        slot = torch.arange(S)
+        label_rows = torch.arange(n_pos) * self.labels.num_embeddings + 1  # label -1 (NULL) -> row 0
+        bias = self.label_hidden.bias
+
+        def score(rows, pos, labs):
+            p = pos[:, self.slot_positions] % W  # -1 (NULL) -> the last column
+            h = F.embedding_bag((rows.unsqueeze(1) * W + p) * S + slot, slot_table, mode="sum")
+            h = h + F.embedding_bag(label_rows + labs, label_table, mode="sum") + bias
+            return self.out(F.relu(h))
+        return score
 
 
 ARCHITECTURES = {"cm2014": CM2014, "weiss2015": Weiss2015, "kg2016": KG2016}

@@ -184,6 +184,10 @@ class Trainer:
             ids = [word_dropout(w, self.word_counts[i], self.cfg.word_dropout, self.rng) for w, i in zip(ids, idx)]
         return self.model.encode([self.train.forms[i] for i in idx], [tags[i] for i in idx] if tags else None, ids)
 
+    def epoch_batches(self, epoch: int) -> list[list[int]]:
+        """The parser's mini-batches for one epoch (treebank indices); fine-tuning's rehearsal overrides it."""
+        return _batches(len(self.train), self.cfg.batch_size, self.rng)
+
     def _optimizer(self, params):
         return torch.optim.Adam(params, lr=self.cfg.lr, betas=(0.9, 0.9))
 
@@ -252,7 +256,7 @@ class Trainer:
         for epoch in range(1, epochs + 1):
             model.parser.train()
             t0, total, n_ex = time.time(), 0.0, 0
-            batches = _batches(len(self.train), cfg.batch_size, self.rng)
+            batches = self.epoch_batches(epoch)
             for k, idx in enumerate(batches):
                 if self.cancelled():
                     raise KeyboardInterrupt

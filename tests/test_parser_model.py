@@ -55,6 +55,27 @@ def test_batched_decoding_equals_the_trace(tiny_model_dir):
             assert len(step.features) == 48
 
 
+def test_decoding_scorer_equals_the_training_scores(tiny_model_dir):
+    """kg2016 decodes with precomputed slot and label projections (embedding_bag); same numbers as scores()."""
+    from parser.batch import BatchConfigurations
+    model = Model.load(tiny_model_dir).eval()
+    assert model.arch == "kg2016"
+    forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
+    b = model.encode(forms)
+    with torch.no_grad():
+        ctx = model.parser.context(b)
+        score = model.parser.scorer(ctx)
+        state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), len(model.labels))
+        rows = torch.arange(len(forms))
+        for _ in range(6):  # a few steps in, so that children and labels are set
+            pos = state.positions(rows.numpy())
+            labs = state.label_features(rows.numpy(), pos)
+            args = rows, torch.from_numpy(pos), torch.from_numpy(labs)
+            assert torch.allclose(score(*args), model.parser.scores(ctx, *args), atol=1e-5)
+            legal = torch.from_numpy(state.legal(rows.numpy()))
+            state.apply(rows.numpy(), score(*args).masked_fill(~legal, float("-inf")).argmax(1).numpy())
+
+
 def test_the_apps_one_pass_parse_equals_the_batched_parse(tiny_model_dir):
     """Pipeline.parse_traced tags and parses once, step by step; the app shows its trace and its tree."""
     pipe = Pipeline.load(tiny_model_dir)
