@@ -139,6 +139,8 @@ class TrainConfig:
     tagger_from: str | None = None  # reuse the tagger of this model folder (same training data)
     lr_decay: float = 1.0           # the learning rate is multiplied by this after every epoch
     init: str | None = None         # continue training this model folder (same treebank) instead of a new model
+    average: float = 0.0            # > 0: Polyak averaging, an exponential moving average of the weights with this
+                                    # decay per step, is what dev scores and the saved model use
 
 
 def set_seed(seed: int) -> random.Random:
@@ -253,6 +255,7 @@ class Trainer:
         best = {"LAS": -1.0}
         best_state = None
         history = []
+        averaged = WeightAverage(model.parser, cfg.average) if cfg.average > 0 else None
         for epoch in range(1, epochs + 1):
             model.parser.train()
             t0, total, n_ex = time.time(), 0.0, 0
@@ -279,12 +282,15 @@ class Trainer:
                 opt.step()
                 if after_step is not None:
                     after_step()
+                if averaged is not None:
+                    averaged.update()
                 total += loss.item() * len(sel)
                 n_ex += len(sel)
                 if self.progress:
                     self.progress(k + 1, len(batches))
             schedule.step()
             model.eval()
+            live = averaged.swap_in() if averaged is not None else None  # score (and keep) the averaged weights
             scores = dev_scores(model, dev) if dev else {"LAS": 0.0, "UAS": 0.0, "UPOS": 0.0}
             scores = {"epoch": epoch, "loss": total / max(n_ex, 1), "seconds": time.time() - t0,
                       **{k: scores[k] for k in ("UPOS", "UAS", "LAS")}}
@@ -301,11 +307,36 @@ class Trainer:
             elif patience and dev and epoch - best["epoch"] >= patience:
                 self.log(f"early stop: no better dev LAS for {patience} epochs")
                 break
+            if live is not None:
+                model.parser.load_state_dict(live)  # training goes on from the raw weights
         if best_state is not None:
             model.parser.load_state_dict(best_state)
+        elif averaged is not None:
+            averaged.swap_in()
         model.eval()
         model.config.setdefault("training", {})["history"] = history
         return best
+
+
+class WeightAverage:
+    """An exponential moving average of a network's weights (Polyak & Juditsky 1992): the average of the last
+    ~1/(1-decay) steps usually generalises better than the last step's weights."""
+
+    def __init__(self, net: torch.nn.Module, decay: float):
+        self.net, self.decay = net, decay
+        self.avg = {k: v.detach().clone() for k, v in net.state_dict().items() if v.is_floating_point()}
+
+    @torch.no_grad()
+    def update(self) -> None:
+        for k, v in self.net.state_dict().items():
+            if k in self.avg:
+                self.avg[k].lerp_(v, 1.0 - self.decay)
+
+    def swap_in(self) -> dict:
+        """Loads the averaged weights into the network; returns a copy of the raw ones."""
+        live = {k: v.detach().clone() for k, v in self.net.state_dict().items()}
+        self.net.load_state_dict({**live, **self.avg})
+        return live
 
 
 def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
@@ -382,6 +413,8 @@ def add_arguments(p):
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--lr-decay", type=float, default=1.0, help="multiply the learning rate by this after every epoch")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--average", type=float, default=0.0, metavar="DECAY",
+                   help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999)")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--init", metavar="DIR", help="continue training this model (trained on the same treebank)")
     p.add_argument("--tagger-from", metavar="DIR",
@@ -398,7 +431,8 @@ def run(args) -> int:
         sizes[k] = int(v)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
-                      tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init)
+                      tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init,
+                      average=args.average)
     bar = None
 
     def progress(k, n):

@@ -275,3 +275,58 @@ def test_learning_curve_points(base):
     for p in curve:
         assert set(p["finetuned"]) == {"UPOS", "UAS", "LAS"} and set(p["scratch"]) == {"UPOS", "UAS", "LAS"}
         assert p["base"]["LAS"] == curve[0]["base"]["LAS"]
+
+
+def test_rehearsal_mixes_base_domain_sentences_into_every_epoch(base, tmp_path):
+    train = read_conllu(KITCHEN)
+    cfg = ft.FinetuneConfig(epochs=3, batch_size=4, rehearsal=5, rehearsal_data=str(FIXTURES / "tiny.conllu"))
+    logged = []
+    reh = ft.rehearsal_treebank(base, cfg, logged.append)
+    assert len(reh) == 15 and "rehearsal: 5 of 45" in logged[0]  # 5 per epoch, a seeded sample
+    assert ft.rehearsal_treebank(base, cfg, logged.append).forms == reh.forms
+    tb = ft.treebank(train)
+    mixed = ft.Treebank(tb.forms + reh.forms, tb.tags + reh.tags, tb.heads + reh.heads, tb.labels + reh.labels)
+    trainer = ft.FineTuner(Model.load(base.path), mixed, ft.TrainConfig(batch_size=4), log=lambda m: None,
+                           n_main=len(tb), rehearse=5)
+    seen = []
+    for epoch in (1, 2, 3):
+        idx = [i for b in trainer.epoch_batches(epoch) for i in b]
+        assert all(len(b) <= 4 for b in trainer.epoch_batches(epoch))
+        assert sorted(i for i in idx if i < len(tb)) == list(range(len(tb)))  # every in-domain sentence
+        extra = sorted(i for i in idx if i >= len(tb))
+        assert len(extra) == 5
+        seen.append(extra)
+    assert not set(seen[0]) & set(seen[1]) and not set(seen[1]) & set(seen[2])  # each epoch its own slice
+    # the run itself: the base-domain sentences add examples; no rehearsal without the option
+    r = ft.finetune(base, train, [], cfg, log=logged.append)
+    assert any("rehearsal" in m for m in logged) and len(r.history) == 3
+    assert ft.rehearsal_treebank(base, ft.FinetuneConfig()) is None
+    with pytest.raises(ft.UserError, match="not found"):
+        ft.rehearsal_treebank(base, ft.FinetuneConfig(rehearsal=5, rehearsal_data=str(tmp_path / "no.conllu")))
+
+
+def test_slanted_triangular_learning_rate(base):
+    trainer = ft.FineTuner(Model.load(base.path), ft.treebank(read_conllu(KITCHEN)), ft.TrainConfig(lr=1e-3),
+                           log=lambda m: None, warmup=0.2)
+    trainer.total_steps = 10
+    f = [trainer.lr_factor(k) for k in range(10)]
+    assert f[:2] == [0.5, 1.0] and f[2] == pytest.approx(1.0) and f[9] == pytest.approx(0.125)
+    assert all(a >= b for a, b in zip(f[1:], f[2:]))  # then it only decreases
+    assert ft.FineTuner(Model.load(base.path), ft.treebank(read_conllu(KITCHEN)), ft.TrainConfig(),
+                        log=lambda m: None).lr_factor(3) == 1.0  # no warm-up: constant
+    # in a run, the optimiser's rate follows the schedule step by step
+    rates = []
+    cfg = ft.FinetuneConfig(epochs=2, lr=1e-3, batch_size=4, warmup=0.25, patience=0)
+    orig = ft.FineTuner.after_step
+
+    def spy(self):
+        orig(self)
+        rates.append(self.opt.param_groups[0]["lr"])
+    ft.FineTuner.after_step = spy
+    try:
+        ft.finetune(base, read_conllu(KITCHEN), [], cfg, log=lambda m: None)
+    finally:
+        ft.FineTuner.after_step = orig
+    peak = rates.index(max(rates))
+    assert max(rates) == pytest.approx(1e-3) and 0 < peak < len(rates) - 1
+    assert rates[-1] == pytest.approx(0.0) and rates[0] < 1e-3

@@ -164,3 +164,36 @@ def test_weiss2015_trains_and_parses(tmp_path):
     model = train_tiny(tmp_path / "w", arch="weiss2015", epochs=2)
     assert len(model.parser.mlp) == 6  # two ReLU hidden layers (Linear, ReLU, Dropout) x 2
     _check_valid(Pipeline(model).parse(read_conllu(FIXTURES / "tiny_dev.conllu")))
+
+
+def test_weight_average_follows_the_weights_and_is_what_gets_scored():
+    """Polyak averaging: avg <- decay * avg + (1 - decay) * w after each step; swap_in loads it and
+    hands back the raw weights."""
+    from parser.train import WeightAverage
+    net = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        net.weight.fill_(0.0)
+    avg = WeightAverage(net, decay=0.5)
+    with torch.no_grad():
+        net.weight.fill_(1.0)
+    avg.update()
+    with torch.no_grad():
+        net.weight.fill_(3.0)
+    avg.update()  # 0 -> 0.5 -> 1.75
+    live = avg.swap_in()
+    assert torch.allclose(net.weight, torch.full((1, 2), 1.75))
+    assert torch.allclose(live["weight"], torch.full((1, 2), 3.0))
+
+
+def test_training_with_weight_averaging_keeps_the_averaged_model(tmp_path):
+    from parser.train import TrainConfig, train_model
+    from conftest import TINY_SIZES
+    cfg = TrainConfig(epochs=2, seed=1, sizes=TINY_SIZES["kg2016"], batch_size=4, lr=0.01, average=0.9)
+    model, best = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", tmp_path / "m", cfg,
+                              log=lambda m: None)
+    again = Model.load(tmp_path / "m")
+    forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
+    assert [p.heads for p in decode.parse_batch(again, forms)] == [p.heads for p in decode.parse_batch(model, forms)]
+    # the saved weights are the ones that were scored (the averaged ones), not the last step's
+    from parser.train import dev_scores
+    assert dev_scores(again, read_conllu(FIXTURES / "tiny_dev.conllu"))["LAS"] == pytest.approx(best["LAS"])
