@@ -319,9 +319,9 @@ def test_slanted_triangular_learning_rate(base):
     cfg = ft.FinetuneConfig(epochs=2, lr=1e-3, batch_size=4, warmup=0.25, patience=0)
     orig = ft.FineTuner.after_step
 
-    def spy(self):
-        orig(self)
+    def spy(self):  # the rate the step just taken used
         rates.append(self.opt.param_groups[0]["lr"])
+        orig(self)
     ft.FineTuner.after_step = spy
     try:
         ft.finetune(base, read_conllu(KITCHEN), [], cfg, log=lambda m: None)
@@ -329,4 +329,5 @@ def test_slanted_triangular_learning_rate(base):
         ft.FineTuner.after_step = orig
     peak = rates.index(max(rates))
     assert max(rates) == pytest.approx(1e-3) and 0 < peak < len(rates) - 1
-    assert rates[-1] == pytest.approx(0.0) and rates[0] < 1e-3
+    assert rates[0] < 1e-3 and 0 < rates[-1] < 1e-3 / 2
+    assert all(a >= b for a, b in zip(rates[peak:], rates[peak + 1:]))
