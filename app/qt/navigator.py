@@ -1,18 +1,19 @@
 """The sentence navigator: id, text and status of every sentence, with filters.
 
-A single :class:`QAbstractTableModel` over the document (no widget per row),
+A single table model (:class:`RowsTableModel`) over the document (no widget per row),
 so a 12,500-sentence treebank lists instantly; filtering computes the list of
 matching sentence indices with :meth:`Document.find` and resets the model.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QIcon
 from PySide6.QtWidgets import (QComboBox, QHeaderView, QLabel, QLineEdit, QTableView,
                                QToolButton, QVBoxLayout, QWidget, QAbstractItemView, QGridLayout)
 
 from app.model.document import EDITED, GOLD, PARSED, STATUSES, UNANNOTATED, Document
 from app.model.validation import UPOS_TAGS
+from app.qt.table_model import RowsTableModel
 
 # Okabe & Ito colours, each status also written out in words
 STATUS_COLORS = {UNANNOTATED: "#9A9A9A", PARSED: "#0072B2", EDITED: "#E69F00", GOLD: "#009E73"}
@@ -30,13 +31,13 @@ def status_icon(status: str, size: int = 10) -> QIcon:
     return QIcon(pm)
 
 
-class SentenceListModel(QAbstractTableModel):
+class SentenceListModel(RowsTableModel):
     """Rows are the sentences that pass the filter; columns #, sent_id, status, text."""
 
-    COLUMNS = ("#", "sent_id", "Status", "Text")
+    COLUMNS = HEADERS = ("#", "sent_id", "Status", "Text")
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.doc: Document | None = None
         self.rows: list[int] = []
         self._icons = {s: status_icon(s) for s in STATUSES}
@@ -48,14 +49,6 @@ class SentenceListModel(QAbstractTableModel):
         self.doc = doc
         self.rows = rows if rows is not None else (list(range(len(doc))) if doc else [])
         self.endResetModel()
-
-    def setRows(self, rows: list[int]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS) + (1 if self.scores else 0)
