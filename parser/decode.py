@@ -88,7 +88,7 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
     while active.size:
         pos = state.positions(active)
         labs = state.label_features(active, pos)
-        scores = score(torch.from_numpy(active), torch.from_numpy(pos), torch.from_numpy(labs))
+        scores = score(active, pos, labs)
         legal = torch.from_numpy(state.legal(active))
         masked = scores.masked_fill(~legal, float("-inf"))
         actions = masked.argmax(1).numpy()
@@ -136,15 +136,14 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None)
     lab_index = {l: i for i, l in enumerate(model.labels)}
     c = Configuration.initial(len(forms))
     steps = []
-    row = torch.zeros(1, dtype=torch.long)
+    row = np.zeros(1, dtype=np.int64)
     while not c.is_terminal():
         pos = F.positions(c)
         labs = [lab_index.get(c.labels[p], -1) if p > 0 and c.labels[p] else -1 for p in pos[6:]]
-        logits = score(row, torch.tensor([pos]), torch.tensor([labs]))[0]
-        legal = model.transitions.legal_mask(c)
-        masked = logits.masked_fill(~torch.tensor(legal), float("-inf"))
-        probs = torch.softmax(logits, 0)  # over all transitions; illegal ones are shown greyed out
-        chosen = int(masked.argmax())
-        steps.append(Step(len(steps), c.copy(), legal, probs.tolist(), chosen, inputs=(forms, tags)))
+        logits = score(row, np.array([pos], dtype=np.int64), np.array([labs], dtype=np.int64))[0]
+        probs = torch.softmax(logits, 0).tolist()  # over all transitions; illegal ones are shown greyed out
+        legal, values = model.transitions.legal_mask(c), logits.tolist()
+        chosen = max((k for k, ok in enumerate(legal) if ok), key=values.__getitem__)  # the first best, as argmax
+        steps.append(Step(len(steps), c.copy(), legal, probs, chosen, inputs=(forms, tags)))
         c.apply(model.transitions[chosen])
     return Trace(forms, tags, model.transitions, steps, c, source="model")

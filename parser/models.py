@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -128,8 +129,9 @@ class ParserModel(nn.Module):
         return list(FEATURE_NAMES)
 
     def scorer(self, ctx):
-        """``score(rows, positions, labels)`` for decoding (no gradients): the same scores as ``scores``."""
-        return lambda rows, pos, labs: self.scores(ctx, rows, pos, labs)
+        """``score(rows, positions, labels)`` for decoding (no gradients): numpy int64 arrays in (as
+        :class:`parser.batch.BatchConfigurations` makes them), the same scores as ``scores`` out."""
+        return lambda rows, pos, labs: self.scores(ctx, *map(torch.from_numpy, (rows, pos, labs)))
 
 
 class CM2014(ParserModel):
@@ -227,14 +229,14 @@ class KG2016(ParserModel):
         w = self.label_hidden.weight.view(H, n_pos, self.labels.embedding_dim)
         label_table = torch.einsum("hjd,ld->jlh", w, self.labels.weight)  # [12, L+1, H]
         slot_table, label_table = proj.reshape(B * W * S, H), label_table.reshape(-1, H)
-        slot = torch.arange(S)
-        label_rows = torch.arange(n_pos) * self.labels.num_embeddings + 1  # label -1 (NULL) -> row 0
+        slot_positions, slot = np.array(self.SLOT_POSITIONS[:S]), np.arange(S)
+        label_rows = np.arange(n_pos) * self.labels.num_embeddings + 1  # label -1 (NULL) -> row 0
         bias = self.label_hidden.bias
 
-        def score(rows, pos, labs):
-            p = pos[:, self.slot_positions] % W  # -1 (NULL) -> the last column
-            h = F.embedding_bag((rows.unsqueeze(1) * W + p) * S + slot, slot_table, mode="sum")
-            h = h + F.embedding_bag(label_rows + labs, label_table, mode="sum") + bias
+        def score(rows, pos, labs):  # the row arithmetic in numpy: cheaper than torch for one configuration
+            p = pos[:, slot_positions] % W  # -1 (NULL) -> the last column
+            h = F.embedding_bag(torch.from_numpy((rows[:, None] * W + p) * S + slot), slot_table, mode="sum")
+            h = h + F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum") + bias
             return self.out(F.relu(h))
         return score
 

@@ -253,6 +253,28 @@ def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, 
     assert "sparse" in encodings and "raw" in encodings  # biases stay raw
 
 
+def test_folding_lstm_biases_keeps_the_predictions_and_shrinks_the_file(tiny_model_dir, dev, tmp_path):
+    from parser.compression.layers import fold_lstm_biases
+    model = Model.load(tiny_model_dir)
+    expected = predictions(model, dev)
+    before = save_compressed(model, tmp_path / "unfolded", {})
+    lstm = model.parser.tagger.encoder.lstm
+    total = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().clone()
+    assert fold_lstm_biases(model) == sum(p.numel() for n, p in lstm.named_parameters() if n.startswith("bias_hh"))
+    assert all(torch.count_nonzero(p) == 0 for n, p in lstm.named_parameters() if n.startswith("bias_hh"))
+    assert torch.allclose(lstm.bias_ih_l0, total)
+    assert predictions(model, dev) == expected
+    after = save_compressed(model, tmp_path / "folded", {})
+    assert (after / FILE).stat().st_size < (before / FILE).stat().st_size
+    assert predictions(Model.load(after), dev) == expected
+
+
+def test_bits_per_layer_are_named_in_the_setting():
+    from parser.compression.experiments import _bits_text
+    assert _bits_text(4) == "4 bits"
+    assert _bits_text({"a": 3, "b": 3, "output layer": 6}) == "3 bits (output layer 6)"
+
+
 def test_storage_round_trips_unquantized_and_dense_tensors(tiny_model_dir, dev, tmp_path):
     model = Model.load(tiny_model_dir)  # nothing compressed: raw float32 everywhere, still exact
     out = save_compressed(model, tmp_path / "plain", {"method": "none"})
@@ -368,6 +390,20 @@ def test_lab_results_are_measured_from_the_written_folder(tiny_model_dir, tmp_pa
     assert points[0].layer == "" and points[0].setting.startswith("no layer pruned")
     csv_text = results_csv([base, r, *points])
     assert csv_text.count("\n") == 1 + 2 + len(points) and csv_text.startswith("method,setting")
+
+
+def test_deep_with_bits_per_layer_quantizes_each_layer_to_its_own_bits(tiny_model_dir, tmp_path):
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None)
+    names = [l.name for l in model_layers(Model.load(tiny_model_dir))]
+    bits = {name: (6 if name == "output layer" else 2) for name in names}
+    r = lab.deep(0.5, bits=bits, retrain_epochs=0, finetune_epochs=1, lr=1e-2)
+    assert r.setting.endswith("2 bits (output layer 6) +1 ep")
+    loaded = Model.load(r.path)  # decoded from model.dlc
+    for layer in model_layers(loaded):
+        values = torch.cat([p.detach().flatten() for _, p in layer.params])
+        assert len(torch.unique(values[values != 0])) <= 2 ** bits[layer.name], layer.name
+    lstm = loaded.parser.tagger.encoder.lstm
+    assert all(torch.count_nonzero(p) == 0 for n, p in lstm.named_parameters() if n.startswith("bias_hh"))
 
 
 def test_retraining_can_learn_from_the_original_models_soft_targets(tiny_model_dir):

@@ -300,7 +300,7 @@ def test_rehearsal_mixes_base_domain_sentences_into_every_epoch(base, tmp_path):
     # the run itself: the base-domain sentences add examples; no rehearsal without the option
     r = ft.finetune(base, train, [], cfg, log=logged.append)
     assert any("rehearsal" in m for m in logged) and len(r.history) == 3
-    assert ft.rehearsal_treebank(base, ft.FinetuneConfig()) is None
+    assert ft.rehearsal_treebank(base, ft.FinetuneConfig(rehearsal=0)) is None
     with pytest.raises(ft.UserError, match="not found"):
         ft.rehearsal_treebank(base, ft.FinetuneConfig(rehearsal=5, rehearsal_data=str(tmp_path / "no.conllu")))
 

@@ -251,29 +251,39 @@ class FinetuneTab(QWidget):
             parts.addWidget(c)
         parts.addStretch(1)
         f.addLayout(parts, 0, 0, 1, 4)
+        from parser.finetune import FinetuneConfig
+        d = FinetuneConfig()  # the defaults are the recipe chosen on GUM validation sentences
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(5)
         self.lr.setRange(1e-5, 0.1)
         self.lr.setSingleStep(1e-4)
-        self.lr.setValue(3e-4)
+        self.lr.setValue(d.lr)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 200)
-        self.epochs.setValue(15)
+        self.epochs.setValue(d.epochs)
         self.batch = QSpinBox()
         self.batch.setRange(1, 512)
-        self.batch.setValue(32)
+        self.batch.setValue(d.batch_size)
         self.patience = QSpinBox()
         self.patience.setRange(0, 50)
-        self.patience.setValue(3)
+        self.patience.setValue(d.patience)
         self.patience.setSpecialValueText("off")
         self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
+        self.rehearsal = QSpinBox()
+        self.rehearsal.setRange(0, 100000)
+        self.rehearsal.setSingleStep(100)
+        self.rehearsal.setValue(d.rehearsal)
+        self.rehearsal.setSpecialValueText("off")
+        self.rehearsal.setToolTip("sentences of the base model's own training data mixed into every epoch, "
+                                  "so it forgets less (used only when that file is found)")
         for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
-                                      ("Batch size", self.batch), ("Early stop", self.patience))):
+                                      ("Batch size", self.batch), ("Early stop", self.patience),
+                                      ("Rehearsal", self.rehearsal))):
             f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
             f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
         self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
         self.baseline.setChecked(True)
-        f.addWidget(self.baseline, 3, 0, 1, 4)
+        f.addWidget(self.baseline, 4, 0, 1, 4)
         col.addWidget(opts)
 
         # run row
@@ -448,8 +458,17 @@ class FinetuneTab(QWidget):
         from parser.finetune import FinetuneConfig
         freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
                                       ("output", self.train_out)) if not c.isChecked())
-        return FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
-                              freeze=freeze, patience=self.patience.value())
+        cfg = FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
+                             freeze=freeze, patience=self.patience.value(), rehearsal=self.rehearsal.value())
+        base = self.base_model()
+        if cfg.rehearsal and base is not None:  # without the base model's training data: no rehearsal
+            from parser.errors import UserError
+            from parser.finetune import rehearsal_path
+            try:
+                rehearsal_path(base, cfg)
+            except UserError:
+                cfg.rehearsal = 0
+        return cfg
 
     def _gold_of_document(self) -> tuple[list, dict]:
         doc = self.doc_provider()

@@ -24,7 +24,7 @@ from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .kmeans import TieConstraint, share_weights
-from .layers import model_layers
+from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
 from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
 from .retrain import BATCH_SIZE, Cancelled, retrain
@@ -286,7 +286,8 @@ class Lab:
         sharings = share_weights(layers, bits)
         self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
                       "fine-tuning the centroids")
-        bits_text = f"{bits} bits" if isinstance(bits, int) else "bits " + ",".join(f"{v}" for v in bits.values())
+        fold_lstm_biases(model)   # b_ih + b_hh -> b_ih: the same function, half the LSTM bias bytes
+        bits_text = _bits_text(bits)
         parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
                 "finetune_epochs": finetune_epochs}
@@ -326,6 +327,16 @@ class Lab:
             if on_result:
                 on_result(r)
         return results
+
+
+def _bits_text(bits: int | dict) -> str:
+    """"4 bits", or the most common bits per layer with the exceptions: "3 bits (output layer 6, ...)"."""
+    if isinstance(bits, int):
+        return f"{bits} bits"
+    values = list(bits.values())
+    common = max(set(values), key=values.count) if values else 0
+    rest = ", ".join(f"{k} {v}" for k, v in bits.items() if v != common)
+    return f"{common} bits" + (f" ({rest})" if rest else "")
 
 
 def copy_model_folder(src, dst) -> Path:

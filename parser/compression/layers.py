@@ -89,3 +89,23 @@ def find_layer(layers: list[Layer], name: str) -> Layer:
 def get_parameter(model: Model, full: str) -> torch.nn.Parameter:
     key, _, path = full.partition("/")
     return model.modules()[key].get_parameter(path)
+
+
+@torch.no_grad()
+def fold_lstm_biases(model: Model) -> int:
+    """Adds every LSTM ``bias_hh`` into its ``bias_ih`` and zeroes it; returns the number of values folded.
+
+    An LSTM gate computes W_ih x + b_ih + W_hh h + b_hh, so only the sum of the two biases matters:
+    folding changes no output (up to float rounding) and the zero vectors cost almost nothing on disk.
+    """
+    folded = 0
+    for net in model.modules().values():
+        for mod in net.modules():
+            if not isinstance(mod, nn.LSTM):
+                continue
+            for name, p in mod.named_parameters(recurse=False):
+                if name.startswith("bias_hh"):
+                    getattr(mod, "bias_ih" + name[len("bias_hh"):]).add_(p)
+                    p.zero_()
+                    folded += p.numel()
+    return folded
