@@ -180,14 +180,12 @@ def compute_layout(word_widths: Sequence[float], arcs: Sequence[tuple[int, int, 
 def crossing_points(layout: Layout) -> list[tuple[float, float]]:
     """Where a leg of one arc crosses the top segment of another (non-projective arcs)."""
     pts = []
+    tops = [(b.x_range, b.y_top) for b in layout.arcs if b.y_top < layout.baseline]
     for a in layout.arcs:
         for x in (a.x_head, a.x_dep):
-            for b in layout.arcs:
-                if b is a:
-                    continue
-                x1, x2 = b.x_range
-                if x1 + 0.5 < x < x2 - 0.5 and a.y_top < b.y_top < layout.baseline:
-                    pts.append((x, b.y_top))
+            for (x1, x2), y in tops:  # an arc never crosses its own top (its legs are its ends)
+                if x1 + 0.5 < x < x2 - 0.5 and a.y_top < y:
+                    pts.append((x, y))
     return pts
 
 

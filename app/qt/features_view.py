@@ -10,7 +10,7 @@ Selecting a row emits ``wordSelected`` so the arc view can outline the word.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -114,32 +114,40 @@ class FeaturesView(QWidget):
         self.table.blockSignals(True)
         for r, pos in enumerate(F.POSITIONS):
             idx = values.get(pos + ".w", ("", -1))[1] if values else -1
-            item = QTableWidgetItem(pos)
-            item.setToolTip(describe_position(pos) + (f" — word {idx}" if idx > 0 else ""))
-            f = QFont()
-            f.setFamily("DejaVu Sans Mono")
-            item.setFont(f)
-            self.table.setItem(r, 0, item)
+            self._item(r, 0).setToolTip(describe_position(pos) + (f" — word {idx}" if idx > 0 else ""))
             for c, suffix in enumerate((".w", ".t", ".l"), start=1):
                 name = pos + suffix
+                cell = self._item(r, c)
                 if name not in F.FEATURE_NAMES:
-                    cell = QTableWidgetItem("")
-                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    cell.setBackground(QColor("#F3F3F3"))
-                    self.table.setItem(r, c, cell)
                     continue
                 val, wi = values.get(name, ("", -1))
-                cell = QTableWidgetItem(val)
+                cell.setText(val)
                 what = {".w": "the word", ".t": "the POS tag", ".l": "the arc label"}[suffix]
                 cell.setToolTip(f"{name}: {what} of {describe_position(pos)}" + (f" = {val}" if val else ""))
                 grey = val in ("<NULL>", "") or (used is not None and name not in used)
-                if grey:
-                    cell.setForeground(QColor("#A8A8A8"))
-                self.table.setItem(r, c, cell)
+                cell.setForeground(QColor("#A8A8A8") if grey else QBrush())  # QBrush(): the default ink
         self.table.blockSignals(False)
         if 0 <= sel < self.table.rowCount():
             self.table.selectRow(sel)
         self._selection_changed()
+
+    def _item(self, r: int, c: int) -> QTableWidgetItem:
+        """The table's cells are made once and then only updated (a step changes 48 texts, nothing else)."""
+        item = self.table.item(r, c)
+        if item is None:
+            pos = F.POSITIONS[r]
+            if c == 0:
+                item = QTableWidgetItem(pos)
+                f = QFont()
+                f.setFamily("DejaVu Sans Mono")
+                item.setFont(f)
+            else:
+                item = QTableWidgetItem("")
+                if pos + (".w", ".t", ".l")[c - 1] not in F.FEATURE_NAMES:  # no label feature at s1..b3
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    item.setBackground(QColor("#F3F3F3"))
+            self.table.setItem(r, c, item)
+        return item
 
     def selected_word(self) -> int:
         rows = self.table.selectionModel().selectedRows()
