@@ -270,8 +270,8 @@ class MainWindow(QMainWindow):
         def work(ctx):
             from parser.pipeline import Pipeline
             p = Pipeline.load(model_dir)
-            ctx.progress(1, 2, "warming up the tokenizer")
-            p.parse_text("Warm up.")  # spaCy's tokenizer is built on first use
+            ctx.progress(1, 2, "warming up")
+            p.warm_up()  # so that the first sentences typed are as fast as the others
             return p
 
         task = run_task(work, on_done=lambda p: self._model_loaded(p, model_dir),
