@@ -72,12 +72,14 @@ class Pipeline:
     def parse_text(self, text: str) -> list[Sentence]:
         return self.parse(self.sentences_from_text(text))
 
-    def warm_up(self, max_words: int = 40) -> None:
+    def warm_up(self, max_words: int = 40, stop: Callable[[], bool] | None = None) -> None:
         """Builds spaCy's tokenizer and runs the encoder once for every sentence length up to ``max_words``:
         torch prepares its kernels per tensor shape on first use (up to ~90 ms), which would otherwise
         land on the first sentences a user types."""
         self.sentences_from_text("Warm up.")
         for n in range(1, max_words + 1):
+            if stop is not None and stop():
+                return
             decode.tag(self.model, ["word"] * n)
 
     def tags_for(self, sentence: Sentence) -> list[str]:

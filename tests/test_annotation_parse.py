@@ -1,6 +1,8 @@
 """Parsing from the annotation UI: in a worker thread, with progress and cancel, never touching gold."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from app.model.document import EDITED, GOLD, PARSED, UNANNOTATED
@@ -69,7 +71,15 @@ def test_parse_unannotated_in_background_keeps_gold(qtbot, win, small, tiny_pipe
 def test_parse_cancel_keeps_partial_results(qtbot, win, tiny_pipeline, monkeypatch):  # noqa: F811
     w, ctl = win
     monkeypatch.setattr(annmod, "PARSE_CHUNK", 4)
-    ctl.pipeline_factory = lambda: tiny_pipeline
+
+    class SlowPipeline:  # each chunk takes a while, so the cancel lands before the last one on any machine
+        def __getattr__(self, name):
+            return getattr(tiny_pipeline, name)
+
+        def parse(self, sentences, **kw):
+            time.sleep(0.05)
+            return tiny_pipeline.parse(sentences, **kw)
+    ctl.pipeline_factory = SlowPipeline
     ctl.tokenizer = None
     ctl.new_from_text("\n".join(f"Sentence number {k} is here." for k in range(60)))
     assert len(ctl.doc) == 60

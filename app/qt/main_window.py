@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         for t in (self._load_task, self._parse_task):
             if t is not None and t.running:
-                t.cancel()
+                t.detach()  # it must not call back into a closed window
         super().closeEvent(e)
 
     def _remember_input(self, text: str) -> None:
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
             from parser.pipeline import Pipeline
             p = Pipeline.load(model_dir)
             ctx.progress(1, 2, "warming up")
-            p.warm_up()  # so that the first sentences typed are as fast as the others
+            p.warm_up(stop=ctx.cancelled)  # so that the first sentences typed are as fast as the others
             return p
 
         task = run_task(work, on_done=lambda p: self._model_loaded(p, model_dir),

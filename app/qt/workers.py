@@ -56,6 +56,15 @@ class Task(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
+    def detach(self) -> None:
+        """Cancels the task and disconnects every listener (e.g. the window that started it is closing)."""
+        self._cancel.set()
+        for signal in (self.finished, self.failed, self.progressed, self.cancelledSignal):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):  # nothing was connected
+                pass
+
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
