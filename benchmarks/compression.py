@@ -1,7 +1,10 @@
 """Reproduces the compression lab's headline table on the bundled model (EWT dev).
 
-    python benchmarks/compression.py                       # the full run (about 1 hour on one core)
-    python benchmarks/compression.py --only original,int8  # some rows
+    python benchmarks/compression.py                       # the full run (about 45-50 minutes on one core)
+    python benchmarks/compression.py --only int8,share,l1  # some rows (the original is always measured)
+    python benchmarks/compression.py --only deep           # prune + retrain, k-means + fine-tune, Huffman
+    python benchmarks/compression.py --only distill        # the distilled student
+    python benchmarks/compression.py --only student        # the same student trained on gold only
     python benchmarks/compression.py --quick               # tiny fixture model, seconds (a smoke test)
 
 Every number is measured by :mod:`parser.compression` on the model written to
@@ -36,13 +39,15 @@ LAYER_SPARSITY = {"word embeddings": 0.85, "char embeddings": 0.5, "char CNN": 0
 LAYER_BITS = {"word embeddings": 2, "char embeddings": 4, "char CNN": 4, "BiLSTM 1 W_ih": 3, "BiLSTM 1 W_hh": 2,
               "BiLSTM 2 W_ih": 3, "BiLSTM 2 W_hh": 2, "tagger output": 3, "MLP slots s1,s2,s3,b1": 3,
               "label embeddings": 5, "MLP child labels": 3, "output layer": 6}
-DEEP = dict(sparsity=0.0, scope="layer", per_layer=LAYER_SPARSITY, bits=LAYER_BITS, retrain_epochs=4,
-            finetune_epochs=1)
+DEEP = dict(sparsity=0.0, scope="layer", per_layer=LAYER_SPARSITY, bits=LAYER_BITS, retrain_epochs=6,
+            finetune_epochs=2)
 DEEP_TEACHER_ALPHA = 0.5   # retraining also learns from the original model's soft targets (T = 2)
+DEEP_LR_DECAY = 0.7        # retraining starts at lr 1e-3, x 0.7 per epoch (centroids: lr / 4)
 STUDENT = {"lstm_hidden": 64, "word_dim": 16, "layers": 2, "mlp_hidden": 128}
-DISTILL = dict(temperature=2.0, alpha=0.5, epochs=8, lr=2e-3)
+DISTILL = dict(temperature=2.0, alpha=0.7, epochs=10, lr=2e-3,  # Hinton et al.: a low weight on the gold targets
+               init_from_teacher=True)  # char CNN, label embeddings copied; word embeddings by PCA (gold-only: random)
 L1_STRENGTH = 0.3
-ROWS = ("original", "int8", "share", "deep", "l1", "distill")
+ROWS = ("original", "int8", "share", "deep", "l1", "distill", "student")  # student: the gold-only baseline
 
 
 def markdown(results, original) -> str:
@@ -89,6 +94,13 @@ def main(argv=None) -> int:
                     help="torch threads (1: on a shared 2-core machine more threads oversubscribe and run slower)")
     ap.add_argument("--repeats", type=int, default=3, help="parse the dev set this many times; the fastest counts")
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
+    ap.add_argument("--deep-retrain", type=int, help=f"deep: epochs of retraining after pruning "
+                                                     f"(default {DEEP['retrain_epochs']})")
+    ap.add_argument("--deep-finetune", type=int, help=f"deep: epochs of centroid fine-tuning "
+                                                      f"(default {DEEP['finetune_epochs']})")
+    ap.add_argument("--deep-lr-decay", type=float, default=DEEP_LR_DECAY,
+                    help="deep: learning-rate factor per retraining epoch")
+    ap.add_argument("--distill-epochs", type=int, help=f"distill/student: epochs (default {DISTILL['epochs']})")
     args = ap.parse_args(argv)
 
     import torch
@@ -97,6 +109,12 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     deep, student, distill = dict(DEEP), dict(STUDENT), dict(DISTILL)
+    if args.deep_retrain is not None:
+        deep["retrain_epochs"] = args.deep_retrain
+    if args.deep_finetune is not None:
+        deep["finetune_epochs"] = args.deep_finetune
+    if args.distill_epochs is not None:
+        distill["epochs"] = args.distill_epochs
     model = args.model or str(DEFAULT_MODEL_DIR)
     train, dev = args.train, args.dev
     if args.quick:
@@ -120,13 +138,15 @@ def main(argv=None) -> int:
     if "share" in only:
         results.append(lab.share(deep["bits"], finetune_epochs=0))
     if "deep" in only:
-        lab.teacher_alpha = DEEP_TEACHER_ALPHA
+        lab.teacher_alpha, lab.lr_decay = DEEP_TEACHER_ALPHA, args.deep_lr_decay
         results.append(lab.deep(**deep, on_stage=results.append))
-        lab.teacher_alpha = 0.0
+        lab.teacher_alpha, lab.lr_decay = 0.0, 0.5
     if "l1" in only:
         results.append(lab.l1(strength=L1_STRENGTH, epochs=1))
-    if "distill" in only:
-        results += lab.distill(student, **distill)
+    if "distill" in only or "student" in only:  # the distilled student and / or the same student on gold alone
+        if "distill" not in only:
+            distill.update(alpha=0.0, init_from_teacher=False)
+        results += lab.distill(student, **distill, compare="student" in only)
     original = results[0]
     print(format_table(results), file=sys.stderr)
     print(f"\n{len(results)} rows in {time.time() - t0:.0f} s; dev = {dev}\n")

@@ -428,6 +428,39 @@ def test_gold_only_student_never_sees_soft_targets(tiny_model_dir, monkeypatch):
     assert distilled.parameters == gold.parameters < lab.original().parameters
 
 
+def test_student_can_start_from_the_teachers_weights(tiny_model_dir):
+    from parser.compression.distill import init_from_teacher
+    teacher = Model.load(tiny_model_dir)
+    student = make_student(teacher, {"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16})
+    done = init_from_teacher(student, teacher)
+    t_enc, s_enc = teacher.parser.tagger.encoder, student.parser.tagger.encoder
+    assert torch.equal(s_enc.chars.conv.weight, t_enc.chars.conv.weight)  # same shape: copied
+    assert torch.equal(student.parser.labels.weight, teacher.parser.labels.weight)
+    assert "parser/tagger.encoder.lstm.weight_ih_l0" not in done  # other shapes keep their random start
+    # the narrower word table is the teacher's projected on its principal components: distances are kept
+    # as far as 8 dimensions allow, so nearest neighbours mostly agree
+    t_w, s_w = t_enc.words.weight.detach(), s_enc.words.weight.detach()
+    assert torch.count_nonzero(s_w[0]) == 0 and "parser/tagger.encoder.words.weight" in done
+    centred = t_w - t_w.mean(0)
+    _, _, v = torch.linalg.svd(centred, full_matrices=False)
+    proj = centred @ v[:8].T
+    assert torch.allclose(torch.corrcoef(torch.stack([proj[1:].flatten(), s_w[1:].flatten()]))[0, 1],
+                          torch.tensor(1.0), atol=1e-4)
+
+
+def test_distillation_can_start_from_the_teacher_but_the_baseline_never_does(tiny_model_dir, monkeypatch):
+    from parser.compression import experiments
+    calls = []
+    monkeypatch.setattr(experiments, "init_from_teacher_weights", lambda s, t: calls.append(s) or [])
+    lab = Lab(tiny_model_dir, DEV, TRAIN, log=lambda m: None)
+    distilled, gold = lab.distill({"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16}, epochs=1,
+                                  init_from_teacher=True)
+    assert len(calls) == 1 and "init from teacher" in distilled.setting and "init" not in gold.setting
+    only_gold = lab.distill({"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16}, alpha=0.0, epochs=1,
+                            compare=False, init_from_teacher=True)
+    assert [r.method for r in only_gold] == ["student"] and len(calls) == 1
+
+
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
     from parser.compression.retrain import Cancelled
     flag = {"n": 0}

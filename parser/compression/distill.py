@@ -34,6 +34,39 @@ def make_student(teacher: Model, sizes: dict, seed: int = 1) -> Model:
     return student
 
 
+@torch.no_grad()
+def init_from_teacher(student: Model, teacher: Model) -> list[str]:
+    """Starts the student from what the teacher already learnt; returns the names of the tensors set.
+
+    Tensors of the same shape (character embeddings and CNN, label embeddings ...) are copied;
+    an embedding table that is narrower in the student gets the teacher's table projected on its
+    first principal components (PCA, rescaled to the teacher's spread), so every word starts
+    near its trained position instead of at random.  Everything else keeps its random start.
+    This is a second channel of knowledge transfer next to the soft targets (cf. the "hints" of
+    Romero et al. 2015, "FitNets"); the gold-only baseline starts at random.
+    """
+    done = []
+    for key, s_net in student.modules().items():
+        t_state = teacher.modules()[key].state_dict()
+        for name, p in s_net.state_dict().items():
+            t = t_state.get(name)
+            if t is None or not t.is_floating_point():
+                continue
+            if t.shape == p.shape:
+                p.copy_(t)
+                done.append(f"{key}/{name}")
+            elif (name.endswith("words.weight") and t.dim() == 2 and p.dim() == 2 and t.shape[0] == p.shape[0]
+                  and p.shape[1] < t.shape[1]):
+                centred = t - t.mean(dim=0, keepdim=True)
+                _, _, v = torch.linalg.svd(centred, full_matrices=False)
+                proj = centred @ v[:p.shape[1]].T
+                proj *= t.std() / proj.std().clamp(min=1e-8)
+                proj[0] = 0.0  # padding row
+                p.copy_(proj)
+                done.append(f"{key}/{name}")
+    return done
+
+
 class SoftTargets:
     """``objective`` for :meth:`parser.train.Trainer.train_parser`: the distillation loss above.
 

@@ -23,6 +23,7 @@ from ..model import Model
 from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
+from .distill import init_from_teacher as init_from_teacher_weights
 from .kmeans import TieConstraint, share_weights
 from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
@@ -304,23 +305,33 @@ class Lab:
 
     def distill(self, sizes: dict, temperature: float = 2.0, alpha: float = 0.5, epochs: int = 5,
                 lr: float = 2e-3, compare: bool = True, out=None,
-                on_result: Callable[[Result], None] | None = None, lr_decay: float = 0.85) -> list[Result]:
-        """Trains the student on soft targets and (``compare``) the same student on gold alone."""
+                on_result: Callable[[Result], None] | None = None, lr_decay: float = 0.85,
+                init_from_teacher: bool = False) -> list[Result]:
+        """Trains the student on soft targets and (``compare``) the same student on gold alone.
+
+        With ``init_from_teacher`` the distilled student also starts from the teacher's weights where
+        they fit (see :func:`~parser.compression.distill.init_from_teacher`); the gold-only one never does.
+        """
         teacher = self.load()
         train = self.treebank()
         size_text = ",".join(f"{k}={v}" for k, v in sizes.items())
         results = []
-        runs = [(alpha, f"student {size_text}, T={temperature:g} alpha={alpha:g}, {epochs} ep")]
-        if compare:
+        init_text = ", init from teacher" if init_from_teacher else ""
+        runs = [(alpha, f"student {size_text}, T={temperature:g} alpha={alpha:g}{init_text}, {epochs} ep")] \
+            if alpha > 0 else []
+        if compare or alpha == 0:  # alpha = 0: only the gold-only student
             runs.append((0.0, f"student {size_text}, gold only, {epochs} ep"))
         for k, (a, setting) in enumerate(runs):
             t0 = time.perf_counter()
             student = make_student(teacher, sizes, self.seed)
+            if init_from_teacher and a > 0:
+                init_from_teacher_weights(student, teacher)
             objective = SoftTargets(teacher, train, temperature, a) if a > 0 else None
             what = "distilling" if a > 0 else "training on gold only"
             self._retrain(student, epochs, [], lr, what, objective=objective, lr_decay=lr_decay, use_teacher=False)
             r = self._finish(student, "distill" if a > 0 else "student", setting,
-                             {"sizes": sizes, "temperature": temperature, "alpha": a, "epochs": epochs},
+                             {"sizes": sizes, "temperature": temperature, "alpha": a, "epochs": epochs,
+                              "init_from_teacher": bool(init_from_teacher and a > 0)},
                              t0, out if k == 0 else None)
             r.extra["teacher_parameters"] = self.original().parameters
             results.append(r)
