@@ -64,6 +64,7 @@ class LineChart(QChartView):
         self.series: dict[str, QLineSeries] = {}
         self._lines: dict[str, float] = {}  # horizontal reference lines: key -> y
         self.min_x_span = 1.0
+        self._rescale()  # integer ticks from the start, also while empty
 
     def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True,
                    legend: bool = True) -> QLineSeries:
@@ -111,7 +112,7 @@ class LineChart(QChartView):
             s = self.series[key]
             s.replace([QPointF(x0, y), QPointF(x1, y)])
         self.x_axis.setRange(x0, x1)
-        step = _nice_step((x1 - x0) / 8)
+        step = max(_nice_step((x1 - x0) / 8), 1.0)  # integer ticks (epochs, sentences): labels are "%d"
         self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
         self.x_axis.setTickAnchor(0.0)
         self.x_axis.setTickInterval(step)
