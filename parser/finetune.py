@@ -311,8 +311,7 @@ def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], c
     t0 = time.time()
     n_main = len(tb)
     if rehearsal is not None and len(rehearsal):
-        tb = Treebank(tb.forms + rehearsal.forms, tb.tags + rehearsal.tags, tb.heads + rehearsal.heads,
-                      tb.labels + rehearsal.labels)
+        tb = tb + rehearsal
     finetuning = kind == "finetuned"
     trainer = FineTuner(model, tb, tcfg, log=log, progress=_batch_progress(progress, cfg.epochs, kind),
                         cancelled=cancelled, layer_decay=cfg.layer_decay if finetuning else 1.0,
@@ -397,8 +396,7 @@ def rehearsal_treebank(base: Model, cfg: FinetuneConfig, log: Callable[[str], No
     pick = keep[:need]
     log(f"rehearsal: {min(cfg.rehearsal, len(keep))} of {len(keep)} sentences of {path.name} mixed into "
         "every epoch")
-    return Treebank([tb.forms[i] for i in pick], [tb.tags[i] for i in pick], [tb.heads[i] for i in pick],
-                    [tb.labels[i] for i in pick])
+    return tb.subset(pick)
 
 
 def train_scratch(like: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,

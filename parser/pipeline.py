@@ -82,23 +82,26 @@ class Pipeline:
                 return
             decode.tag(self.model, ["word"] * n)
 
-    def tags_for(self, sentence: Sentence) -> list[str]:
+    @staticmethod
+    def _given_tags(sentence: Sentence) -> list[str] | None:
         tags = [w.upos for w in sentence.words]
-        if any(t == "_" for t in tags):
-            tags = decode.tag(self.model, [w.form for w in sentence.words])
-        return tags
+        return None if "_" in tags else tags
+
+    def tags_for(self, sentence: Sentence) -> list[str]:
+        """The sentence's UPOS, predicted if missing."""
+        tags = self._given_tags(sentence)
+        return tags if tags is not None else decode.tag(self.model, [w.form for w in sentence.words])
 
     def trace(self, sentence: Sentence) -> Trace:
         """The model's step-by-step run on one sentence (its UPOS, predicted if missing)."""
-        tags = [w.upos for w in sentence.words]
-        return decode.trace(self.model, [w.form for w in sentence.words], None if "_" in tags else tags)
+        return decode.trace(self.model, [w.form for w in sentence.words], self._given_tags(sentence))
 
     def parse_traced(self, sentence: Sentence) -> tuple[Sentence, Trace]:
         """One sentence tagged and parsed once, step by step: the parsed copy and its trace (the app's path)."""
         trace = decode.trace(self.model, [w.form for w in sentence.words])
         final = trace.final
         n = len(sentence.words)
-        parsed = decode.Parsed(trace.tags, final.heads[1:n + 1], [final.labels[i] for i in range(1, n + 1)])
+        parsed = decode.Parsed(trace.tags, final.heads[1:n + 1], final.labels[1:n + 1])
         return annotate(sentence, parsed), trace
 
     def oracle(self, sentence: Sentence) -> Trace | None:

@@ -75,6 +75,14 @@ class Treebank:
     def __len__(self) -> int:
         return len(self.forms)
 
+    def subset(self, idx: Sequence[int]) -> "Treebank":
+        return Treebank([self.forms[i] for i in idx], [self.tags[i] for i in idx], [self.heads[i] for i in idx],
+                        [self.labels[i] for i in idx])
+
+    def __add__(self, other: "Treebank") -> "Treebank":
+        return Treebank(self.forms + other.forms, self.tags + other.tags, self.heads + other.heads,
+                        self.labels + other.labels)
+
 
 @dataclass
 class Examples:
@@ -324,13 +332,15 @@ class WeightAverage:
 
     def __init__(self, net: torch.nn.Module, decay: float):
         self.net, self.decay = net, decay
-        self.avg = {k: v.detach().clone() for k, v in net.state_dict().items() if v.is_floating_point()}
+        live = {k: v for k, v in net.state_dict().items() if v.is_floating_point()}
+        self.avg = {k: v.detach().clone() for k, v in live.items()}
+        # state_dict tensors share storage with the parameters (load_state_dict copies into them in place)
+        self._pairs = [(self.avg[k], v) for k, v in live.items()]
 
     @torch.no_grad()
     def update(self) -> None:
-        for k, v in self.net.state_dict().items():
-            if k in self.avg:
-                self.avg[k].lerp_(v, 1.0 - self.decay)
+        for avg, v in self._pairs:
+            avg.lerp_(v, 1.0 - self.decay)
 
     def swap_in(self) -> dict:
         """Loads the averaged weights into the network; returns a copy of the raw ones."""
