@@ -170,6 +170,19 @@ def test_retraining_keeps_the_mask(tiny_model_dir, treebank, dev):
     assert all(not p._backward_hooks for l in layers for _, p in l.params)  # hooks removed
 
 
+def test_averaged_retraining_ends_with_the_mask_applied(tiny_model_dir, treebank, dev):
+    """The moving average starts from the unpruned weights while gradual pruning zeroes them step by step:
+    the average kept at the end is masked again, so the requested sparsity holds exactly."""
+    from parser.compression.pruning import GradualPruning
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    gradual = GradualPruning(layers, 0.7, "layer", ramp=2, every=1)
+    retrain(model, treebank, dev[:5], 1, [gradual], lr=1e-2, log=lambda m: None, average=0.99)
+    assert sparsity(layers) == pytest.approx(0.7, abs=0.01)
+    after = weight_params(model)
+    assert all(torch.all(after[name][~m] == 0) for name, m in gradual.final_masks().items())
+
+
 # -- Huffman --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(4))
@@ -508,3 +521,44 @@ def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
     with redirect_stderr(err):
         code = main(["compress", *args, "--model", str(tiny_model_dir), "--dev", str(DEV)])
     assert code == 1 and message in err.getvalue()
+
+
+def test_vocabulary_pruning_drops_rare_rows_and_keeps_the_rest(tiny_model_dir):
+    from parser.compression.vocabulary import kept_words, prune_vocabulary
+    from parser.vocab import UNK_ID
+    model = Model.load(tiny_model_dir)
+    counts = model.words.counts
+    min_count = sorted(set(counts.values()))[1]  # drops the rarest words, keeps the others
+    pruned = prune_vocabulary(model, min_count)
+    kept = kept_words(model.words, min_count)
+    assert 0 < len(kept) < len(model.words) - 3 and len(pruned.words) == len(kept) + 3
+    assert all(counts[w] >= min_count for w in kept)
+    old_w = model.parser.tagger.encoder.words.weight
+    new_w = pruned.parser.tagger.encoder.words.weight
+    assert new_w.shape == (len(pruned.words), old_w.shape[1])
+    assert pruned.n_parameters() == model.n_parameters() - (len(model.words) - len(pruned.words)) * old_w.shape[1]
+    for w in kept:  # a surviving word keeps exactly its vector; a dropped one is read as UNK
+        assert torch.equal(new_w[pruned.words.id(w)], old_w[model.words.id(w)])
+    rare = next(w for w in model.words.itos[3:] if counts[w] < min_count)
+    assert pruned.words.id(rare) == UNK_ID
+    # a sentence of surviving words is parsed exactly as before; the original model is untouched
+    forms = [kept[:7]]
+    a, b = parse_batch(pruned, forms)[0], parse_batch(model, forms)[0]
+    assert (a.tags, a.heads, a.labels) == (b.tags, b.heads, b.labels)
+    assert len(Model.load(tiny_model_dir).words) == len(model.words)
+    assert len(prune_vocabulary(model, 1).words) == len(model.words)
+
+
+def test_deep_and_distill_can_drop_rare_words(tiny_model_dir, tmp_path):
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None)
+    words = len(Model.load(tiny_model_dir).words)
+    min_count = sorted(set(Model.load(tiny_model_dir).words.counts.values()))[1]
+    stages = []
+    r = lab.deep(0.0, bits=4, retrain_epochs=1, finetune_epochs=0, min_count=min_count, on_stage=stages.append)
+    small = Model.load(r.path)
+    assert len(small.words) < words and f"words seen < {min_count}x dropped" in r.setting
+    assert stages and stages[0].method == "prune" and r.parameters < lab.original().parameters
+    distilled, gold = lab.distill({"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16}, epochs=1,
+                                  min_count=min_count, init_from_teacher=True)
+    assert len(Model.load(distilled.path).words) == len(Model.load(gold.path).words) == len(small.words)
+    assert f"words seen >= {min_count}x" in distilled.setting

@@ -135,3 +135,15 @@ def test_main_window_has_the_lab_dock_with_the_compression_tab(qtbot, tmp_path, 
         tab.useModelRequested.emit(str(small_model))
     assert str(w.pipeline.model_dir) == str(small_model)
     assert tab.model_dir() == str(small_model)
+
+
+def test_rare_word_rows_can_be_dropped_for_deep_compression_and_students(tab):
+    choose(tab, "prune")
+    assert not tab.min_count.isVisible() and "min_count" not in tab.spec()
+    for method in ("deep", "distill"):
+        choose(tab, method)
+        assert tab.min_count.isVisible() and tab.spec()["min_count"] == 1
+        assert tab.min_count.text() == "keep every word"
+        tab.min_count.setValue(10)
+        assert tab.spec()["min_count"] == 10 and "10" in tab.min_count.text()
+        tab.min_count.setValue(1)

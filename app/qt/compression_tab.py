@@ -439,6 +439,12 @@ class CompressionTab(QWidget):
         self.gradual.setChecked(True)
         self.gradual.setToolTip("Prune a little every few steps during the first epoch (Zhu & Gupta 2017) "
                                 "instead of all at once before retraining")
+        self.min_count = _spin(1, 1000, 1)
+        self.min_count.setPrefix("words seen < ")
+        self.min_count.setSuffix("× in training")
+        self.min_count.setSpecialValueText("keep every word")
+        self.min_count.setToolTip("Structured pruning of the word embeddings: rare words lose their row and are "
+                                  "read as unknown words, described by their characters")
         self.bits = _spin(2, 8, 5, " bits")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
         self.l1 = _dspin(0.0, 100.0, 1.0, 0.1)
@@ -463,7 +469,7 @@ class CompressionTab(QWidget):
         self.rows = {
             "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope),
             "layer_sparsity": ("Per-layer sparsity", self.layer_sparsity), "retrain": ("Retrain", self.retrain),
-            "gradual": ("", self.gradual),
+            "gradual": ("", self.gradual), "min_count": ("Drop word rows", self.min_count),
             "bits": ("Bits per weight", self.bits), "finetune": ("Fine-tune centroids", self.finetune),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
             "sparsities": ("Sparsities (%)", self.sparsities), "dev_limit": ("Measure on first", self.dev_limit),
@@ -486,11 +492,11 @@ class CompressionTab(QWidget):
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr", "teacher_alpha"],
         "share": ["bits", "finetune", "lr", "teacher_alpha"],
-        "deep": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "lr",
+        "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "lr",
                  "teacher_alpha"],
         "int8": [],
-        "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "temperature", "alpha",
-                    "epochs", "compare", "lr"],
+        "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "min_count", "temperature",
+                    "alpha", "epochs", "compare", "lr"],
     }
     ABOUT = {
         "prune": "Remove the weights of smallest magnitude, then retrain the rest with the mask fixed "
@@ -572,6 +578,8 @@ class CompressionTab(QWidget):
                      per_layer=self._layer_sparsities())
         if key in ("share", "deep"):
             s.update(bits=self.bits.value(), finetune=self.finetune.value())
+        if key in ("deep", "distill"):
+            s["min_count"] = self.min_count.value()
         if key == "l1":
             s.update(strength=self.l1.value(), epochs=self.epochs.value())
         if key == "sensitivity":
@@ -795,7 +803,7 @@ def _run_spec(lab, spec: dict, emit) -> list:
                          gradual=spec["gradual"])]
     elif m == "deep":
         out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
-                        spec["per_layer"], gradual=spec["gradual"])]
+                        spec["per_layer"], gradual=spec["gradual"], min_count=spec.get("min_count", 1))]
     elif m == "share":
         out = [lab.share(spec["bits"], spec["finetune"], lr)]
     elif m == "l1":
@@ -806,7 +814,7 @@ def _run_spec(lab, spec: dict, emit) -> list:
         return lab.sensitivity(spec["sparsities"], dev_limit=spec["dev_limit"], on_result=emit)
     elif m == "distill":
         return lab.distill(spec["sizes"], spec["temperature"], spec["alpha"], spec["epochs"], lr, spec["compare"],
-                           on_result=emit)
+                           on_result=emit, min_count=spec.get("min_count", 1))
     else:
         raise ValueError(f"unknown method {m!r}")
     for r in out:

@@ -20,7 +20,7 @@ class TaskContext:
         self._task = task
 
     def progress(self, done: int, total: int, text: str = "") -> None:
-        self._task._relay.progress.emit(int(done), int(total), text)
+        _emit(self._task._relay.progress, int(done), int(total), text)
 
     def cancelled(self) -> bool:
         return self._task._cancel.is_set()
@@ -110,9 +110,16 @@ class _Runnable(QRunnable):
         try:
             result = task.fn(TaskContext(task))
         except Exception as e:  # reported to the user as a message, never as a crash
-            task._relay.failed.emit(str(e) or type(e).__name__, traceback.format_exc())
+            _emit(task._relay.failed, str(e) or type(e).__name__, traceback.format_exc())
         else:
-            task._relay.done.emit(result)
+            _emit(task._relay.done, result)
+
+
+def _emit(signal, *args) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # the application quit while the task ran: nobody is left to tell
+        pass
 
 
 def run_task(fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None = None,

@@ -41,6 +41,9 @@ def add_arguments(p):
     g.add_argument("--one-shot", action="store_true",
                    help="prune everything before retraining (default with --retrain: raise the sparsity gradually "
                         "during the first epoch, Zhu & Gupta 2017)")
+    g.add_argument("--min-count", type=int, default=1,
+                   help="deep/distill: drop the embedding rows of words seen fewer times in training (they are read "
+                        "as unknown words, described by their characters)")
     g.add_argument("--sparsities", default="0.5,0.7,0.8,0.9,0.95", help="sensitivity: comma-separated sparsities")
     g.add_argument("--layers", help="sensitivity: comma-separated layer names (default: all)")
     g.add_argument("--dev-limit", type=int, default=0, help="sensitivity: use only the first N dev sentences")
@@ -55,6 +58,11 @@ def add_arguments(p):
                    help="student size, e.g. lstm_hidden=64 word_dim=32 layers=1 mlp_hidden=128")
     g.add_argument("--temperature", type=float, default=2.0)
     g.add_argument("--alpha", type=float, default=0.5, help="weight of the soft targets (1-alpha: gold)")
+    g.add_argument("--init-from-teacher", action="store_true",
+                   help="distill: start the student from the teacher's weights where they fit")
+    g.add_argument("--lr-decay", type=float, default=0.85, help="distill: learning-rate factor per epoch")
+    g.add_argument("--average", type=float, default=0.0, metavar="DECAY",
+                   help="distill: keep a moving average of the student's weights (e.g. 0.999)")
     g.add_argument("--no-compare", action="store_true", help="distill: skip the student trained on gold alone")
     g.add_argument("--teacher-alpha", type=float, default=0.0,
                    help="prune/share/deep/l1: when retraining, weight of the original model's soft targets "
@@ -111,6 +119,10 @@ def run(args) -> int:
         raise UserError("--alpha and --teacher-alpha must be between 0 and 1")
     if args.temperature <= 0:
         raise UserError("--temperature must be > 0")
+    if args.min_count < 1:
+        raise UserError("--min-count must be at least 1")
+    if not 0.0 <= args.average < 1.0:
+        raise UserError("--average must be between 0 and 1 (e.g. 0.999)")
     needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
         (args.method in ("share", "deep") and args.finetune > 0)
     if needs_train and not args.train:
@@ -147,7 +159,7 @@ def run(args) -> int:
             results.append(lab.share(bits, args.finetune, lr, out=args.out))
         elif args.method == "deep":
             results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
-                                    out=args.out, gradual=not args.one_shot))
+                                    out=args.out, gradual=not args.one_shot, min_count=args.min_count))
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":
@@ -155,7 +167,8 @@ def run(args) -> int:
             if not sizes:
                 raise UserError("give the student's sizes, e.g. --student lstm_hidden=64 --student word_dim=32")
             results += lab.distill(sizes, args.temperature, args.alpha, args.epochs, lr, not args.no_compare,
-                                   out=args.out)
+                                   out=args.out, lr_decay=args.lr_decay, init_from_teacher=args.init_from_teacher,
+                                   min_count=args.min_count, average=args.average)
     except Cancelled:
         raise KeyboardInterrupt from None
     except ValueError as e:

@@ -32,6 +32,7 @@ from .retrain import BATCH_SIZE, Cancelled, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
 from .storage import save_compressed
+from .vocabulary import prune_vocabulary
 
 METHODS = {
     "original": "the uncompressed float32 model",
@@ -128,6 +129,7 @@ class Lab:
         self.teacher_alpha, self.teacher_temperature = 0.0, 2.0
         # retraining anneals the learning rate (x lr_decay per epoch); centroids are fine-tuned at lr * finetune_lr
         self.lr_decay, self.finetune_lr = 0.5, 0.25
+        self.average = 0.0  # > 0: retraining keeps a moving average of the weights with this decay
         self.speed_repeats = 1  # parse the dev set this many times, the fastest counts
         self._soft: SoftTargets | None = None
 
@@ -155,7 +157,8 @@ class Lab:
             self._train = Treebank.from_sentences(read_conllu(self.train_path))
         return self._train
 
-    def _retrain(self, model, epochs, constraints, lr, text, objective=None, lr_decay=None, use_teacher=True):
+    def _retrain(self, model, epochs, constraints, lr, text, objective=None, lr_decay=None, use_teacher=True,
+                 average=None):
         if epochs <= 0:
             return {}
         if objective is None and use_teacher and self.teacher_alpha > 0:  # the uncompressed model's soft targets
@@ -164,7 +167,8 @@ class Lab:
             objective = self._soft
         return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
-                       text=text, lr_decay=self.lr_decay if lr_decay is None else lr_decay)
+                       text=text, lr_decay=self.lr_decay if lr_decay is None else lr_decay,
+                       average=self.average if average is None else average)
 
     def _prune(self, model, layers, sparsity, scope, per_layer, epochs, lr, gradual) -> str:
         """Prunes (one-shot, or gradually while retraining) and retrains with the mask; returns a description."""
@@ -266,22 +270,32 @@ class Lab:
     def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
              out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None,
-             gradual: bool = True) -> Result:
+             gradual: bool = True, min_count: int = 1) -> Result:
         """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
+
+        ``min_count`` > 1 first drops the embedding rows of the words seen fewer times in training
+        (:mod:`~parser.compression.vocabulary`).
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
         and passed to it as a ``prune`` result.
         """
         t0 = time.perf_counter()
         model = self.load()
-        layers = model_layers(model)
         parts = []
+        if min_count > 1:
+            words = len(model.words)
+            model = prune_vocabulary(model, min_count)
+            parts.append(f"words seen < {min_count}x dropped ({words - len(model.words):,} of {words:,} rows)")
+        layers = model_layers(model)
         if sparsity > 0 or per_layer:
             parts.append(self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual))
-            if on_stage is not None:
-                on_stage(self._finish(model, "prune", parts[0] + self._teacher_note(retrain_epochs), {"sparsity": sparsity, "scope": scope,
-                                                                 "gradual": gradual,
-                                                                 "retrain_epochs": retrain_epochs}, t0))
+        elif parts:  # only the vocabulary was pruned: retrain without a mask
+            self._retrain(model, retrain_epochs, [], lr, "retraining")
+            parts[-1] += f" +{retrain_epochs} ep" if retrain_epochs else ""
+        if parts and on_stage is not None:
+            on_stage(self._finish(model, "prune", ", ".join(parts) + self._teacher_note(retrain_epochs),
+                                  {"sparsity": sparsity, "scope": scope, "gradual": gradual, "min_count": min_count,
+                                   "retrain_epochs": retrain_epochs}, t0))
         self.check()
         self.progress(0, 0, "k-means quantization")
         sharings = share_weights(layers, bits)
@@ -291,7 +305,7 @@ class Lab:
         bits_text = _bits_text(bits)
         parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
-                "finetune_epochs": finetune_epochs}
+                "finetune_epochs": finetune_epochs, "min_count": min_count}
         info["teacher_alpha"] = self.teacher_alpha
         return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
                             info, t0, out)
@@ -306,15 +320,19 @@ class Lab:
     def distill(self, sizes: dict, temperature: float = 2.0, alpha: float = 0.5, epochs: int = 5,
                 lr: float = 2e-3, compare: bool = True, out=None,
                 on_result: Callable[[Result], None] | None = None, lr_decay: float = 0.85,
-                init_from_teacher: bool = False) -> list[Result]:
+                init_from_teacher: bool = False, min_count: int = 1, average: float = 0.0) -> list[Result]:
         """Trains the student on soft targets and (``compare``) the same student on gold alone.
 
         With ``init_from_teacher`` the distilled student also starts from the teacher's weights where
         they fit (see :func:`~parser.compression.distill.init_from_teacher`); the gold-only one never does.
+        With ``min_count`` > 1 both students keep only the words seen that often (the teacher keeps its own).
         """
         teacher = self.load()
         train = self.treebank()
+        vocabulary = prune_vocabulary(teacher, min_count) if min_count > 1 else teacher
         size_text = ",".join(f"{k}={v}" for k, v in sizes.items())
+        if min_count > 1:
+            size_text += f",words seen >= {min_count}x"
         results = []
         init_text = ", init from teacher" if init_from_teacher else ""
         runs = [(alpha, f"student {size_text}, T={temperature:g} alpha={alpha:g}{init_text}, {epochs} ep")] \
@@ -323,14 +341,16 @@ class Lab:
             runs.append((0.0, f"student {size_text}, gold only, {epochs} ep"))
         for k, (a, setting) in enumerate(runs):
             t0 = time.perf_counter()
-            student = make_student(teacher, sizes, self.seed)
+            student = make_student(vocabulary, sizes, self.seed)
             if init_from_teacher and a > 0:
-                init_from_teacher_weights(student, teacher)
+                init_from_teacher_weights(student, vocabulary)
             objective = SoftTargets(teacher, train, temperature, a) if a > 0 else None
             what = "distilling" if a > 0 else "training on gold only"
-            self._retrain(student, epochs, [], lr, what, objective=objective, lr_decay=lr_decay, use_teacher=False)
+            self._retrain(student, epochs, [], lr, what, objective=objective, lr_decay=lr_decay, use_teacher=False,
+                          average=average)
             r = self._finish(student, "distill" if a > 0 else "student", setting,
                              {"sizes": sizes, "temperature": temperature, "alpha": a, "epochs": epochs,
+                              "min_count": min_count,
                               "init_from_teacher": bool(init_from_teacher and a > 0)},
                              t0, out if k == 0 else None)
             r.extra["teacher_parameters"] = self.original().parameters
