@@ -238,6 +238,32 @@ def test_kmeans_quantized_weights_take_at_most_2_to_the_bits_values(tiny_model_d
         assert torch.all(get_parameter(model, name)[~m] == 0)
 
 
+def test_quantization_aware_training_lets_weights_change_cluster_and_keeps_2_to_the_bits_values(
+        tiny_model_dir, treebank, dev):
+    from parser.compression.kmeans import QuantizationAware
+    from parser.compression.layers import get_parameter
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    masks = prune(layers, 0.5, "global")
+    originals = {name: p.detach().clone() for l in layers for name, p in l.params}
+    sharings = share_weights(layers, 2)
+    before = {name: s.index[name].clone() for s in sharings for name in s.index}
+    retrain(model, treebank, dev[:5], 1, [QuantizationAware(layers, sharings, originals)], lr=1e-2,
+            log=lambda m: None)
+    moved = 0
+    for l in layers:
+        values = torch.cat([p.detach().flatten() for _, p in l.params])
+        shared = torch.unique(values[values != 0])
+        assert len(shared) <= 4, l.name
+        for name, p in l.params:  # a weight's cluster is the rank of its value among the shared ones
+            rank = torch.bucketize(p.detach(), shared)
+            kept = before[name] >= 0
+            moved += int((rank[kept] != before[name][kept]).sum())
+    assert moved > 0  # unlike centroid fine-tuning, weights changed cluster
+    for name, m in masks.items():  # pruned weights stayed pruned
+        assert torch.all(get_parameter(model, name)[~m] == 0)
+
+
 # -- storage ----------------------------------------------------------------------------------
 
 def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, dev, tmp_path):
@@ -562,3 +588,17 @@ def test_deep_and_distill_can_drop_rare_words(tiny_model_dir, tmp_path):
                                   min_count=min_count, init_from_teacher=True)
     assert len(Model.load(distilled.path).words) == len(Model.load(gold.path).words) == len(small.words)
     assert f"words seen >= {min_count}x" in distilled.setting
+
+
+def test_the_benchmark_runs_its_headline_recipes_on_a_tiny_model(capsys):
+    """benchmarks/compression.py --quick: every row of the headline table, on the fixture model."""
+    import importlib.util
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("compression_benchmark", ROOT / "benchmarks" / "compression.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--quick", "--only", "int8,share,deep,distill,student"]) == 0
+    out = capsys.readouterr().out
+    for method in ("original", "int8", "share", "prune", "deep", "distill", "student"):
+        assert f"| {method} |" in out, method
+    assert "quantization-aware" in out and "Distilled student:" in out

@@ -137,13 +137,16 @@ def test_main_window_has_the_lab_dock_with_the_compression_tab(qtbot, tmp_path, 
     assert tab.model_dir() == str(small_model)
 
 
-def test_rare_word_rows_can_be_dropped_for_deep_compression_and_students(tab):
+def test_rare_word_rows_and_quantization_aware_training_are_in_the_form(tab):
     choose(tab, "prune")
     assert not tab.min_count.isVisible() and "min_count" not in tab.spec()
-    for method in ("deep", "distill"):
+    for method in ("distill", "deep"):
         choose(tab, method)
         assert tab.min_count.isVisible() and tab.spec()["min_count"] == 1
         assert tab.min_count.text() == "keep every word"
         tab.min_count.setValue(10)
         assert tab.spec()["min_count"] == 10 and "10" in tab.min_count.text()
         tab.min_count.setValue(1)
+    assert tab.qat.isVisible() and tab.spec()["qat"] is False  # the loop ends on deep
+    tab.qat.setChecked(True)
+    assert tab.spec()["qat"] is True

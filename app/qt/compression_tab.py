@@ -447,6 +447,9 @@ class CompressionTab(QWidget):
                                   "read as unknown words, described by their characters")
         self.bits = _spin(2, 8, 5, " bits")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
+        self.qat = QCheckBox("quantization-aware: every weight may change cluster")
+        self.qat.setToolTip("Train every weight through its shared value (straight-through estimator) instead of "
+                            "the centroids alone")
         self.l1 = _dspin(0.0, 100.0, 1.0, 0.1)
         self.l1.setToolTip("soft threshold per step = learning rate × strength")
         self.epochs = _spin(1, 50, 1, " epoch(s)")
@@ -471,6 +474,7 @@ class CompressionTab(QWidget):
             "layer_sparsity": ("Per-layer sparsity", self.layer_sparsity), "retrain": ("Retrain", self.retrain),
             "gradual": ("", self.gradual), "min_count": ("Drop word rows", self.min_count),
             "bits": ("Bits per weight", self.bits), "finetune": ("Fine-tune centroids", self.finetune),
+            "qat": ("", self.qat),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
             "sparsities": ("Sparsities (%)", self.sparsities), "dev_limit": ("Measure on first", self.dev_limit),
             "student_hidden": ("Student LSTM units", self.student_hidden),
@@ -491,9 +495,9 @@ class CompressionTab(QWidget):
         "prune": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "lr", "teacher_alpha"],
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr", "teacher_alpha"],
-        "share": ["bits", "finetune", "lr", "teacher_alpha"],
-        "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "lr",
-                 "teacher_alpha"],
+        "share": ["bits", "finetune", "qat", "lr", "teacher_alpha"],
+        "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "qat",
+                 "lr", "teacher_alpha"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "min_count", "temperature",
                     "alpha", "epochs", "compare", "lr"],
@@ -577,7 +581,7 @@ class CompressionTab(QWidget):
                      retrain=self.retrain.value(), gradual=self.gradual.isChecked(),
                      per_layer=self._layer_sparsities())
         if key in ("share", "deep"):
-            s.update(bits=self.bits.value(), finetune=self.finetune.value())
+            s.update(bits=self.bits.value(), finetune=self.finetune.value(), qat=self.qat.isChecked())
         if key in ("deep", "distill"):
             s["min_count"] = self.min_count.value()
         if key == "l1":
@@ -803,9 +807,10 @@ def _run_spec(lab, spec: dict, emit) -> list:
                          gradual=spec["gradual"])]
     elif m == "deep":
         out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
-                        spec["per_layer"], gradual=spec["gradual"], min_count=spec.get("min_count", 1))]
+                        spec["per_layer"], gradual=spec["gradual"], min_count=spec.get("min_count", 1),
+                        qat=spec.get("qat", False))]
     elif m == "share":
-        out = [lab.share(spec["bits"], spec["finetune"], lr)]
+        out = [lab.share(spec["bits"], spec["finetune"], lr, qat=spec.get("qat", False))]
     elif m == "l1":
         out = [lab.l1(spec["strength"], spec["epochs"], lr)]
     elif m == "int8":

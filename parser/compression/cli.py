@@ -51,6 +51,9 @@ def add_arguments(p):
     g.add_argument("--bits", type=int, default=5, help="bits per weight index (2-8): 2^bits shared values per layer")
     g.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=B", help="a layer's own bits")
     g.add_argument("--finetune", type=int, default=1, help="epochs of centroid fine-tuning")
+    g.add_argument("--qat", action="store_true",
+                   help="share/deep: quantization-aware fine-tuning, every weight may change cluster "
+                        "(straight-through estimator) instead of the centroids alone")
     g = p.add_argument_group("L1 and distillation")
     g.add_argument("--l1", type=float, default=1.0, help="L1 strength: soft threshold lr*strength per step")
     g.add_argument("--epochs", type=int, default=1, help="epochs of L1 retraining / student training")
@@ -156,10 +159,11 @@ def run(args) -> int:
         elif args.method == "l1":
             results.append(lab.l1(args.l1, args.epochs, lr, out=args.out))
         elif args.method == "share":
-            results.append(lab.share(bits, args.finetune, lr, out=args.out))
+            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat))
         elif args.method == "deep":
             results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
-                                    out=args.out, gradual=not args.one_shot, min_count=args.min_count))
+                                    out=args.out, gradual=not args.one_shot, min_count=args.min_count,
+                                    qat=args.qat))
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":

@@ -24,7 +24,7 @@ from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .distill import init_from_teacher as init_from_teacher_weights
-from .kmeans import TieConstraint, share_weights
+from .kmeans import QuantizationAware, TieConstraint, share_weights
 from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
 from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
@@ -263,18 +263,20 @@ class Lab:
         return self._finish(model, "l1", f"lambda {strength:g} x{epochs} ep",
                             {"strength": strength, "epochs": epochs}, t0, out)
 
-    def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None) -> Result:
+    def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None, qat: bool = False) -> Result:
         return self.deep(0.0, bits=bits, retrain_epochs=0, finetune_epochs=finetune_epochs, lr=lr, out=out,
-                         method="share")
+                         method="share", qat=qat)
 
     def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
              out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None,
-             gradual: bool = True, min_count: int = 1) -> Result:
+             gradual: bool = True, min_count: int = 1, qat: bool = False) -> Result:
         """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
 
         ``min_count`` > 1 first drops the embedding rows of the words seen fewer times in training
-        (:mod:`~parser.compression.vocabulary`).
+        (:mod:`~parser.compression.vocabulary`). With ``qat`` the fine-tuning after k-means trains every
+        weight through its quantized value (:class:`~parser.compression.kmeans.QuantizationAware`)
+        instead of the centroids alone.
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
         and passed to it as a ``prune`` result.
@@ -298,14 +300,20 @@ class Lab:
                                    "retrain_epochs": retrain_epochs}, t0))
         self.check()
         self.progress(0, 0, "k-means quantization")
+        originals = {name: p.detach().clone() for l in layers for name, p in l.params} if qat else {}
         sharings = share_weights(layers, bits)
-        self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
-                      "fine-tuning the centroids")
+        if qat:  # the moving average of quantized weights would not be quantized: no averaging here
+            self._retrain(model, finetune_epochs, [QuantizationAware(layers, sharings, originals)],
+                          lr * self.finetune_lr, "quantization-aware training", average=0.0)
+        else:
+            self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
+                          "fine-tuning the centroids")
         fold_lstm_biases(model)   # b_ih + b_hh -> b_ih: the same function, half the LSTM bias bytes
         bits_text = _bits_text(bits)
-        parts.append(bits_text + (f" +{finetune_epochs} ep" if finetune_epochs else ""))
+        parts.append(bits_text + (f" +{finetune_epochs} ep" + (" quantization-aware" if qat else "")
+                                  if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
-                "finetune_epochs": finetune_epochs, "min_count": min_count}
+                "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat}
         info["teacher_alpha"] = self.teacher_alpha
         return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
                             info, t0, out)

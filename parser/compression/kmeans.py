@@ -138,3 +138,55 @@ class TieConstraint:
         for h in self.handles:
             h.remove()
         self.handles = []
+
+
+class QuantizationAware:
+    """Quantization-aware fine-tuning: every weight may move to another cluster (straight-through estimator).
+
+    The network always holds the shared values, so forward and backward passes see the quantized
+    model. After each optimizer step, the change the step made to a weight goes to that weight's
+    full-precision copy (started from the weights before quantization). The copy is assigned to its
+    nearest centroid, and each centroid becomes the mean of its copies (one Lloyd step). This is
+    how BinaryConnect (Courbariaux et al. 2015) and Jacob et al. (2018) train through quantized
+    weights. Han et al.'s centroid fine-tuning (:class:`TieConstraint`) is the special case where
+    no weight changes cluster. The number of shared values per layer never grows, and pruned
+    weights stay zero.
+    """
+
+    def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing], originals: dict[str, torch.Tensor]):
+        by_name = {s.layer: s for s in sharings}
+        self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)])
+        for layer in layers:
+            s = by_name.get(layer.name)
+            if s is None:
+                continue
+            items = [(p, originals[name].detach().clone(), s.index[name] >= 0) for name, p in layer.params]
+            self.groups.append((torch.sort(torch.from_numpy(np.asarray(s.centroids, dtype=np.float32)))[0], items))
+        self.last: list[list[torch.Tensor]] = []
+
+    def attach(self) -> "QuantizationAware":
+        self.last = [[p.detach().clone() for p, _, _ in items] for _, items in self.groups]
+        return self
+
+    @torch.no_grad()
+    def after_step(self) -> None:
+        for (centroids, items), last in zip(self.groups, self.last):
+            K = len(centroids)
+            bounds = (centroids[1:] + centroids[:-1]) / 2
+            sums = torch.zeros(K, dtype=torch.float64)
+            cnt = torch.zeros(K, dtype=torch.float64)
+            nearest = []
+            for (p, copy, keep), before in zip(items, last):
+                copy.add_(p - before)
+                idx = torch.bucketize(copy, bounds)
+                nearest.append(idx)
+                sums.index_add_(0, idx[keep], copy[keep].double())
+                cnt += torch.bincount(idx[keep], minlength=K).double()
+            # means of consecutive intervals stay sorted; an empty cluster keeps its value
+            centroids.copy_(torch.where(cnt > 0, sums / cnt.clamp(min=1), centroids.double()).float())
+            for (p, copy, keep), idx, before in zip(items, nearest, last):
+                p.copy_(torch.where(keep, centroids[idx], torch.zeros((), dtype=p.dtype)))
+                before.copy_(p)
+
+    def detach(self) -> None:
+        pass
