@@ -68,13 +68,12 @@ ROWS = ("original", "int8", "share", "deep", "l1", "distill", "student")  # stud
 
 def overrides(text: str | None, kind) -> dict:
     """ "name=value;name=value" -> {name: kind(value)} (layer names may contain commas)."""
-    out = {}
-    for item in filter(None, (t.strip() for t in (text or "").split(";"))):
-        name, _, value = item.rpartition("=")
-        if not name:
-            raise SystemExit(f"expected name=value, got {item!r}")
-        out[name.strip()] = kind(value)
-    return out
+    from parser.compression.cli import pairs
+    from parser.errors import UserError
+    try:
+        return pairs([t for t in (text or "").split(";") if t.strip()], kind, "a setting")
+    except UserError as e:
+        raise SystemExit(str(e)) from None
 
 
 def markdown(results, original) -> str:

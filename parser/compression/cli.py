@@ -75,7 +75,8 @@ def add_arguments(p):
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
 
 
-def _pairs(items, cast, what) -> dict:
+def pairs(items, cast, what) -> dict:
+    """["NAME=VALUE", ...] -> {NAME: cast(VALUE)}; a malformed item is a UserError naming ``what``."""
     out = {}
     for kv in items:
         k, sep, v = kv.rpartition("=")
@@ -131,8 +132,8 @@ def run(args) -> int:
     if needs_train and not args.train:
         raise UserError(f"'{args.method}' retrains the model: give the training treebank with --train "
                         f"(or --retrain 0 --finetune 0)")
-    per_layer = _pairs(args.layer_sparsity, float, "--layer-sparsity")
-    layer_bits = _pairs(args.layer_bits, int, "--layer-bits")
+    per_layer = pairs(args.layer_sparsity, float, "--layer-sparsity")
+    layer_bits = pairs(args.layer_bits, int, "--layer-bits")
     _check_layers(model_dir, list(per_layer) + list(layer_bits))
     for name, b in layer_bits.items():
         if not 2 <= b <= 8:
@@ -167,7 +168,7 @@ def run(args) -> int:
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":
-            sizes = _pairs(args.student, int, "--student")
+            sizes = pairs(args.student, int, "--student")
             if not sizes:
                 raise UserError("give the student's sizes, e.g. --student lstm_hidden=64 --student word_dim=32")
             results += lab.distill(sizes, args.temperature, args.alpha, args.epochs, lr, not args.no_compare,

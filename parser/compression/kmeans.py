@@ -90,6 +90,17 @@ def share_weights(layers: Sequence[Layer], bits: int | dict[str, int]) -> list[S
             if isinstance(bits, int) or l.name in bits]
 
 
+def _cluster_sums(pairs, K: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sum and count of the values of each of ``K`` clusters over (values, cluster index) pairs (-1 = pruned)."""
+    sums = torch.zeros(K, dtype=torch.float64)
+    cnt = torch.zeros(K, dtype=torch.float64)
+    for values, idx in pairs:
+        kept = idx >= 0
+        sums.index_add_(0, idx[kept], values[kept].double())
+        cnt += torch.bincount(idx[kept], minlength=K).double()
+    return sums, cnt
+
+
 class TieConstraint:
     """Fine-tunes the shared values: cluster-averaged gradients, and the ties restored after each step."""
 
@@ -124,12 +135,7 @@ class TieConstraint:
     def after_step(self) -> None:
         """Each cluster takes the mean of its weights (they are equal up to rounding) and pruned weights stay zero."""
         for K, items in self.groups:
-            sums = torch.zeros(K, dtype=torch.float64)
-            cnt = torch.zeros(K, dtype=torch.float64)
-            for p, idx in items:
-                v = idx >= 0
-                sums.index_add_(0, idx[v], p[v].double())
-                cnt += torch.bincount(idx[v], minlength=K).double()
+            sums, cnt = _cluster_sums(items, K)
             c = (sums / cnt.clamp(min=1)).float()
             for p, idx in items:
                 p.copy_(_values(c, idx))
@@ -154,13 +160,14 @@ class QuantizationAware:
     """
 
     def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing], originals: dict[str, torch.Tensor]):
+        """``originals``: the weights before quantization, by parameter name (updated in place as the copies)."""
         by_name = {s.layer: s for s in sharings}
         self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)])
         for layer in layers:
             s = by_name.get(layer.name)
             if s is None:
                 continue
-            items = [(p, originals[name].detach().clone(), s.index[name] >= 0) for name, p in layer.params]
+            items = [(p, originals[name], s.index[name] >= 0) for name, p in layer.params]
             self.groups.append((torch.sort(torch.from_numpy(np.asarray(s.centroids, dtype=np.float32)))[0], items))
         self.last: list[list[torch.Tensor]] = []
 
@@ -171,21 +178,16 @@ class QuantizationAware:
     @torch.no_grad()
     def after_step(self) -> None:
         for (centroids, items), last in zip(self.groups, self.last):
-            K = len(centroids)
             bounds = (centroids[1:] + centroids[:-1]) / 2
-            sums = torch.zeros(K, dtype=torch.float64)
-            cnt = torch.zeros(K, dtype=torch.float64)
             nearest = []
             for (p, copy, keep), before in zip(items, last):
                 copy.add_(p - before)
-                idx = torch.bucketize(copy, bounds)
-                nearest.append(idx)
-                sums.index_add_(0, idx[keep], copy[keep].double())
-                cnt += torch.bincount(idx[keep], minlength=K).double()
+                nearest.append(torch.where(keep, torch.bucketize(copy, bounds), -1))
+            sums, cnt = _cluster_sums([(copy, idx) for (_, copy, _), idx in zip(items, nearest)], len(centroids))
             # means of consecutive intervals stay sorted; an empty cluster keeps its value
             centroids.copy_(torch.where(cnt > 0, sums / cnt.clamp(min=1), centroids.double()).float())
-            for (p, copy, keep), idx, before in zip(items, nearest, last):
-                p.copy_(torch.where(keep, centroids[idx], torch.zeros((), dtype=p.dtype)))
+            for (p, _, _), idx, before in zip(items, nearest, last):
+                p.copy_(_values(centroids, idx))
                 before.copy_(p)
 
     def detach(self) -> None:
