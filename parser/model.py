@@ -20,6 +20,7 @@ from typing import Sequence
 import torch
 from safetensors.torch import load_file, save_file
 
+from .bundled import DEFAULT_MODEL_DIR
 from .errors import ModelError
 from .models import ARCHITECTURES, EncodedBatch, KG2016, Tagger
 from .transition import TransitionSet
@@ -27,7 +28,6 @@ from .vocab import ROOT_ID, Vocabulary, normalize
 
 MAX_CHARS = 20
 ROOT_CHAR = "\x02"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "models" / "en_ewt"
 
 
 @contextmanager

@@ -284,6 +284,18 @@ def test_no_model_and_bad_model(qtbot, settings, tmp_path):
     assert w._pending_text == "Queued input."
 
 
+def test_bundled_models_menu_loads_a_shipped_model(qtbot, window):
+    from parser.bundled import DEFAULT_MODEL_DIR
+    entries = window.bundled_menu.actions()
+    names = [a.text().split(":")[0] for a in entries]
+    assert names[0] == "en_ewt (default)" and "en_ewt_cm2014" in names
+    assert all("dev UAS" in a.text() for a in entries)  # each shipped model carries its training record
+    entries[names.index("en_ewt_cm2014")].trigger()
+    cm = DEFAULT_MODEL_DIR.parent / "en_ewt_cm2014"
+    qtbot.waitUntil(lambda: window.pipeline.model.path == cm, timeout=60000)
+    assert window.pipeline.model.arch == "cm2014"
+
+
 def test_explanation_names_the_model_sizes(window):
     html = window.view.explain.toHtml()
     info = window.pipeline.describe()

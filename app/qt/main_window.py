@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QApplication, QCompleter, QDockWidget, QFileDialo
                                QMessageBox, QProgressBar, QPushButton, QWidget)
 
 from app.model.workspace import MODEL, ORACLE, Workspace
+from parser.bundled import DEFAULT_MODEL_DIR, bundled_models
 from parser.conllu import Sentence
 
 from . import export
@@ -110,7 +111,10 @@ class MainWindow(QMainWindow):
         A = self._action
         A("open_model", "Open &model…", self.choose_model, QKeySequence.StandardKey.Open, "file",
           tip="Load a DepLab model folder")
-        A("bundled_model", "Load the &bundled model", lambda: self.load_model(None), None, "file")
+        self.bundled_menu = self.menus["file"].addMenu("Bundled mo&dels")
+        for path, summary in bundled_models():
+            label = f"{path.name}{' (default)' if path == DEFAULT_MODEL_DIR else ''}: {summary}"
+            self.bundled_menu.addAction(label, lambda p=path: self.load_model(None if p == DEFAULT_MODEL_DIR else p))
         self.recent_menu = self.menus["file"].addMenu("&Recent inputs")
         self.menus["file"].addSeparator()
         export_menu = self.menus["file"].addMenu("&Export tree")
