@@ -57,7 +57,7 @@ DEEP_AVERAGE = 0.999       # retraining keeps a moving average of the weights (P
 DEEP_LR_DECAY = 0.7        # retraining starts at lr 3e-4, x 0.7 per epoch
 # The student: 24.8% of the teacher's parameters.  Its word table keeps the 2,112 words seen >= 10 times
 # (32 dimensions); the saved parameters go to a 2-layer BiLSTM of 80 units (the teacher: 128).
-STUDENT = {"lstm_hidden": 80, "word_dim": 32, "layers": 2, "mlp_hidden": 120}
+STUDENT = {"lstm_hidden": 100, "word_dim": 32, "layers": 2, "mlp_hidden": 160}
 DISTILL = dict(temperature=2.0, alpha=0.7,  # Hinton et al.: a low weight on the gold targets
                epochs=45, lr=2e-3, lr_decay=0.94, average=0.999,  # the same schedule for the gold-only student
                init_from_teacher=True,  # char CNN, label embeddings copied; word embeddings by PCA (gold-only: random)

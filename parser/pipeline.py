@@ -61,12 +61,12 @@ class Pipeline:
             out.append(s)
         return out
 
-    def parse(self, sentences: Sequence[Sentence], keep_tags: bool = False, batch_size: int = 256,
+    def parse(self, sentences: Sequence[Sentence], keep_tags: bool = False,
               progress: Callable[[int], None] | None = None) -> list[Sentence]:
         """Parsed copies of ``sentences`` (UPOS predicted unless ``keep_tags``)."""
         forms = [[w.form for w in s.words] for s in sentences]
         tags = [[w.upos for w in s.words] for s in sentences] if keep_tags else None
-        parsed = decode.parse_batch(self.model, forms, tags, batch_size=batch_size, progress=progress)
+        parsed = decode.parse_batch(self.model, forms, tags, progress=progress)
         return [annotate(s, p, keep_tags) for s, p in zip(sentences, parsed)]
 
     def parse_text(self, text: str) -> list[Sentence]:

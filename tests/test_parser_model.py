@@ -14,7 +14,7 @@ from parser.model import DEFAULT_MODEL_DIR, Model
 from parser.pipeline import Pipeline
 from parser.tree import DependencyTree
 
-from conftest import FIXTURES
+from conftest import EWT_DEV, FIXTURES, need
 
 
 def _check_valid(sentences):
@@ -54,6 +54,25 @@ def test_batched_decoding_equals_the_trace(tiny_model_dir):
             assert step.legal[step.chosen]
             assert abs(sum(step.scores) - 1) < 1e-4
             assert len(step.features) == 48
+
+
+def test_parallel_batches_parse_the_same_and_cancel_cleanly(tiny_model_dir):
+    model = Model.load(tiny_model_dir)
+    forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
+    threads = torch.get_num_threads()
+    one = decode.parse_batch(model, forms, batch_size=2, workers=1)
+    two = decode.parse_batch(model, forms, batch_size=2, workers=2)
+    assert [(p.tags, p.heads, p.labels) for p in one] == [(p.tags, p.heads, p.labels) for p in two]
+    assert torch.get_num_threads() == threads  # restored after the workers' one thread each
+
+    seen = []
+
+    def cancel(done):
+        seen.append(done)
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        decode.parse_batch(model, forms, batch_size=1, workers=2, progress=cancel)
+    assert seen == [1] and torch.get_num_threads() == threads
 
 
 def test_decoding_scorer_equals_the_training_scores(tiny_model_dir):
@@ -149,6 +168,22 @@ def test_bundled_model_loads_and_parses():
     assert [w.upos for w in words][:3] == ["DET", "NOUN", "VERB"]
     assert words[2].deprel == "root"
     assert pipe.describe()["arch"] == pipe.model.arch
+
+
+@pytest.mark.parametrize("model_dir,uas,las", [(DEFAULT_MODEL_DIR, 86.5, 83.5),
+                                               (DEFAULT_MODEL_DIR.parent / "en_ewt_cm2014", 83.0, 80.0)],
+                         ids=["bundled", "cm2014"])
+def test_shipped_models_reach_their_ewt_dev_targets(model_dir, uas, las, tmp_path, capsys):
+    """The accuracy targets of the parser issue, through the commands README quotes:
+    ``deplab parse DEV -o OUT && deplab evaluate DEV OUT`` (gold tokens, predicted UPOS)."""
+    from parser.cli import main
+    dev, out = need(EWT_DEV), tmp_path / "parsed.conllu"
+    assert main(["parse", "--model", str(model_dir), str(dev), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--json", str(dev), str(out)]) == 0
+    import json
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["UPOS"] >= 95.0 and scores["UAS"] >= uas and scores["LAS"] >= las, scores
 
 
 def test_training_is_reproducible_for_a_seed(tmp_path):
