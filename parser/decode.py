@@ -9,7 +9,9 @@ the same transitions (tested).
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -79,16 +81,38 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
         for idx in chunks:
             collect(idx, run(idx))
         return out
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="parse")
-    try:
-        for idx, future in [(idx, pool.submit(run, idx)) for idx in chunks]:
-            collect(idx, future.result())
-    finally:
-        pool.shutdown(cancel_futures=True)  # a cancelled parse does not wait for the batches not yet started
-        torch.set_num_threads(threads)
+    with _one_torch_thread(), ThreadPoolExecutor(workers, thread_name_prefix="parse") as pool:
+        futures = [pool.submit(run, idx) for idx in chunks]
+        try:
+            for idx, future in zip(chunks, futures):
+                collect(idx, future.result())
+        finally:
+            for future in futures:  # a cancelled parse does not wait for the batches not yet started
+                future.cancel()
     return out
+
+
+_threads_lock = threading.Lock()
+_threads_users = 0
+_threads_saved = 0
+
+
+@contextmanager
+def _one_torch_thread():
+    """torch runs on one thread while any parallel parse runs (the setting is global; parses may overlap)."""
+    global _threads_users, _threads_saved
+    with _threads_lock:
+        if _threads_users == 0:
+            _threads_saved = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _threads_users += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _threads_users -= 1
+            if _threads_users == 0:
+                torch.set_num_threads(_threads_saved)
 
 
 def _context(model: Model, b, predict_tags: bool):

@@ -74,6 +74,12 @@ def test_parallel_batches_parse_the_same_and_cancel_cleanly(tiny_model_dir):
         decode.parse_batch(model, forms, batch_size=1, workers=2, progress=cancel)
     assert seen == [1] and torch.get_num_threads() == threads
 
+    from concurrent.futures import ThreadPoolExecutor  # two parallel parses at once (e.g. the app and the Lab)
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda _: decode.parse_batch(model, forms, batch_size=1, workers=2), range(2)))
+    assert all([p.heads for p in b] == [p.heads for p in one] for b in both)
+    assert torch.get_num_threads() == threads
+
 
 def test_decoding_scorer_equals_the_training_scores(tiny_model_dir):
     """kg2016 decodes with precomputed slot and label projections (embedding_bag); same numbers as scores()."""
