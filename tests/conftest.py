@@ -51,3 +51,13 @@ def tiny_cm_model_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("models") / "tiny_cm"
     train_tiny(out, arch="cm2014")
     return out
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_files_under_pytest(tmp_path_factory):
+    """Work folders the engine and the app make with tempfile (e.g. the Lab's) go to pytest's own temporary
+    folder, which pytest prunes, instead of piling up in the system's."""
+    import tempfile
+    saved, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("tempfile"))
+    yield
+    tempfile.tempdir = saved
