@@ -111,15 +111,37 @@ def row(name, dev, system, secs, note=""):
     print(f"| {name:<34} | {upos} | {s['UAS']:6.2f} | {s['LAS']:6.2f} | {len(dev) / secs:8.0f} | {note}")
 
 
+def compare_workers(args, dev):
+    """Sentences/s of ``parse_batch`` with ``workers`` = the thread count and with one worker, in one process."""
+    from parser.decode import parse_batch
+    from parser.model import Model
+    model = Model.load(args.model[0] if args.model else None)
+    forms = [[w.form for w in s.words] for s in dev]
+    parse_batch(model, forms[:300])  # warm-up
+    rates = {"side by side": [], "one at a time": []}
+    for _ in range(args.compare_workers):
+        for name, workers in (("one at a time", 1), ("side by side", args.threads)):
+            t = time.perf_counter()
+            parse_batch(model, forms, workers=workers)
+            rates[name].append(len(dev) / (time.perf_counter() - t))
+    for name, r in rates.items():
+        print(f"batches {name}: {min(r):.0f}-{max(r):.0f} sentences/s ({', '.join(f'{x:.0f}' for x in r)})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(SHARED / "data/ud/en_ewt/en_ewt-ud-dev.conllu"))
     ap.add_argument("--model", action="append", help="model folder(s); default: the bundled model")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--compare-workers", type=int, metavar="N",
+                    help="only time the batched path N times each, alternating: batches side by side (one worker "
+                         "per thread, one torch thread each) against one batch at a time on all threads")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     dev = read_conllu(args.dev)
+    if args.compare_workers:
+        return compare_workers(args, dev)
     n_words = sum(len(s.words) for s in dev)
     print(f"{args.dev}: {len(dev)} sentences, {n_words} words; torch threads {torch.get_num_threads()}\n")
     print("| system | UPOS | UAS | LAS | sentences/s | |")

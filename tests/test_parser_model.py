@@ -1,4 +1,5 @@
 """Tiny end-to-end runs: train, parse, evaluate, save/load, safe loading, the bundled model."""
+import json
 import pickle
 import shutil
 
@@ -195,7 +196,6 @@ def test_shipped_models_reach_their_ewt_dev_targets(model_dir, uas, las, tmp_pat
     assert main(["parse", "--model", str(model_dir), str(dev), "-o", str(out)]) == 0
     capsys.readouterr()
     assert main(["evaluate", "--json", str(dev), str(out)]) == 0
-    import json
     scores = json.loads(capsys.readouterr().out)
     assert scores["UPOS"] >= 95.0 and scores["UAS"] >= uas and scores["LAS"] >= las, scores
 
