@@ -139,6 +139,8 @@ def main(argv=None) -> int:
                     help="deep: quantization-aware fine-tuning of every weight (--no-deep-qat: the centroids alone)")
     ap.add_argument("--deep-magnitude", action="store_true",
                     help="deep: also prune every layer by magnitude at the sensitivity analysis' sparsities")
+    ap.add_argument("--deep-ramp", type=float,
+                    help="deep: epochs over which gradual magnitude pruning reaches its sparsity (default 1)")
     ap.add_argument("--deep-bits", help='deep: bits per layer to change, e.g. "BiLSTM 1 W_ih=2;output layer=5"')
     ap.add_argument("--deep-sparsity", help='deep: sparsity per layer to change, e.g. "word embeddings=0.5;char CNN=0"')
     ap.add_argument("--distill-epochs", type=int, help=f"distill/student: epochs (default {DISTILL['epochs']})")
@@ -193,9 +195,9 @@ def main(argv=None) -> int:
         results.append(lab.share(LAYER_BITS, finetune_epochs=0))
     if "deep" in only:
         lab.teacher_alpha, lab.lr_decay, lab.average = DEEP_TEACHER_ALPHA, args.deep_lr_decay, args.deep_average
-        lab.finetune_lr = args.deep_centroid_lr
+        lab.finetune_lr, lab.ramp_epochs = args.deep_centroid_lr, args.deep_ramp
         results.append(lab.deep(**deep, on_stage=results.append))
-        lab.teacher_alpha, lab.lr_decay, lab.average, lab.finetune_lr = 0.0, 0.5, 0.0, 0.25
+        lab.teacher_alpha, lab.lr_decay, lab.average, lab.finetune_lr, lab.ramp_epochs = 0.0, 0.5, 0.0, 0.25, None
     if "l1" in only:
         results.append(lab.l1(strength=L1_STRENGTH, epochs=1))
     if "distill" in only or "student" in only:  # the distilled student and / or the same student on gold alone

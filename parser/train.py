@@ -240,7 +240,9 @@ class Trainer:
     def train_parser(self, dev: Sequence[Sentence], epochs: int, on_epoch: Callable[[int, dict], None] | None = None,
                      parameters=None, patience: int = 0, keep_best: bool = True,
                      after_step: Callable[[], None] | None = None, objective: Callable | None = None,
-                     on_best: Callable[[dict], None] | None = None) -> dict:
+                     on_best: Callable[[dict], None] | None = None,
+                     before_eval: Callable[[], None] | None = None,
+                     can_keep: Callable[[], bool] | None = None) -> dict:
         """Trains the parser (and, for kg2016, the shared tagger); restores the epoch with the best dev LAS.
 
         ``patience`` > 0 stops early after that many epochs without a better dev LAS;
@@ -249,6 +251,9 @@ class Trainer:
         ``objective(logits, gold, idx, local, pos, labs)`` replaces the cross-entropy of the
         transitions (e.g. distillation); both are used by :mod:`parser.compression`.
         ``on_best(scores)`` runs when an epoch improves dev LAS (e.g. to checkpoint the model).
+        ``before_eval()`` runs on the weights about to be scored (e.g. to mask the averaged weights), and
+        an epoch can only be kept as the best one while ``can_keep()`` is true (e.g. once pruning has
+        reached its final sparsity).
         """
         model, cfg = self.model, self.cfg
         ex = oracle_examples(self.train, model)
@@ -299,6 +304,8 @@ class Trainer:
             schedule.step()
             model.eval()
             live = averaged.swap_in() if averaged is not None else None  # score (and keep) the averaged weights
+            if before_eval is not None:
+                before_eval()
             scores = dev_scores(model, dev) if dev else {"LAS": 0.0, "UAS": 0.0, "UPOS": 0.0}
             scores = {"epoch": epoch, "loss": total / max(n_ex, 1), "seconds": time.time() - t0,
                       **{k: scores[k] for k in ("UPOS", "UAS", "LAS")}}
@@ -307,7 +314,7 @@ class Trainer:
                      f"UAS {scores['UAS']:.2f} LAS {scores['LAS']:.2f}  ({scores['seconds']:.0f}s)")
             if on_epoch:
                 on_epoch(epoch, scores)
-            if scores["LAS"] > best["LAS"]:
+            if scores["LAS"] > best["LAS"] and (can_keep is None or can_keep()):
                 best = scores
                 best_state = {k: v.clone() for k, v in model.parser.state_dict().items()} if keep_best else None
                 if on_best:

@@ -183,6 +183,24 @@ def test_averaged_retraining_ends_with_the_mask_applied(tiny_model_dir, treebank
     assert all(torch.all(after[name][~m] == 0) for name, m in gradual.final_masks().items())
 
 
+def test_a_pruning_ramp_over_several_epochs_keeps_no_epoch_before_the_ramp_ends(tiny_model_dir, treebank, dev):
+    """An epoch scored while the sparsity is still rising would look better than it is; it cannot be the one
+    kept. The weights scored are masked like the ones kept, so the kept epoch's dev LAS is the model's."""
+    import math
+    from parser.compression.pruning import GradualPruning
+    from parser.compression.retrain import BATCH_SIZE
+    from parser.train import dev_scores
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    steps = math.ceil(len(treebank) / BATCH_SIZE)
+    gradual = GradualPruning(layers, 0.9, "layer", ramp=2 * steps, every=1)
+    assert not gradual.settled
+    best = retrain(model, treebank, dev, 3, [gradual], lr=1e-2, log=lambda m: None, average=0.9)
+    assert gradual.settled and best["epoch"] >= 2
+    assert sparsity(layers) == pytest.approx(0.9, abs=0.01)
+    assert dev_scores(model, dev)["LAS"] == pytest.approx(best["LAS"])
+
+
 # -- Huffman --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(4))

@@ -131,6 +131,7 @@ class Lab:
         self.lr_decay, self.finetune_lr = 0.5, 0.25
         self.average = 0.0  # > 0: retraining keeps a moving average of the weights with this decay
         self.speed_repeats = 1  # parse the dev set this many times, the fastest counts
+        self.ramp_epochs: float | None = None  # gradual pruning reaches its sparsity after this many epochs
         self._soft: SoftTargets | None = None
 
     # -- helpers -------------------------------------------------------------------
@@ -174,7 +175,10 @@ class Lab:
         """Prunes (one-shot, or gradually while retraining) and retrains with the mask; returns a description."""
         if epochs > 0 and gradual:
             steps = math.ceil(len(self.treebank()) / BATCH_SIZE)
-            ramp = steps if epochs >= 2 else max(1, 2 * steps // 3)  # the ramp ends inside the first epoch
+            if self.ramp_epochs:
+                ramp = max(1, int(self.ramp_epochs * steps))
+            else:  # the ramp ends with the first epoch (or inside it)
+                ramp = steps if epochs >= 2 else max(1, 2 * steps // 3)
             self._retrain(model, epochs, [GradualPruning(layers, sparsity, scope, per_layer, ramp=ramp)], lr,
                           "pruning gradually while retraining")
             apply_masks(layers, magnitude_masks(layers, sparsity, scope, per_layer))  # exactly the target

@@ -119,6 +119,11 @@ class MaskConstraint:
 
     @torch.no_grad()
     def after_step(self) -> None:
+        self.project()
+
+    @torch.no_grad()
+    def project(self) -> None:
+        """Zeroes the pruned weights."""
         for name, p in self.params.items():
             p.mul_(self.masks[name])
 
@@ -143,6 +148,11 @@ class GradualPruning(MaskConstraint):
         self.sparsity, self.scope, self.per_layer = sparsity, scope, dict(per_layer or {})
         self.ramp, self.every, self.step = max(1, ramp), max(1, every), 0
         super().__init__(layers, magnitude_masks(layers, 0.0, scope, {k: 0.0 for k in self.per_layer}))
+
+    @property
+    def settled(self) -> bool:
+        """True once the sparsity has reached its target (only then can an epoch be kept as the best)."""
+        return self.step >= self.ramp
 
     def fraction(self, step: int) -> float:
         """How far along the schedule: 0 at the start, 1 from ``ramp`` on."""

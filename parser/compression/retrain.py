@@ -43,11 +43,18 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
         for c in constraints:
             c.after_step()
 
+    def before_eval():  # the (averaged) weights scored and kept must satisfy the constraints
+        for c in constraints:
+            if hasattr(c, "project"):
+                c.project()
+
     trainer = Trainer(model, train, cfg, log=log, progress=on_batch, cancelled=cancelled)
     for c in constraints:
         c.attach()
     try:
-        result = trainer.train_parser(dev, epochs, on_epoch=on_epoch, after_step=after_step, objective=objective)
+        result = trainer.train_parser(dev, epochs, on_epoch=on_epoch, after_step=after_step, objective=objective,
+                                      before_eval=before_eval,
+                                      can_keep=lambda: all(getattr(c, "settled", True) for c in constraints))
         if average > 0:  # the averaged weights kept at the end must satisfy the constraints exactly again
             after_step()
         return result
