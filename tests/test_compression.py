@@ -549,8 +549,27 @@ def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, 
     assert [[int(w.head) for w in s.words] for s in system] == [p[1] for p in expected]
 
 
+def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_path, capsys):
+    """deplab compress deep reproduces the benchmark's recipes: ramp, learning-rate decay, averaging,
+    fine-tuning learning rate and 1-bit layers reach the Lab and are recorded with the model."""
+    from parser.cli import main
+    out = tmp_path / "small"
+    code = main(["compress", "deep", "--model", str(tiny_model_dir), "--dev", str(DEV), "--train", str(TRAIN),
+                 "--scope", "layer", "--sparsity", "0.6", "--retrain", "2", "--ramp", "1.5", "--lr-decay", "0.8",
+                 "--average", "0.9", "--bits", "3", "--layer-bits", "word embeddings=1", "--finetune", "1",
+                 "--finetune-lr", "0.5", "--qat", "--out", str(out)])
+    assert code == 0
+    info = json.loads((out / "config.json").read_text())["compression"]
+    assert "gradual over 1.5" in info["setting"] and "word embeddings 1" in info["setting"]
+    assert (info["ramp_epochs"], info["lr_decay"], info["average"], info["finetune_lr"]) == (1.5, 0.8, 0.9, 0.5)
+    words = next(l for l in model_layers(Model.load(out)) if l.name == "word embeddings")
+    assert len(torch.unique(torch.cat([p.detach().flatten() for _, p in words.params]))) <= 3  # 2 values + zero
+
+
 @pytest.mark.parametrize("args, message", [
-    (["deep", "--bits", "9"], "--bits must be between 2 and 8"),
+    (["deep", "--bits", "9"], "--bits must be between 1 and 8"),
+    (["deep", "--ramp", "0"], "--ramp must be a positive number"),
+    (["deep", "--lr-decay", "1.5"], "--lr-decay between 0 and 1"),
     (["prune", "--sparsity", "1.5"], "--sparsity"),
     (["prune", "--retrain", "2"], "--train"),
     (["prune", "--layer-sparsity", "nonsense=0.5"], "unknown layer 'nonsense'"),

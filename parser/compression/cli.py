@@ -41,6 +41,8 @@ def add_arguments(p):
     g.add_argument("--one-shot", action="store_true",
                    help="prune everything before retraining (default with --retrain: raise the sparsity gradually "
                         "during the first epoch, Zhu & Gupta 2017)")
+    g.add_argument("--ramp", type=float, default=None, metavar="EPOCHS",
+                   help="with --retrain: epochs over which the sparsity rises to its target (default: the first)")
     g.add_argument("--min-count", type=int, default=1,
                    help="deep/distill: drop the embedding rows of words seen fewer times in training (they are read "
                         "as unknown words, described by their characters)")
@@ -48,9 +50,11 @@ def add_arguments(p):
     g.add_argument("--layers", help="sensitivity: comma-separated layer names (default: all)")
     g.add_argument("--dev-limit", type=int, default=0, help="sensitivity: use only the first N dev sentences")
     g = p.add_argument_group("weight sharing")
-    g.add_argument("--bits", type=int, default=5, help="bits per weight index (2-8): 2^bits shared values per layer")
+    g.add_argument("--bits", type=int, default=5, help="bits per weight index (1-8): 2^bits shared values per layer")
     g.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=B", help="a layer's own bits")
     g.add_argument("--finetune", type=int, default=1, help="epochs of centroid fine-tuning")
+    g.add_argument("--finetune-lr", type=float, default=0.25, metavar="FACTOR",
+                   help="learning rate of the fine-tuning after k-means, as a factor of --lr")
     g.add_argument("--qat", action="store_true",
                    help="share/deep: quantization-aware fine-tuning, every weight may change cluster "
                         "(straight-through estimator) instead of the centroids alone")
@@ -63,9 +67,11 @@ def add_arguments(p):
     g.add_argument("--alpha", type=float, default=0.5, help="weight of the soft targets (1-alpha: gold)")
     g.add_argument("--init-from-teacher", action="store_true",
                    help="distill: start the student from the teacher's weights where they fit")
-    g.add_argument("--lr-decay", type=float, default=0.85, help="distill: learning-rate factor per epoch")
+    g.add_argument("--lr-decay", type=float, default=None,
+                   help="learning-rate factor per epoch (default: distillation 0.85, retraining 0.5)")
     g.add_argument("--average", type=float, default=0.0, metavar="DECAY",
-                   help="distill: keep a moving average of the student's weights (e.g. 0.999)")
+                   help="keep a moving average of the weights while training (e.g. 0.999; not during "
+                        "quantization-aware fine-tuning)")
     g.add_argument("--no-compare", action="store_true", help="distill: skip the student trained on gold alone")
     g.add_argument("--teacher-alpha", type=float, default=0.0,
                    help="prune/share/deep/l1: when retraining, weight of the original model's soft targets "
@@ -117,8 +123,8 @@ def run(args) -> int:
         raise UserError("--dev is needed: a CoNLL-U file to measure accuracy and speed on")
     if not 0.0 <= args.sparsity < 1.0:
         raise UserError("--sparsity must be between 0 and 0.99")
-    if not 2 <= args.bits <= 8:
-        raise UserError("--bits must be between 2 and 8")
+    if not 1 <= args.bits <= 8:
+        raise UserError("--bits must be between 1 and 8")
     if not 0.0 <= args.teacher_alpha <= 1.0 or not 0.0 <= args.alpha <= 1.0:
         raise UserError("--alpha and --teacher-alpha must be between 0 and 1")
     if args.temperature <= 0:
@@ -127,6 +133,10 @@ def run(args) -> int:
         raise UserError("--min-count must be at least 1")
     if not 0.0 <= args.average < 1.0:
         raise UserError("--average must be between 0 and 1 (e.g. 0.999)")
+    if args.ramp is not None and args.ramp <= 0:
+        raise UserError("--ramp must be a positive number of epochs")
+    if args.finetune_lr <= 0 or (args.lr_decay is not None and not 0.0 < args.lr_decay <= 1.0):
+        raise UserError("--finetune-lr must be > 0 and --lr-decay between 0 and 1")
     needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
         (args.method in ("share", "deep") and args.finetune > 0)
     if needs_train and not args.train:
@@ -136,8 +146,8 @@ def run(args) -> int:
     layer_bits = pairs(args.layer_bits, int, "--layer-bits")
     _check_layers(model_dir, list(per_layer) + list(layer_bits))
     for name, b in layer_bits.items():
-        if not 2 <= b <= 8:
-            raise UserError(f"--layer-bits {name}: bits must be between 2 and 8")
+        if not 1 <= b <= 8:
+            raise UserError(f"--layer-bits {name}: bits must be between 1 and 8")
     bits = args.bits
     if layer_bits:
         bits = {l.name: layer_bits.get(l.name, args.bits) for l in model_layers(Model.load(model_dir))}
@@ -146,6 +156,9 @@ def run(args) -> int:
     lr = args.lr if args.lr is not None else (2e-3 if args.method == "distill" else 1e-3)
     if args.method != "distill":
         lab.teacher_alpha, lab.teacher_temperature = args.teacher_alpha, args.temperature
+        lab.average, lab.finetune_lr, lab.ramp_epochs = args.average, args.finetune_lr, args.ramp
+        if args.lr_decay is not None:
+            lab.lr_decay = args.lr_decay
     results: list[Result] = [lab.original()]
     try:
         if args.method == "prune":
@@ -172,7 +185,8 @@ def run(args) -> int:
             if not sizes:
                 raise UserError("give the student's sizes, e.g. --student lstm_hidden=64 --student word_dim=32")
             results += lab.distill(sizes, args.temperature, args.alpha, args.epochs, lr, not args.no_compare,
-                                   out=args.out, lr_decay=args.lr_decay, init_from_teacher=args.init_from_teacher,
+                                   out=args.out, lr_decay=0.85 if args.lr_decay is None else args.lr_decay,
+                                   init_from_teacher=args.init_from_teacher,
                                    min_count=args.min_count, average=args.average)
     except Cancelled:
         raise KeyboardInterrupt from None

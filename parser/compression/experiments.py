@@ -185,7 +185,8 @@ class Lab:
         else:
             masks = prune(layers, sparsity, scope, per_layer)
             self._retrain(model, epochs, [MaskConstraint(layers, masks)], lr, "retraining with the mask")
-        return f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{epochs} ep" + (" gradual" if gradual else "")
+        ramp = f" over {self.ramp_epochs:g}" if gradual and self.ramp_epochs else ""
+        return f"{SCOPES[scope]} {sparsity:.0%}" + (f" +{epochs} ep" + (" gradual" + ramp if gradual else "")
                                                     if epochs else "") + \
             "".join(f", {k} {v:.0%}" for k, v in (per_layer or {}).items())
 
@@ -230,7 +231,7 @@ class Lab:
         layers = model_layers(model)
         setting = self._prune(model, layers, sparsity, scope, per_layer, retrain_epochs, lr, gradual)
         return self._finish(model, "prune", setting + self._teacher_note(retrain_epochs),
-                            {"sparsity": sparsity, "scope": scope, "gradual": gradual,
+                            {"sparsity": sparsity, "scope": scope, "gradual": gradual, "ramp_epochs": self.ramp_epochs,
                              "retrain_epochs": retrain_epochs, "teacher_alpha": self.teacher_alpha}, t0, out)
 
     def sensitivity(self, sparsities: Sequence[float], layers: Sequence[str] | None = None,
@@ -317,6 +318,8 @@ class Lab:
         parts.append(bits_text + (f" +{finetune_epochs} ep" + (" quantization-aware" if qat else "")
                                   if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
+                "ramp_epochs": self.ramp_epochs, "lr": lr, "lr_decay": self.lr_decay, "average": self.average,
+                "finetune_lr": self.finetune_lr,
                 "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat}
         info["teacher_alpha"] = self.teacher_alpha
         return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
