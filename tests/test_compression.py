@@ -282,6 +282,68 @@ def test_quantization_aware_training_lets_weights_change_cluster_and_keeps_2_to_
         assert torch.all(get_parameter(model, name)[~m] == 0)
 
 
+def _layer_bytes(layer):
+    from parser.compression.storage import tensor_bytes
+    return sum(tensor_bytes(p.detach().numpy()) for _, p in layer.params)
+
+
+@pytest.mark.parametrize("rate", [0.6, 1.5, 3.0])
+def test_uniform_quantization_costs_the_requested_bits_per_weight_on_disk(tiny_model_dir, rate):
+    from parser.compression.uniform import quantize_layer_uniform
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    prune(layers[:1], 0.3, "layer")  # already-pruned weights stay zero
+    pruned = {n: p.detach() == 0 for n, p in layers[0].params}
+    for layer in layers:
+        if layer.numel < 2000:
+            continue
+        s = quantize_layer_uniform(layer, rate)
+        values = torch.cat([p.detach().flatten() for _, p in layer.params])
+        assert 8 * _layer_bytes(layer) <= rate * layer.numel  # what the storage writes for it
+        assert 8 * _layer_bytes(layer) >= 0.8 * rate * layer.numel, layer.name  # the step is not needlessly coarse
+        assert len(torch.unique(values)) <= 256 and 0.0 in s.centroids  # the zero level is exactly zero
+        assert torch.all(values[values != 0].abs() >= s.step / 2 - 1e-6)  # |w| < step/2 was rounded to zero
+    assert all(torch.all(p.detach()[pruned[n]] == 0) for n, p in layers[0].params)
+
+
+def test_uniform_quantization_beats_kmeans_at_the_same_bytes():
+    """Choi et al. (2017): at the same Huffman-coded size, uniform levels lose less than k-means' levels
+    on bell-shaped weights (here Laplacian, as trained weights often are)."""
+    from parser.compression.layers import Layer
+    from parser.compression.kmeans import quantize_layer
+    from parser.compression.uniform import quantize_layer_uniform
+    w = torch.from_numpy(np.random.default_rng(0).laplace(size=(400, 100)).astype(np.float32))
+    k, u = torch.nn.Parameter(w.clone()), torch.nn.Parameter(w.clone())
+    kl, ul = Layer("k", "linear", [("k", k)]), Layer("u", "linear", [("u", u)])
+    quantize_layer(kl, 2)
+    quantize_layer_uniform(ul, 8 * _layer_bytes(kl) / w.numel())
+    assert _layer_bytes(ul) <= _layer_bytes(kl)
+    assert float(((u.detach() - w) ** 2).mean()) < 0.8 * float(((k.detach() - w) ** 2).mean())
+
+
+def test_uniform_quantization_aware_training_keeps_the_levels_and_the_zero_level(tiny_model_dir, treebank, dev,
+                                                                                 tmp_path):
+    from parser.compression.kmeans import QuantizationAware
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    originals = {name: p.detach().clone() for l in layers for name, p in l.params}
+    sharings = share_weights(layers, 1.5, uniform=True)
+    before = {name: s.index[name].clone() for s in sharings for name in s.index}
+    retrain(model, treebank, dev[:5], 1, [QuantizationAware(layers, sharings, originals)], lr=1e-2,
+            log=lambda m: None)
+    moved = 0
+    for l, s in zip(layers, sharings):
+        values = torch.cat([p.detach().flatten() for _, p in l.params])
+        assert set(torch.unique(values).tolist()) <= set(s.centroids.tolist()) and 0.0 in s.centroids
+        for name, p in l.params:  # the level of a weight is its full-precision copy's round(w / step)
+            expected = (torch.round(originals[name] / s.step).long() - s.low).clamp(0, len(s.centroids) - 1)
+            assert torch.equal(torch.from_numpy(s.centroids)[expected], p.detach()), name
+            moved += int((expected != before[name]).sum())
+    assert moved > 0
+    expected = predictions(model, dev)
+    assert predictions(Model.load(save_compressed(model, tmp_path / "u", {"method": "test"})), dev) == expected
+
+
 # -- storage ----------------------------------------------------------------------------------
 
 def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, dev, tmp_path):

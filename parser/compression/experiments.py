@@ -268,20 +268,22 @@ class Lab:
         return self._finish(model, "l1", f"lambda {strength:g} x{epochs} ep",
                             {"strength": strength, "epochs": epochs}, t0, out)
 
-    def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None, qat: bool = False) -> Result:
+    def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None, qat: bool = False,
+              uniform: bool = False) -> Result:
         return self.deep(0.0, bits=bits, retrain_epochs=0, finetune_epochs=finetune_epochs, lr=lr, out=out,
-                         method="share", qat=qat)
+                         method="share", qat=qat, uniform=uniform)
 
     def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
              out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None,
-             gradual: bool = True, min_count: int = 1, qat: bool = False) -> Result:
+             gradual: bool = True, min_count: int = 1, qat: bool = False, uniform: bool = False) -> Result:
         """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
 
         ``min_count`` > 1 first drops the embedding rows of the words seen fewer times in training
         (:mod:`~parser.compression.vocabulary`). With ``qat`` the fine-tuning after k-means trains every
         weight through its quantized value (:class:`~parser.compression.kmeans.QuantizationAware`)
-        instead of the centroids alone.
+        instead of the centroids alone. With ``uniform``, ``bits`` are Huffman rates in bits per weight for
+        uniform quantizers (:mod:`~parser.compression.uniform`) instead of k-means' 2^bits values.
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
         and passed to it as a ``prune`` result.
@@ -304,9 +306,9 @@ class Lab:
                                   {"sparsity": sparsity, "scope": scope, "gradual": gradual, "min_count": min_count,
                                    "retrain_epochs": retrain_epochs}, t0))
         self.check()
-        self.progress(0, 0, "k-means quantization")
+        self.progress(0, 0, "uniform quantization" if uniform else "k-means quantization")
         originals = {name: p.detach().clone() for l in layers for name, p in l.params} if qat else {}
-        sharings = share_weights(layers, bits)
+        sharings = share_weights(layers, bits, uniform)
         if qat:  # the moving average of quantized weights would not be quantized: no averaging here
             self._retrain(model, finetune_epochs, [QuantizationAware(layers, sharings, originals)],
                           lr * self.finetune_lr, "quantization-aware training", average=0.0)
@@ -314,13 +316,13 @@ class Lab:
             self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
                           "fine-tuning the centroids")
         fold_lstm_biases(model)   # b_ih + b_hh -> b_ih: the same function, half the LSTM bias bytes
-        bits_text = _bits_text(bits)
+        bits_text = ("uniform, " if uniform else "") + _bits_text(bits) + ("/weight" if uniform else "")
         parts.append(bits_text + (f" +{finetune_epochs} ep" + (" quantization-aware" if qat else "")
                                   if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
                 "ramp_epochs": self.ramp_epochs, "lr": lr, "lr_decay": self.lr_decay, "average": self.average,
                 "finetune_lr": self.finetune_lr,
-                "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat}
+                "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat, "uniform": uniform}
         info["teacher_alpha"] = self.teacher_alpha
         return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
                             info, t0, out)
@@ -377,12 +379,12 @@ class Lab:
 
 def _bits_text(bits: int | dict) -> str:
     """"4 bits", or the most common bits per layer with the exceptions: "3 bits (output layer 6, ...)"."""
-    if isinstance(bits, int):
-        return f"{bits} bits"
+    if not isinstance(bits, dict):
+        return f"{bits:g} bits"
     values = list(bits.values())
     common = max(set(values), key=values.count) if values else 0
-    rest = ", ".join(f"{k} {v}" for k, v in bits.items() if v != common)
-    return f"{common} bits" + (f" ({rest})" if rest else "")
+    rest = ", ".join(f"{k} {v:g}" for k, v in bits.items() if v != common)
+    return f"{common:g} bits" + (f" ({rest})" if rest else "")
 
 
 def copy_model_folder(src, dst) -> Path:

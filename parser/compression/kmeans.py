@@ -57,6 +57,10 @@ class Sharing:
     bits: int
     index: dict[str, torch.Tensor]   # full parameter name -> long tensor
     centroids: np.ndarray
+    # uniform quantization (:mod:`~parser.compression.uniform`): index = round(w / step) - low; 0 = rate-driven
+    step: float = 0.0
+    low: int = 0
+    rate: float = 0.0
 
 
 @torch.no_grad()
@@ -84,10 +88,16 @@ def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     return torch.where(idx >= 0, centroids[idx.clamp(min=0)], torch.zeros((), dtype=centroids.dtype))
 
 
-def share_weights(layers: Sequence[Layer], bits: int | dict[str, int]) -> list[Sharing]:
-    """k-means quantizes every layer (``bits`` for all, or a bits-per-layer-name dict)."""
-    return [quantize_layer(l, bits if isinstance(bits, int) else bits[l.name]) for l in layers
-            if isinstance(bits, int) or l.name in bits]
+def share_weights(layers: Sequence[Layer], bits: int | float | dict, uniform: bool = False) -> list[Sharing]:
+    """Quantizes every layer (``bits`` for all, or a bits-per-layer-name dict).
+
+    k-means with 2^bits shared values, or with ``uniform`` a uniform quantizer whose Huffman-coded
+    indices cost ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`).
+    """
+    from .uniform import quantize_layer_uniform
+    quantize = quantize_layer_uniform if uniform else quantize_layer
+    return [quantize(l, bits if not isinstance(bits, dict) else bits[l.name]) for l in layers
+            if not isinstance(bits, dict) or l.name in bits]
 
 
 def _cluster_sums(pairs, K: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -162,30 +172,38 @@ class QuantizationAware:
     def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing], originals: dict[str, torch.Tensor]):
         """``originals``: the weights before quantization, by parameter name (updated in place as the copies)."""
         by_name = {s.layer: s for s in sharings}
-        self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)])
+        self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)], uniform sharing)
         for layer in layers:
             s = by_name.get(layer.name)
             if s is None:
                 continue
             items = [(p, originals[name], s.index[name] >= 0) for name, p in layer.params]
-            self.groups.append((torch.sort(torch.from_numpy(np.asarray(s.centroids, dtype=np.float32)))[0], items))
+            centroids = torch.from_numpy(np.asarray(s.centroids, dtype=np.float32))
+            self.groups.append((centroids if s.step else torch.sort(centroids)[0], items, s if s.step else None))
         self.last: list[list[torch.Tensor]] = []
 
     def attach(self) -> "QuantizationAware":
-        self.last = [[p.detach().clone() for p, _, _ in items] for _, items in self.groups]
+        self.last = [[p.detach().clone() for p, _, _ in items] for _, items, _ in self.groups]
         return self
 
     @torch.no_grad()
     def after_step(self) -> None:
-        for (centroids, items), last in zip(self.groups, self.last):
+        for (centroids, items, uniform), last in zip(self.groups, self.last):
             bounds = (centroids[1:] + centroids[:-1]) / 2
             nearest = []
             for (p, copy, keep), before in zip(items, last):
                 copy.add_(p - before)
-                nearest.append(torch.where(keep, torch.bucketize(copy, bounds), -1))
+                if uniform is None:  # nearest centroid
+                    idx = torch.bucketize(copy, bounds)
+                else:  # the fixed uniform thresholds keep the rate (a nearest-centroid step would raise it)
+                    idx = (torch.round(copy / uniform.step).long() - uniform.low).clamp(0, len(centroids) - 1)
+                nearest.append(torch.where(keep, idx, -1))
             sums, cnt = _cluster_sums([(copy, idx) for (_, copy, _), idx in zip(items, nearest)], len(centroids))
             # means of consecutive intervals stay sorted; an empty cluster keeps its value
-            centroids.copy_(torch.where(cnt > 0, sums / cnt.clamp(min=1), centroids.double()).float())
+            new = torch.where(cnt > 0, sums / cnt.clamp(min=1), centroids.double()).float()
+            if uniform is not None and uniform.low <= 0 < uniform.low + len(centroids):
+                new[-uniform.low] = 0.0  # the zero level stays zero
+            centroids.copy_(new)
             for (p, _, _), idx, before in zip(items, nearest, last):
                 p.copy_(_values(centroids, idx))
                 before.copy_(p)

@@ -78,15 +78,14 @@ def _positions(symbols: np.ndarray, limit: int) -> np.ndarray:
     return (np.cumsum(advance) - 1)[symbols != 0]
 
 
-def encode_tensor(t: torch.Tensor, blob: _Blob) -> dict:
-    v = t.detach().contiguous().view(-1).to(torch.float32).numpy()
-    entry: dict = {"shape": list(t.shape)}
+def _encodings(v: np.ndarray):
+    """The bytes of every encoding that fits the float32 values ``v``, and what encoding them needs."""
     n = v.size
     nz = np.nonzero(v != 0)[0]
-    values = v[nz]
-    uniq, inverse = np.unique(values.view(np.uint32), return_inverse=True)
+    uniq, inverse = np.unique(v[nz].view(np.uint32), return_inverse=True)
     codebook = uniq.view(np.float32)
     options = {"raw": 4 * n}
+    dense_sym = None
     if len(codebook) <= MAX_CODEBOOK and n >= 64:
         dense_sym = np.zeros(n, dtype=np.int64)
         dense_sym[nz] = inverse + 1
@@ -99,6 +98,20 @@ def encode_tensor(t: torch.Tensor, blob: _Blob) -> dict:
             options["sparse"] = gap_cost[best_limit] + 4 * len(codebook) + _huff_bytes(inverse, len(codebook))
         else:
             options["sparse-raw"] = gap_cost[best_limit] + 4 * len(nz)
+    return options, nz, inverse, codebook, dense_sym, best_limit
+
+
+def tensor_bytes(values) -> int:
+    """The bytes :func:`encode_tensor` will write for these values (the smallest encoding, without its header)."""
+    v = np.ascontiguousarray(np.asarray(values, dtype=np.float32).ravel())
+    return min(_encodings(v)[0].values())
+
+
+def encode_tensor(t: torch.Tensor, blob: _Blob) -> dict:
+    v = t.detach().contiguous().view(-1).to(torch.float32).numpy()
+    entry: dict = {"shape": list(t.shape)}
+    options, nz, inverse, codebook, dense_sym, best_limit = _encodings(v)
+    values = v[nz]
     kind = min(options, key=options.get)
     entry["enc"] = kind
     if kind == "raw":
