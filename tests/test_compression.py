@@ -626,10 +626,16 @@ def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_
     assert (info["ramp_epochs"], info["lr_decay"], info["average"], info["finetune_lr"]) == (1.5, 0.8, 0.9, 0.5)
     words = next(l for l in model_layers(Model.load(out)) if l.name == "word embeddings")
     assert len(torch.unique(torch.cat([p.detach().flatten() for _, p in words.params]))) <= 3  # 2 values + zero
+    # uniform quantization at a fractional rate
+    assert main(["compress", "share", "--model", str(tiny_model_dir), "--dev", str(DEV), "--uniform", "--bits", "1.5",
+                 "--layer-bits", "output layer=4", "--finetune", "0", "--out", str(tmp_path / "u")]) == 0
+    info = json.loads((tmp_path / "u" / "config.json").read_text())["compression"]
+    assert info["uniform"] and info["bits"]["output layer"] == 4 and info["bits"]["char CNN"] == 1.5
 
 
 @pytest.mark.parametrize("args, message", [
-    (["deep", "--bits", "9"], "--bits must be between 1 and 8"),
+    (["deep", "--bits", "9"], "--bits must be a whole number between 1 and 8"),
+    (["deep", "--bits", "2.5"], "--bits must be a whole number"),
     (["deep", "--ramp", "0"], "--ramp must be a positive number"),
     (["deep", "--lr-decay", "1.5"], "--lr-decay between 0 and 1"),
     (["prune", "--sparsity", "1.5"], "--sparsity"),

@@ -50,7 +50,11 @@ def add_arguments(p):
     g.add_argument("--layers", help="sensitivity: comma-separated layer names (default: all)")
     g.add_argument("--dev-limit", type=int, default=0, help="sensitivity: use only the first N dev sentences")
     g = p.add_argument_group("weight sharing")
-    g.add_argument("--bits", type=int, default=5, help="bits per weight index (1-8): 2^bits shared values per layer")
+    g.add_argument("--bits", type=float, default=5,
+                   help="bits per weight index (1-8): 2^bits shared values per layer; with --uniform, bits per "
+                        "weight on disk (may be fractional, e.g. 1.8)")
+    g.add_argument("--uniform", action="store_true",
+                   help="uniform quantization at a rate (--bits) instead of k-means (Choi et al. 2017)")
     g.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=B", help="a layer's own bits")
     g.add_argument("--finetune", type=int, default=1, help="epochs of centroid fine-tuning")
     g.add_argument("--finetune-lr", type=float, default=0.25, metavar="FACTOR",
@@ -123,8 +127,9 @@ def run(args) -> int:
         raise UserError("--dev is needed: a CoNLL-U file to measure accuracy and speed on")
     if not 0.0 <= args.sparsity < 1.0:
         raise UserError("--sparsity must be between 0 and 0.99")
-    if not 1 <= args.bits <= 8:
-        raise UserError("--bits must be between 1 and 8")
+    low = 0.1 if args.uniform else 1
+    if not low <= args.bits <= 8 or (not args.uniform and args.bits != int(args.bits)):
+        raise UserError("--bits must be a whole number between 1 and 8 (with --uniform: a rate between 0.1 and 8)")
     if not 0.0 <= args.teacher_alpha <= 1.0 or not 0.0 <= args.alpha <= 1.0:
         raise UserError("--alpha and --teacher-alpha must be between 0 and 1")
     if args.temperature <= 0:
@@ -143,14 +148,14 @@ def run(args) -> int:
         raise UserError(f"'{args.method}' retrains the model: give the training treebank with --train "
                         f"(or --retrain 0 --finetune 0)")
     per_layer = pairs(args.layer_sparsity, float, "--layer-sparsity")
-    layer_bits = pairs(args.layer_bits, int, "--layer-bits")
+    layer_bits = pairs(args.layer_bits, float if args.uniform else int, "--layer-bits")
     _check_layers(model_dir, list(per_layer) + list(layer_bits))
     for name, b in layer_bits.items():
-        if not 1 <= b <= 8:
-            raise UserError(f"--layer-bits {name}: bits must be between 1 and 8")
-    bits = args.bits
+        if not low <= b <= 8:
+            raise UserError(f"--layer-bits {name}: bits must be between {low:g} and 8")
+    bits = args.bits if args.uniform else int(args.bits)
     if layer_bits:
-        bits = {l.name: layer_bits.get(l.name, args.bits) for l in model_layers(Model.load(model_dir))}
+        bits = {l.name: layer_bits.get(l.name, bits) for l in model_layers(Model.load(model_dir))}
     lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed,
               log=lambda m: print(m, file=sys.stderr, flush=True))
     lr = args.lr if args.lr is not None else (2e-3 if args.method == "distill" else 1e-3)
@@ -173,11 +178,11 @@ def run(args) -> int:
         elif args.method == "l1":
             results.append(lab.l1(args.l1, args.epochs, lr, out=args.out))
         elif args.method == "share":
-            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat))
+            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat, uniform=args.uniform))
         elif args.method == "deep":
             results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
                                     out=args.out, gradual=not args.one_shot, min_count=args.min_count,
-                                    qat=args.qat))
+                                    qat=args.qat, uniform=args.uniform))
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":
