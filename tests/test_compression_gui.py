@@ -150,3 +150,21 @@ def test_rare_word_rows_and_quantization_aware_training_are_in_the_form(tab):
     assert tab.qat.isVisible() and tab.spec()["qat"] is False  # the loop ends on deep
     tab.qat.setChecked(True)
     assert tab.spec()["qat"] is True
+
+
+def test_uniform_weight_sharing_runs_from_the_form_at_a_fractional_rate(qtbot, tab):
+    choose(tab, "share")
+    assert tab.bits.isVisible() and not tab.rate.isVisible() and tab.spec()["uniform"] is False
+    tab.quantizer.setCurrentIndex(tab.quantizer.findData("uniform"))
+    assert tab.rate.isVisible() and not tab.bits.isVisible()
+    tab.rate.setValue(1.5)
+    tab.finetune.setValue(0)
+    assert tab.spec()["uniform"] is True and tab.spec()["bits"] == pytest.approx(1.5)
+    tab.run()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    assert "Done" in tab.status.text(), tab.status.text()
+    shared = tab.results[-1]
+    assert shared.method == "share" and "uniform" in shared.setting
+    info = Model.load(shared.path).extra["compression"]
+    assert info["uniform"] is True and info["bits"] == pytest.approx(1.5)
+    assert tab.table.rowCount() == 2 and len(tab.size_chart.points()) == 2

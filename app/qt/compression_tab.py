@@ -445,7 +445,15 @@ class CompressionTab(QWidget):
         self.min_count.setSpecialValueText("keep every word")
         self.min_count.setToolTip("Structured pruning of the word embeddings: rare words lose their row and are "
                                   "read as unknown words, described by their characters")
-        self.bits = _spin(2, 8, 5, " bits")
+        self.quantizer = QComboBox()
+        self.quantizer.addItem("k-means: 2^bits shared values per layer (Han et al.)", "kmeans")
+        self.quantizer.addItem("uniform: a rate in bits per weight on disk (Choi et al.)", "uniform")
+        self.quantizer.setToolTip("Uniform levels whose Huffman-coded indices cost the rate lose less than "
+                                  "k-means' levels for the same bytes; the rate may be fractional")
+        self.bits = _spin(1, 8, 5, " bits")
+        self.rate = _dspin(0.1, 8.0, 2.0, 0.1, 2)
+        self.rate.setSuffix(" bits/weight")
+        self.quantizer.currentIndexChanged.connect(self._method_changed)
         self.finetune = _spin(0, 20, 1, " epoch(s)")
         self.qat = QCheckBox("quantization-aware: every weight may change cluster")
         self.qat.setToolTip("Train every weight through its shared value (straight-through estimator) instead of "
@@ -473,7 +481,8 @@ class CompressionTab(QWidget):
             "sparsity": ("Sparsity", srow), "scope": ("Threshold", self.scope),
             "layer_sparsity": ("Per-layer sparsity", self.layer_sparsity), "retrain": ("Retrain", self.retrain),
             "gradual": ("", self.gradual), "min_count": ("Drop word rows", self.min_count),
-            "bits": ("Bits per weight", self.bits), "finetune": ("Fine-tune centroids", self.finetune),
+            "quantizer": ("Weight sharing", self.quantizer), "bits": ("Bits per weight", self.bits),
+            "rate": ("Rate", self.rate), "finetune": ("Fine-tune centroids", self.finetune),
             "qat": ("", self.qat),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
             "sparsities": ("Sparsities (%)", self.sparsities), "dev_limit": ("Measure on first", self.dev_limit),
@@ -495,9 +504,9 @@ class CompressionTab(QWidget):
         "prune": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "lr", "teacher_alpha"],
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr", "teacher_alpha"],
-        "share": ["bits", "finetune", "qat", "lr", "teacher_alpha"],
-        "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "bits", "finetune", "qat",
-                 "lr", "teacher_alpha"],
+        "share": ["quantizer", "bits", "rate", "finetune", "qat", "lr", "teacher_alpha"],
+        "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "quantizer", "bits", "rate",
+                 "finetune", "qat", "lr", "teacher_alpha"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "min_count", "temperature",
                     "alpha", "epochs", "compare", "lr"],
@@ -518,6 +527,7 @@ class CompressionTab(QWidget):
     def _method_changed(self) -> None:
         key = self.method.currentData()
         show = set(self.VISIBLE[key])
+        show -= {"bits"} if self.quantizer.currentData() == "uniform" else {"rate"}
         for k, (_, widget) in self.rows.items():
             widget.setVisible(k in show)
             self.row_labels[k].setVisible(k in show)
@@ -581,7 +591,9 @@ class CompressionTab(QWidget):
                      retrain=self.retrain.value(), gradual=self.gradual.isChecked(),
                      per_layer=self._layer_sparsities())
         if key in ("share", "deep"):
-            s.update(bits=self.bits.value(), finetune=self.finetune.value(), qat=self.qat.isChecked())
+            uniform = self.quantizer.currentData() == "uniform"
+            s.update(bits=self.rate.value() if uniform else self.bits.value(), uniform=uniform,
+                     finetune=self.finetune.value(), qat=self.qat.isChecked())
         if key in ("deep", "distill"):
             s["min_count"] = self.min_count.value()
         if key == "l1":
@@ -808,9 +820,10 @@ def _run_spec(lab, spec: dict, emit) -> list:
     elif m == "deep":
         out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
                         spec["per_layer"], gradual=spec["gradual"], min_count=spec.get("min_count", 1),
-                        qat=spec.get("qat", False))]
+                        qat=spec.get("qat", False), uniform=spec.get("uniform", False))]
     elif m == "share":
-        out = [lab.share(spec["bits"], spec["finetune"], lr, qat=spec.get("qat", False))]
+        out = [lab.share(spec["bits"], spec["finetune"], lr, qat=spec.get("qat", False),
+                         uniform=spec.get("uniform", False))]
     elif m == "l1":
         out = [lab.l1(spec["strength"], spec["epochs"], lr)]
     elif m == "int8":
