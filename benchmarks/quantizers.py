@@ -1,0 +1,94 @@
+"""k-means against uniform weight sharing at the same bytes, without fine-tuning (EWT dev).
+
+    python benchmarks/quantizers.py                 # the bundled model, words seen < 7x dropped, 2 bits
+    python benchmarks/quantizers.py --bits 3 --min-count 1
+    python benchmarks/quantizers.py --sensitivity   # also: each big layer alone, uniform at 1.0-2.2 bits/weight
+
+For each big layer, k-means with 2^bits shared values (Han et al. 2016) and a uniform quantizer whose
+encoded size is at most the k-means layer's (Choi et al. 2017) are applied to the same model; the bytes
+are what the storage writes for the layer (Huffman-coded indices, dense or sparse), the error is the
+mean squared error of the weights, and LAS is measured with every big layer quantized.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEV = ROOT.parent / "shared" / "data" / "ud" / "en_ewt" / "en_ewt-ud-dev.conllu"
+BIG = ("word embeddings", "BiLSTM 1 W_ih", "BiLSTM 1 W_hh", "BiLSTM 2 W_ih", "BiLSTM 2 W_hh",
+       "MLP slots s1,s2,s3,b1", "MLP child labels")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", help="model folder (default: the bundled model)")
+    ap.add_argument("--dev", default=str(DEV))
+    ap.add_argument("--bits", type=int, default=2, help="k-means bits per weight index")
+    ap.add_argument("--min-count", type=int, default=7, help="drop the word rows of words seen fewer times")
+    ap.add_argument("--sensitivity", action="store_true", help="also quantize each big layer alone (uniform)")
+    args = ap.parse_args(argv)
+
+    import torch
+    from parser.compression.kmeans import quantize_layer
+    from parser.compression.layers import model_layers
+    from parser.compression.storage import tensor_bytes
+    from parser.compression.uniform import quantize_layer_uniform
+    from parser.compression.vocabulary import prune_vocabulary
+    from parser.conllu import read_conllu
+    from parser.model import DEFAULT_MODEL_DIR, Model
+    from parser.train import dev_scores
+    torch.set_num_threads(1)
+    dev = read_conllu(args.dev)
+
+    def load():
+        m = Model.load(args.model or DEFAULT_MODEL_DIR)
+        return prune_vocabulary(m, args.min_count) if args.min_count > 1 else m
+
+    def big(model):
+        return {l.name: l for l in model_layers(model) if l.name in BIG}
+
+    def layer_bytes(layer):
+        return sum(tensor_bytes(p.detach().numpy()) for _, p in layer.params)
+
+    def flat(layer):
+        return torch.cat([p.detach().flatten() for _, p in layer.params])
+
+    base = load()
+    print(f"{args.model or DEFAULT_MODEL_DIR}, words seen < {args.min_count}x dropped: "
+          f"LAS {dev_scores(base, dev)['LAS']:.2f} unquantized")
+    kmeans, uniform = load(), load()
+    k_layers, u_layers, originals = big(kmeans), big(uniform), {n: flat(l) for n, l in big(base).items()}
+    print(f"{'layer':<24} {'k-means kB':>10} {'mse':>9} {'uniform kB':>10} {'mse':>9}")
+    totals = [0, 0]
+    for name in BIG:
+        if name not in k_layers:
+            continue
+        quantize_layer(k_layers[name], args.bits)
+        kb = layer_bytes(k_layers[name])
+        quantize_layer_uniform(u_layers[name], 8 * kb / k_layers[name].numel)
+        ub = layer_bytes(u_layers[name])
+        totals[0] += kb
+        totals[1] += ub
+        mse = [float(((flat(l[name]) - originals[name]) ** 2).mean()) for l in (k_layers, u_layers)]
+        print(f"{name:<24} {kb / 1000:>10.1f} {mse[0]:>9.2e} {ub / 1000:>10.1f} {mse[1]:>9.2e}")
+    print(f"all big layers: k-means ({args.bits} bits) {totals[0] / 1000:.0f} kB, LAS "
+          f"{dev_scores(kmeans, dev)['LAS']:.2f}; uniform {totals[1] / 1000:.0f} kB, LAS "
+          f"{dev_scores(uniform, dev)['LAS']:.2f}")
+    if args.sensitivity:
+        print("\none layer alone, uniform (LAS):")
+        for name in BIG:
+            scores = []
+            for rate in (1.0, 1.4, 1.8, 2.2):
+                m = load()
+                quantize_layer_uniform(big(m)[name], rate)
+                scores.append(f"{rate:g} b/w {dev_scores(m, dev)['LAS']:.2f}")
+            print(f"{name:<24} " + "   ".join(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
