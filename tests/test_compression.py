@@ -702,8 +702,9 @@ def test_the_benchmark_runs_its_headline_recipes_on_a_tiny_model(capsys):
     spec = importlib.util.spec_from_file_location("compression_benchmark", ROOT / "benchmarks" / "compression.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--quick", "--only", "int8,share,deep,distill,student"]) == 0
+    assert bench.main(["--quick", "--only", "int8,share,deep,uniform,distill,student"]) == 0
     out = capsys.readouterr().out
     for method in ("original", "int8", "share", "prune", "deep", "distill", "student"):
         assert f"| {method} |" in out, method
     assert "quantization-aware" in out and "Distilled student:" in out
+    assert "| deep | " in out and ", uniform, " in out and out.count("Deep Compression") == 2  # k-means, uniform
