@@ -62,7 +62,7 @@ UNIFORM_RATES = {"word embeddings": 2.0, "char embeddings": 3.5, "char CNN": 3.5
 # The "uniform" row: the same pipeline with uniform weight sharing at UNIFORM_RATES and a longer quantization-aware
 # fine-tuning at a higher learning rate, i.e.
 #   --only deep --deep-uniform --deep-retrain 0 --deep-finetune 20 --deep-lr 5e-4 --deep-lr-decay 0.88
-# (the words' retraining epoch is left out: it gained 0.04 LAS).  At lr 3e-4 x 0.9 per epoch: 0.25 LAS less.
+# (the words' retraining epoch is left out: it gained 0.04 LAS).  At lr 3e-4 x 0.9 per epoch: 0.24 LAS less.
 UNIFORM = dict(uniform=True, bits=UNIFORM_RATES, retrain_epochs=0, finetune_epochs=20, lr=5e-4)
 UNIFORM_LR_DECAY = 0.88
 DEEP_TEACHER_ALPHA = 0.5   # retraining also learns from the original model's soft targets (T = 2)
