@@ -282,7 +282,7 @@ class Lab:
         ``min_count`` > 1 first drops the embedding rows of the words seen fewer times in training
         (:mod:`~parser.compression.vocabulary`). With ``qat`` the fine-tuning after k-means trains every
         weight through its quantized value (:class:`~parser.compression.kmeans.QuantizationAware`)
-        instead of the centroids alone. With ``uniform``, ``bits`` are Huffman rates in bits per weight for
+        instead of the centroids alone. With ``uniform``, ``bits`` are rates in bits per weight on disk for
         uniform quantizers (:mod:`~parser.compression.uniform`) instead of k-means' 2^bits values.
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured

@@ -57,7 +57,7 @@ class Sharing:
     bits: int
     index: dict[str, torch.Tensor]   # full parameter name -> long tensor
     centroids: np.ndarray
-    # uniform quantization (:mod:`~parser.compression.uniform`): index = round(w / step) - low; 0 = rate-driven
+    # uniform quantization (:mod:`~parser.compression.uniform`): index = round(w / step) - low (step 0: k-means)
     step: float = 0.0
     low: int = 0
     rate: float = 0.0
@@ -91,8 +91,8 @@ def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
 def share_weights(layers: Sequence[Layer], bits: int | float | dict, uniform: bool = False) -> list[Sharing]:
     """Quantizes every layer (``bits`` for all, or a bits-per-layer-name dict).
 
-    k-means with 2^bits shared values, or with ``uniform`` a uniform quantizer whose Huffman-coded
-    indices cost ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`).
+    k-means with 2^bits shared values, or with ``uniform`` a uniform quantizer whose encoding on disk
+    costs ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`).
     """
     from .uniform import quantize_layer_uniform
     quantize = quantize_layer_uniform if uniform else quantize_layer
@@ -166,7 +166,8 @@ class QuantizationAware:
     how BinaryConnect (Courbariaux et al. 2015) and Jacob et al. (2018) train through quantized
     weights. Han et al.'s centroid fine-tuning (:class:`TieConstraint`) is the special case where
     no weight changes cluster. The number of shared values per layer never grows, and pruned
-    weights stay zero.
+    weights stay zero. A uniformly quantized layer (:mod:`~parser.compression.uniform`) keeps its
+    fixed thresholds instead of the nearest centroid, and its zero level stays zero.
     """
 
     def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing], originals: dict[str, torch.Tensor]):
