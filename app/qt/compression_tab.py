@@ -518,7 +518,8 @@ class CompressionTab(QWidget):
         "l1": "Retrain with an L1 penalty whose proximal step sets weights to exactly zero; reports the sparsity.",
         "share": "k-means: each layer keeps 2^bits shared values, centroids fine-tuned; Huffman-coded on disk "
                  "(Han, Mao & Dally 2016).",
-        "deep": "Prune + retrain, k-means weight sharing + fine-tuning, Huffman coding (Deep Compression).",
+        "deep": "Prune + retrain, k-means (or uniform) weight sharing + fine-tuning, Huffman coding "
+                "(Deep Compression).",
         "int8": "Weights as 8-bit integers; Linear and LSTM layers run with torch's int8 dynamic quantization.",
         "distill": "Train a small student on the teacher's soft targets at temperature T mixed with the gold "
                    "transitions (Hinton et al. 2015).",

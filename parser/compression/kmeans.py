@@ -60,7 +60,6 @@ class Sharing:
     # uniform quantization (:mod:`~parser.compression.uniform`): index = round(w / step) - low (step 0: k-means)
     step: float = 0.0
     low: int = 0
-    rate: float = 0.0
 
 
 @torch.no_grad()

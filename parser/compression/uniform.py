@@ -79,4 +79,4 @@ def quantize_layer_uniform(layer: Layer, rate: float) -> Sharing:
         start += f.size
         index[name] = idx
         p.copy_(_values(c, idx))
-    return Sharing(layer.name, 0, index, centroids.astype(np.float32), step=step, low=low, rate=rate)
+    return Sharing(layer.name, 0, index, centroids.astype(np.float32), step=step, low=low)
