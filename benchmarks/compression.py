@@ -159,6 +159,10 @@ def main(argv=None) -> int:
     ap.add_argument("--deep-bits", help='deep: bits per layer to change, e.g. "BiLSTM 1 W_ih=2;output layer=5"')
     ap.add_argument("--deep-uniform", action="store_true",
                     help="deep: uniform quantization at UNIFORM_RATES bits per weight (--deep-bits changes them)")
+    ap.add_argument("--deep-rare-bits", help='deep (uniform): bits per weight of the word rows of rare words, e.g. '
+                                        '"5=1.0" (words seen < 5x get 1.0 bits/weight; "5=1;3=0.5" two tiers)')
+    ap.add_argument("--deep-vector-bits", type=float,
+                    help="deep: also quantize the biases uniformly at this many bits per value (default: float32)")
     ap.add_argument("--deep-teacher-alpha", type=float, default=DEEP_TEACHER_ALPHA,
                     help="deep: weight of the original model's soft targets while retraining (0 = gold only)")
     ap.add_argument("--deep-sparsity", help='deep: sparsity per layer to change, e.g. "word embeddings=0.5;char CNN=0"')
@@ -188,6 +192,10 @@ def main(argv=None) -> int:
     deep["bits"] = {**(UNIFORM_RATES if args.deep_uniform else deep["bits"]),
                     **overrides(args.deep_bits, float if args.deep_uniform else int)}
     deep["qat"] = args.deep_qat
+    if args.deep_vector_bits:
+        deep["vector_rate"] = args.deep_vector_bits
+    if args.deep_rare_bits:
+        deep["rare_rates"] = {int(k): v for k, v in overrides(args.deep_rare_bits, float).items()}
     deep["per_layer"] = {**(LAYER_SPARSITY if args.deep_magnitude else deep["per_layer"]),
                          **overrides(args.deep_sparsity, float)}
     student.update(overrides(args.student, int))

@@ -12,7 +12,7 @@ from parser.model import Model
 from parser.train import Treebank
 from parser.compression import huffman
 from parser.compression.experiments import Lab, results_csv
-from parser.compression.kmeans import TieConstraint, kmeans_1d, share_weights
+from parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d, share_weights
 from parser.compression.layers import model_layers
 from parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
 from parser.compression.retrain import retrain
@@ -302,7 +302,7 @@ def test_uniform_quantization_costs_the_requested_bits_per_weight_on_disk(tiny_m
         assert 8 * _layer_bytes(layer) <= rate * layer.numel  # what the storage writes for it
         assert 8 * _layer_bytes(layer) >= 0.8 * rate * layer.numel, layer.name  # the step is not needlessly coarse
         assert len(torch.unique(values)) <= 256 and 0.0 in s.centroids  # the zero level is exactly zero
-        assert torch.all(values[values != 0].abs() >= s.step / 2 - 1e-6)  # |w| < step/2 was rounded to zero
+        assert torch.all(values[values != 0].abs() >= s.tiers[0].step / 2 - 1e-6)  # |w| < step/2 was rounded to zero
     assert all(torch.all(p.detach()[pruned[n]] == 0) for n, p in layers[0].params)
 
 
@@ -336,12 +336,68 @@ def test_uniform_quantization_aware_training_keeps_the_levels_and_the_zero_level
         values = torch.cat([p.detach().flatten() for _, p in l.params])
         assert set(torch.unique(values).tolist()) <= set(s.centroids.tolist()) and 0.0 in s.centroids
         for name, p in l.params:  # the level of a weight is its full-precision copy's round(w / step)
-            expected = (torch.round(originals[name] / s.step).long() - s.low).clamp(0, len(s.centroids) - 1)
+            t = s.tiers[0]
+            expected = (torch.round(originals[name] / t.step).long() - t.low).clamp(0, t.k - 1)
             assert torch.equal(torch.from_numpy(s.centroids)[expected], p.detach()), name
             moved += int((expected != before[name]).sum())
     assert moved > 0
     expected = predictions(model, dev)
     assert predictions(Model.load(save_compressed(model, tmp_path / "u", {"method": "test"})), dev) == expected
+
+
+
+def test_rare_words_get_their_own_rate_and_their_own_block_on_disk(tiny_model_dir, dev, tmp_path):
+    """Word rows sorted by count: the rows of words seen < 3x are quantized at their own (lower) rate,
+    quantization-aware training keeps every weight in its block's levels, the storage writes the two
+    blocks separately, and the reloaded model parses like the trained one (and saves again in blocks)."""
+    from parser.compression.storage import row_blocks, tensor_bytes
+    from parser.compression.uniform import assign
+    from parser.compression.vocabulary import rare_row_rates
+    from parser.vocab import SPECIALS
+    model = Model.load(tiny_model_dir)
+    (first, rate), = rare_row_rates(model.words, {3: 1.5})
+    seen = [model.words.counts.get(w, 0) for w in model.words.itos]
+    assert rate == 1.5 and all(c >= 3 for c in seen[len(SPECIALS):first]) and all(c < 3 for c in seen[first:])
+    layers = model_layers(model)
+    originals = {name: p.detach().clone() for l in layers for name, p in l.params}
+    sharings = share_weights(layers, 3.0, uniform=True, row_rates={"word embeddings": [(first, 1.5)]})
+    words, s = next((l, s) for l, s in zip(layers, sharings) if l.name == "word embeddings")
+    w = words.params[0][1].detach()
+    assert 8 * tensor_bytes(w[first:].numpy()) <= 1.5 * w[first:].numel()
+    assert 8 * tensor_bytes(w[first:].numpy()) < 8 * tensor_bytes(w[:first].numpy()) * w[first:].numel() / first
+    frequent, rare = s.tiers
+    retrain(model, Treebank.from_sentences(read_conllu(TRAIN)), dev[:5], 1,
+            [QuantizationAware(layers, sharings, originals)], lr=1e-2, log=lambda m: None)
+    name = words.params[0][0]  # the level of a weight is its full-precision copy's level in its block
+    index = torch.where(s.index[name] >= 0, assign(s.tiers, originals[name]), -1)
+    assert index[:first].max() < rare.offset <= index[first:][index[first:] >= 0].min()
+    c = torch.from_numpy(s.centroids)
+    assert torch.equal(w, torch.where(index >= 0, c[index.clamp(min=0)], torch.zeros(())))
+    assert all(t.zero is not None and s.centroids[t.zero] == 0 for t in (frequent, rare))
+    model.extra["row_blocks"] = {words.params[0][0]: [0, first]}
+    expected = predictions(model, dev)
+    out = save_compressed(model, tmp_path / "tiers", {"method": "test"})
+    assert row_blocks(out / FILE) == {words.params[0][0]: [0, first]}
+    again = Model.load(out)
+    assert predictions(again, dev) == expected and again.extra["row_blocks"] == model.extra["row_blocks"]
+    resaved = save_compressed(again, tmp_path / "again", {"method": "test"})
+    assert (resaved / FILE).stat().st_size == (out / FILE).stat().st_size
+
+
+def test_lab_quantizes_the_biases_and_the_rare_word_rows(tiny_model_dir, tmp_path):
+    """deep with vector_rate: every bias costs at most that many bits per value in the file; rare_rates
+    needs uniform sharing."""
+    from parser.compression.storage import tensor_bytes
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path, log=lambda m: None)
+    r = lab.share(3.0, uniform=True, rare_rates={3: 1.5}, vector_rate=5)
+    assert "words seen < 3x 1.5" in r.setting and "biases 5" in r.setting
+    model = Model.load(r.path)
+    vectors = [(n, p) for n, p in model.parser.named_parameters() if p.dim() == 1 and p.numel() >= 64
+               and torch.count_nonzero(p)]
+    assert vectors and all(8 * tensor_bytes(p.detach().numpy()) <= 5 * p.numel() for _, p in vectors)
+    assert r.extra["encodings"]["parser/tagger.encoder.words.weight"] == "blocks"
+    with pytest.raises(ValueError, match="uniform"):
+        lab.share(3, rare_rates={3: 1.0})
 
 
 # -- storage ----------------------------------------------------------------------------------
@@ -631,6 +687,11 @@ def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_
                  "--layer-bits", "output layer=4", "--finetune", "0", "--out", str(tmp_path / "u")]) == 0
     info = json.loads((tmp_path / "u" / "config.json").read_text())["compression"]
     assert info["uniform"] and info["bits"]["output layer"] == 4 and info["bits"]["char CNN"] == 1.5
+    # rare words' rows and the biases at their own rates
+    assert main(["compress", "share", "--model", str(tiny_model_dir), "--dev", str(DEV), "--uniform", "--bits", "3",
+                 "--rare-bits", "3=1.5", "--vector-bits", "5", "--finetune", "0", "--out", str(tmp_path / "r")]) == 0
+    info = json.loads((tmp_path / "r" / "config.json").read_text())["compression"]
+    assert info["rare_rates"] == {"3": 1.5} and info["vector_rate"] == 5
 
 
 @pytest.mark.parametrize("args, message", [
@@ -643,6 +704,9 @@ def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_
     (["prune", "--layer-sparsity", "nonsense=0.5"], "unknown layer 'nonsense'"),
     (["distill"], "--train"),
     (["deep", "--teacher-alpha", "2"], "--teacher-alpha"),
+    (["deep", "--rare-bits", "3=1"], "--rare-bits needs --uniform"),
+    (["deep", "--uniform", "--rare-bits", "x=1"], "COUNT must be a whole number"),
+    (["deep", "--vector-bits", "0.5"], "--vector-bits must be between 1 and 8"),
 ])
 def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
     from parser.cli import main

@@ -155,16 +155,23 @@ def test_rare_word_rows_and_quantization_aware_training_are_in_the_form(tab):
 def test_uniform_weight_sharing_runs_from_the_form_at_a_fractional_rate(qtbot, tab):
     choose(tab, "share")
     assert tab.bits.isVisible() and not tab.rate.isVisible() and tab.spec()["uniform"] is False
+    assert not tab.rare.isVisible() and tab.vector_bits.isVisible()  # rare words' own rate: uniform only
     tab.quantizer.setCurrentIndex(tab.quantizer.findData("uniform"))
-    assert tab.rate.isVisible() and not tab.bits.isVisible()
+    assert tab.rate.isVisible() and not tab.bits.isVisible() and tab.rare.isVisible()
     tab.rate.setValue(1.5)
     tab.finetune.setValue(0)
+    assert "rare_rates" not in tab.spec() and "vector_rate" not in tab.spec()
+    tab.rare_count.setValue(3)
+    tab.rare_rate.setValue(1.0)
+    tab.vector_bits.setValue(5)
     assert tab.spec()["uniform"] is True and tab.spec()["bits"] == pytest.approx(1.5)
+    assert tab.spec()["rare_rates"] == {3: pytest.approx(1.0)} and tab.spec()["vector_rate"] == 5
     tab.run()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     assert "Done" in tab.status.text(), tab.status.text()
     shared = tab.results[-1]
-    assert shared.method == "share" and "uniform" in shared.setting
+    assert shared.method == "share" and "uniform" in shared.setting and "words seen < 3x 1" in shared.setting
     info = Model.load(shared.path).extra["compression"]
     assert info["uniform"] is True and info["bits"] == pytest.approx(1.5)
+    assert info["rare_rates"] == {"3": 1.0} and info["vector_rate"] == 5
     assert tab.table.rowCount() == 2 and len(tab.size_chart.points()) == 2

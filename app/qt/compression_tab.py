@@ -454,6 +454,24 @@ class CompressionTab(QWidget):
         self.rate = _dspin(0.1, 8.0, 2.0, 0.1, 2)
         self.rate.setSuffix(" bits/weight")
         self.quantizer.currentIndexChanged.connect(self._method_changed)
+        self.rare_count = _spin(1, 1000, 1)
+        self.rare_count.setPrefix("words seen < ")
+        self.rare_count.setSuffix("×")
+        self.rare_count.setSpecialValueText("no separate rate")
+        self.rare_rate = _dspin(0.0, 8.0, 1.0, 0.1, 2)
+        self.rare_rate.setSuffix(" bits/weight")
+        rare = QWidget()
+        rh = QHBoxLayout(rare)
+        rh.setContentsMargins(0, 0, 0, 0)
+        rh.addWidget(self.rare_count, 1)
+        rh.addWidget(self.rare_rate)
+        rare.setToolTip("The word-embedding rows of rare words get their own (lower) rate and codebook: "
+                        "they matter less than frequent words")
+        self.rare = rare
+        self.vector_bits = _spin(0, 8, 0, " bits/value")
+        self.vector_bits.setSpecialValueText("float32")
+        self.vector_bits.setToolTip("Also quantize the biases uniformly (5 bits lose nothing measurable on the "
+                                    "bundled model)")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
         self.qat = QCheckBox("quantization-aware: every weight may change cluster")
         self.qat.setToolTip("Train every weight through its shared value (straight-through estimator) instead of "
@@ -482,7 +500,8 @@ class CompressionTab(QWidget):
             "layer_sparsity": ("Per-layer sparsity", self.layer_sparsity), "retrain": ("Retrain", self.retrain),
             "gradual": ("", self.gradual), "min_count": ("Drop word rows", self.min_count),
             "quantizer": ("Weight sharing", self.quantizer), "bits": ("Bits per weight", self.bits),
-            "rate": ("Rate", self.rate), "finetune": ("Fine-tune centroids", self.finetune),
+            "rate": ("Rate", self.rate), "rare": ("Rare words' rows", self.rare),
+            "vector_bits": ("Biases", self.vector_bits), "finetune": ("Fine-tune centroids", self.finetune),
             "qat": ("", self.qat),
             "l1": ("L1 strength", self.l1), "epochs": ("Epochs", self.epochs),
             "sparsities": ("Sparsities (%)", self.sparsities), "dev_limit": ("Measure on first", self.dev_limit),
@@ -504,9 +523,9 @@ class CompressionTab(QWidget):
         "prune": ["sparsity", "scope", "layer_sparsity", "retrain", "gradual", "lr", "teacher_alpha"],
         "sensitivity": ["sparsities", "dev_limit"],
         "l1": ["l1", "epochs", "lr", "teacher_alpha"],
-        "share": ["quantizer", "bits", "rate", "finetune", "qat", "lr", "teacher_alpha"],
+        "share": ["quantizer", "bits", "rate", "rare", "vector_bits", "finetune", "qat", "lr", "teacher_alpha"],
         "deep": ["min_count", "sparsity", "scope", "layer_sparsity", "retrain", "gradual", "quantizer", "bits", "rate",
-                 "finetune", "qat", "lr", "teacher_alpha"],
+                 "rare", "vector_bits", "finetune", "qat", "lr", "teacher_alpha"],
         "int8": [],
         "distill": ["student_hidden", "student_word", "student_layers", "student_mlp", "min_count", "temperature",
                     "alpha", "epochs", "compare", "lr"],
@@ -528,7 +547,7 @@ class CompressionTab(QWidget):
     def _method_changed(self) -> None:
         key = self.method.currentData()
         show = set(self.VISIBLE[key])
-        show -= {"bits"} if self.quantizer.currentData() == "uniform" else {"rate"}
+        show -= {"bits"} if self.quantizer.currentData() == "uniform" else {"rate", "rare"}
         for k, (_, widget) in self.rows.items():
             widget.setVisible(k in show)
             self.row_labels[k].setVisible(k in show)
@@ -595,6 +614,10 @@ class CompressionTab(QWidget):
             uniform = self.quantizer.currentData() == "uniform"
             s.update(bits=self.rate.value() if uniform else self.bits.value(), uniform=uniform,
                      finetune=self.finetune.value(), qat=self.qat.isChecked())
+            if uniform and self.rare_count.value() > 1:
+                s["rare_rates"] = {self.rare_count.value(): self.rare_rate.value()}
+            if self.vector_bits.value():
+                s["vector_rate"] = self.vector_bits.value()
         if key in ("deep", "distill"):
             s["min_count"] = self.min_count.value()
         if key == "l1":
@@ -821,10 +844,12 @@ def _run_spec(lab, spec: dict, emit) -> list:
     elif m == "deep":
         out = [lab.deep(spec["sparsity"], spec["scope"], spec["bits"], spec["retrain"], spec["finetune"], lr,
                         spec["per_layer"], gradual=spec["gradual"], min_count=spec.get("min_count", 1),
-                        qat=spec.get("qat", False), uniform=spec.get("uniform", False))]
+                        qat=spec.get("qat", False), uniform=spec.get("uniform", False),
+                        rare_rates=spec.get("rare_rates"), vector_rate=spec.get("vector_rate"))]
     elif m == "share":
         out = [lab.share(spec["bits"], spec["finetune"], lr, qat=spec.get("qat", False),
-                         uniform=spec.get("uniform", False))]
+                         uniform=spec.get("uniform", False), rare_rates=spec.get("rare_rates"),
+                         vector_rate=spec.get("vector_rate"))]
     elif m == "l1":
         out = [lab.l1(spec["strength"], spec["epochs"], lr)]
     elif m == "int8":

@@ -6,6 +6,7 @@ Examples::
     deplab compress prune --sparsity 0.8 --retrain 2 --train en_ewt-ud-train.conllu --dev ... --out pruned
     deplab compress deep --sparsity 0.8 --layer-sparsity "output layer=0" --layer-sparsity "label embeddings=0" \
         --bits 4 --retrain 3 --finetune 1 --teacher-alpha 0.5 --train ... --dev ... --out small
+    deplab compress deep --uniform --bits 1.9 --min-count 3 --rare-bits 5=0.8 --vector-bits 5 --qat ...
     deplab compress distill --student lstm_hidden=64 --student word_dim=32 --epochs 8 --train ... --dev ...
 """
 from __future__ import annotations
@@ -56,6 +57,11 @@ def add_arguments(p):
     g.add_argument("--uniform", action="store_true",
                    help="uniform quantization at a rate (--bits) instead of k-means (Choi et al. 2017)")
     g.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=B", help="a layer's own bits")
+    g.add_argument("--rare-bits", action="append", default=[], metavar="COUNT=B",
+                   help="share/deep with --uniform: the word-embedding rows of words seen fewer than COUNT times "
+                        "get B bits per weight (0-8), e.g. 5=1 (repeat for more tiers)")
+    g.add_argument("--vector-bits", type=float, default=None, metavar="B",
+                   help="share/deep: also quantize the biases uniformly at B bits per value (e.g. 5)")
     g.add_argument("--finetune", type=int, default=1, help="epochs of centroid fine-tuning")
     g.add_argument("--finetune-lr", type=float, default=0.25, metavar="FACTOR",
                    help="learning rate of the fine-tuning after k-means, as a factor of --lr")
@@ -142,6 +148,15 @@ def run(args) -> int:
         raise UserError("--ramp must be a positive number of epochs")
     if args.finetune_lr <= 0 or (args.lr_decay is not None and not 0.0 < args.lr_decay <= 1.0):
         raise UserError("--finetune-lr must be > 0 and --lr-decay between 0 and 1")
+    rare = {}
+    for count, b in pairs(args.rare_bits, float, "--rare-bits").items():
+        if not count.isdigit() or int(count) < 2 or not 0 <= b <= 8:
+            raise UserError(f"--rare-bits {count}={b:g}: COUNT must be a whole number >= 2 and bits between 0 and 8")
+        rare[int(count)] = b
+    if rare and not args.uniform:
+        raise UserError("--rare-bits needs --uniform (rates in bits per weight)")
+    if args.vector_bits is not None and not 1 <= args.vector_bits <= 8:
+        raise UserError("--vector-bits must be between 1 and 8")
     needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
         (args.method in ("share", "deep") and args.finetune > 0)
     if needs_train and not args.train:
@@ -178,11 +193,13 @@ def run(args) -> int:
         elif args.method == "l1":
             results.append(lab.l1(args.l1, args.epochs, lr, out=args.out))
         elif args.method == "share":
-            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat, uniform=args.uniform))
+            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat, uniform=args.uniform,
+                                     rare_rates=rare or None, vector_rate=args.vector_bits))
         elif args.method == "deep":
             results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
                                     out=args.out, gradual=not args.one_shot, min_count=args.min_count,
-                                    qat=args.qat, uniform=args.uniform))
+                                    qat=args.qat, uniform=args.uniform, rare_rates=rare or None,
+                                    vector_rate=args.vector_bits))
         elif args.method == "int8":
             results.append(lab.int8(out=args.out))
         elif args.method == "distill":

@@ -32,7 +32,8 @@ from .retrain import BATCH_SIZE, Cancelled, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
 from .storage import save_compressed
-from .vocabulary import prune_vocabulary
+from .uniform import quantize_vectors
+from .vocabulary import prune_vocabulary, rare_row_rates
 
 METHODS = {
     "original": "the uncompressed float32 model",
@@ -269,21 +270,27 @@ class Lab:
                             {"strength": strength, "epochs": epochs}, t0, out)
 
     def share(self, bits: int | dict, finetune_epochs: int = 0, lr: float = 1e-3, out=None, qat: bool = False,
-              uniform: bool = False) -> Result:
+              uniform: bool = False, rare_rates: dict[int, float] | None = None,
+              vector_rate: float | None = None) -> Result:
         return self.deep(0.0, bits=bits, retrain_epochs=0, finetune_epochs=finetune_epochs, lr=lr, out=out,
-                         method="share", qat=qat, uniform=uniform)
+                         method="share", qat=qat, uniform=uniform, rare_rates=rare_rates, vector_rate=vector_rate)
 
     def deep(self, sparsity: float, scope: str = "std", bits: int | dict = 5, retrain_epochs: int = 1,
              finetune_epochs: int = 1, lr: float = 1e-3, per_layer: dict[str, float] | None = None,
              out=None, method: str = "deep", on_stage: Callable[[Result], None] | None = None,
-             gradual: bool = True, min_count: int = 1, qat: bool = False, uniform: bool = False) -> Result:
+             gradual: bool = True, min_count: int = 1, qat: bool = False, uniform: bool = False,
+             rare_rates: dict[int, float] | None = None, vector_rate: float | None = None) -> Result:
         """Prune (+ retrain with the mask), k-means quantize (+ fine-tune the centroids), Huffman-code on save.
 
         ``min_count`` > 1 first drops the embedding rows of the words seen fewer times in training
         (:mod:`~parser.compression.vocabulary`). With ``qat`` the fine-tuning after k-means trains every
         weight through its quantized value (:class:`~parser.compression.kmeans.QuantizationAware`)
         instead of the centroids alone. With ``uniform``, ``bits`` are rates in bits per weight on disk for
-        uniform quantizers (:mod:`~parser.compression.uniform`) instead of k-means' 2^bits values.
+        uniform quantizers (:mod:`~parser.compression.uniform`) instead of k-means' 2^bits values, and
+        ``rare_rates`` {count: rate} gives the word-embedding rows of the words seen fewer than ``count``
+        times their own (lower) rate: rare words carry less, so they are stored with fewer bits.
+        ``vector_rate`` also quantizes the biases (after the LSTM's two biases are folded into one)
+        uniformly at that many bits per value (:func:`~parser.compression.uniform.quantize_vectors`).
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
         and passed to it as a ``prune`` result.
@@ -308,7 +315,15 @@ class Lab:
         self.check()
         self.progress(0, 0, "uniform quantization" if uniform else "k-means quantization")
         originals = {name: p.detach().clone() for l in layers for name, p in l.params} if qat else {}
-        sharings = share_weights(layers, bits, uniform)
+        row_rates = {}
+        if rare_rates:
+            word_layers = [l for l in layers if l.name == "word embeddings"]
+            if not word_layers:
+                raise ValueError("the model has no word embeddings for rates by word count")
+            row_rates = {"word embeddings": rare_row_rates(model.words, rare_rates)}
+            model.extra["row_blocks"] = {name: [0] + [r for r, _ in row_rates["word embeddings"]]
+                                         for l in word_layers for name, _ in l.params}
+        sharings = share_weights(layers, bits, uniform, row_rates)
         if qat:  # the moving average of quantized weights would not be quantized: no averaging here
             self._retrain(model, finetune_epochs, [QuantizationAware(layers, sharings, originals)],
                           lr * self.finetune_lr, "quantization-aware training", average=0.0)
@@ -316,13 +331,18 @@ class Lab:
             self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
                           "fine-tuning the centroids")
         fold_lstm_biases(model)   # b_ih + b_hh -> b_ih: the same function, half the LSTM bias bytes
-        bits_text = ("uniform, " if uniform else "") + _bits_text(bits) + ("/weight" if uniform else "")
+        if vector_rate:
+            quantize_vectors(model, vector_rate)
+        bits_text = ("uniform, " if uniform else "") + _bits_text(bits) + ("/weight" if uniform else "") + \
+            "".join(f", words seen < {c}x {r:g}" for c, r in sorted((rare_rates or {}).items(), reverse=True)) + \
+            (f", biases {vector_rate:g}" if vector_rate else "")
         parts.append(bits_text + (f" +{finetune_epochs} ep" + (" quantization-aware" if qat else "")
                                   if finetune_epochs else ""))
         info = {"sparsity": sparsity, "scope": scope, "bits": bits, "retrain_epochs": retrain_epochs,
                 "ramp_epochs": self.ramp_epochs, "lr": lr, "lr_decay": self.lr_decay, "average": self.average,
                 "finetune_lr": self.finetune_lr,
-                "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat, "uniform": uniform}
+                "finetune_epochs": finetune_epochs, "min_count": min_count, "qat": qat, "uniform": uniform,
+                "rare_rates": {str(c): r for c, r in (rare_rates or {}).items()}, "vector_rate": vector_rate}
         info["teacher_alpha"] = self.teacher_alpha
         return self._finish(model, method, ", ".join(parts) + self._teacher_note(retrain_epochs + finetune_epochs),
                             info, t0, out)

@@ -12,7 +12,7 @@ codebook).  Pruned weights (zeros) stay zero and are not clustered.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -57,9 +57,8 @@ class Sharing:
     bits: int
     index: dict[str, torch.Tensor]   # full parameter name -> long tensor
     centroids: np.ndarray
-    # uniform quantization (:mod:`~parser.compression.uniform`): index = round(w / step) - low (step 0: k-means)
-    step: float = 0.0
-    low: int = 0
+    # uniform quantization (:mod:`~parser.compression.uniform`): blocks of rows with fixed thresholds (empty: k-means)
+    tiers: list = field(default_factory=list)
 
 
 @torch.no_grad()
@@ -87,16 +86,22 @@ def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     return torch.where(idx >= 0, centroids[idx.clamp(min=0)], torch.zeros((), dtype=centroids.dtype))
 
 
-def share_weights(layers: Sequence[Layer], bits: int | float | dict, uniform: bool = False) -> list[Sharing]:
+def share_weights(layers: Sequence[Layer], bits: int | float | dict, uniform: bool = False,
+                  row_rates: dict[str, list[tuple[int, float]]] | None = None) -> list[Sharing]:
     """Quantizes every layer (``bits`` for all, or a bits-per-layer-name dict).
 
     k-means with 2^bits shared values, or with ``uniform`` a uniform quantizer whose encoding on disk
-    costs ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`).
+    costs ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`), and
+    ``row_rates`` {layer name: [(first row, rate), ...]} gives blocks of a layer's rows their own rates.
     """
     from .uniform import quantize_layer_uniform
-    quantize = quantize_layer_uniform if uniform else quantize_layer
-    return [quantize(l, bits if not isinstance(bits, dict) else bits[l.name]) for l in layers
-            if not isinstance(bits, dict) or l.name in bits]
+    if row_rates and not uniform:
+        raise ValueError("rates per block of rows need uniform weight sharing")
+    chosen = [l for l in layers if not isinstance(bits, dict) or l.name in bits]
+    rate = (lambda l: bits[l.name]) if isinstance(bits, dict) else (lambda l: bits)
+    if not uniform:
+        return [quantize_layer(l, rate(l)) for l in chosen]
+    return [quantize_layer_uniform(l, rate(l), (row_rates or {}).get(l.name)) for l in chosen]
 
 
 def _cluster_sums(pairs, K: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -172,14 +177,14 @@ class QuantizationAware:
     def __init__(self, layers: Sequence[Layer], sharings: Sequence[Sharing], originals: dict[str, torch.Tensor]):
         """``originals``: the weights before quantization, by parameter name (updated in place as the copies)."""
         by_name = {s.layer: s for s in sharings}
-        self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)], uniform sharing)
+        self.groups = []  # (sorted centroids, [(parameter, full-precision copy, kept mask)], uniform tiers)
         for layer in layers:
             s = by_name.get(layer.name)
             if s is None:
                 continue
             items = [(p, originals[name], s.index[name] >= 0) for name, p in layer.params]
             centroids = torch.from_numpy(np.asarray(s.centroids, dtype=np.float32))
-            self.groups.append((centroids if s.step else torch.sort(centroids)[0], items, s if s.step else None))
+            self.groups.append((centroids if s.tiers else torch.sort(centroids)[0], items, s.tiers or None))
         self.last: list[list[torch.Tensor]] = []
 
     def attach(self) -> "QuantizationAware":
@@ -188,21 +193,23 @@ class QuantizationAware:
 
     @torch.no_grad()
     def after_step(self) -> None:
-        for (centroids, items, uniform), last in zip(self.groups, self.last):
+        from .uniform import assign
+        for (centroids, items, tiers), last in zip(self.groups, self.last):
             bounds = (centroids[1:] + centroids[:-1]) / 2
             nearest = []
             for (p, copy, keep), before in zip(items, last):
                 copy.add_(p - before)
-                if uniform is None:  # nearest centroid
+                if tiers is None:  # nearest centroid
                     idx = torch.bucketize(copy, bounds)
                 else:  # the fixed uniform thresholds keep the rate (a nearest-centroid step would raise it)
-                    idx = (torch.round(copy / uniform.step).long() - uniform.low).clamp(0, len(centroids) - 1)
+                    idx = assign(tiers, copy)
                 nearest.append(torch.where(keep, idx, -1))
             sums, cnt = _cluster_sums([(copy, idx) for (_, copy, _), idx in zip(items, nearest)], len(centroids))
             # means of consecutive intervals stay sorted; an empty cluster keeps its value
             new = torch.where(cnt > 0, sums / cnt.clamp(min=1), centroids.double()).float()
-            if uniform is not None and uniform.low <= 0 < uniform.low + len(centroids):
-                new[-uniform.low] = 0.0  # the zero level stays zero
+            for t in tiers or ():
+                if t.zero is not None:
+                    new[t.zero] = 0.0  # the zero level stays zero
             centroids.copy_(new)
             for (p, _, _), idx, before in zip(items, nearest, last):
                 p.copy_(_values(centroids, idx))

@@ -9,7 +9,9 @@ exactly from the Huffman code lengths before writing):
 * ``sparse``  the positions of the non-zero weights as Huffman-coded gaps
   (Han, Mao & Dally 2016, sec. 4: relative indices; a gap longer than ``G``
   is an escape symbol that skips ``G`` positions) and their values, either
-  Huffman-coded codebook indices or raw float32.
+  Huffman-coded codebook indices or raw float32;
+* ``blocks``  consecutive blocks of rows, each in its own smallest encoding
+  (rows quantized with different codebooks, e.g. frequent and rare words).
 
 Decoding rebuilds the exact float32 tensors from these streams; there is no
 dense copy in the file.  The vocabulary (items, and their training counts as a list) is
@@ -107,7 +109,13 @@ def tensor_bytes(values) -> int:
     return min(_encodings(v)[0].values())
 
 
-def encode_tensor(t: torch.Tensor, blob: _Blob) -> dict:
+def encode_tensor(t: torch.Tensor, blob: _Blob, rows: list[int] | None = None) -> dict:
+    """Writes one tensor in its smallest encoding; ``rows`` (first rows of blocks, from 0) writes each
+    block of rows as a tensor of its own (``blocks``), e.g. rows quantized with different codebooks."""
+    if rows and len(rows) > 1 and rows[0] == 0 and list(rows) == sorted(set(rows)) and rows[-1] < t.shape[0]:
+        ends = list(rows[1:]) + [t.shape[0]]
+        return {"shape": list(t.shape), "enc": "blocks",
+                "blocks": [encode_tensor(t[a:b], blob) for a, b in zip(rows, ends)]}
     v = t.detach().contiguous().view(-1).to(torch.float32).numpy()
     entry: dict = {"shape": list(t.shape)}
     options, nz, inverse, codebook, dense_sym, best_limit = _encodings(v)
@@ -146,7 +154,9 @@ def decode_tensor(entry: dict, data: memoryview) -> torch.Tensor:
         off, size = span
         return np.frombuffer(bytes(data[off:off + size]), dtype=np.float32)
 
-    if kind == "raw":
+    if kind == "blocks":
+        v = np.concatenate([decode_tensor(b, data).numpy().ravel() for b in entry["blocks"]])
+    elif kind == "raw":
         v = floats(entry["raw"]).copy()
     elif kind == "dense":
         table = np.concatenate([[0.0], floats(entry["cb"])]).astype(np.float32)
@@ -173,8 +183,10 @@ def write_model_file(model, file: Path) -> dict:
     header = {"format": FORMAT, "vocab": blob.add(lzma.compress(json.dumps(vocab, ensure_ascii=False).encode(),
                                                                  preset=9 | lzma.PRESET_EXTREME)),
               "modules": {}}
+    blocks = model.extra.get("row_blocks", {})
     for key, module in model.modules().items():
-        header["modules"][key] = {name: encode_tensor(t, blob) for name, t in _float_state(module).items()}
+        header["modules"][key] = {name: encode_tensor(t, blob, blocks.get(f"{key}/{name}"))
+                                  for name, t in _float_state(module).items()}
     head = zlib.compress(json.dumps(header, separators=(",", ":")).encode(), 9)
     with open(file, "wb") as f:
         f.write(MAGIC + struct.pack("<I", len(head)) + head)
@@ -204,21 +216,30 @@ def _float_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
     return state
 
 
-def read_model_file(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]]]:
-    """(vocabulary JSON, {module: state dict}) decoded from ``model.dlc``."""
-    raw = Path(file).read_bytes()
+def _header(raw: bytes) -> tuple[dict, memoryview]:
     if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 4:
         raise ValueError("not a DepLab compressed model file")
     (hlen,) = struct.unpack("<I", raw[len(MAGIC):len(MAGIC) + 4])
     start = len(MAGIC) + 4
-    header = json.loads(zlib.decompress(raw[start:start + hlen]))
-    data = memoryview(raw)[start + hlen:]
+    return json.loads(zlib.decompress(raw[start:start + hlen])), memoryview(raw)[start + hlen:]
+
+
+def read_model_file(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]]]:
+    """(vocabulary JSON, {module: state dict}) decoded from ``model.dlc``."""
+    header, data = _header(Path(file).read_bytes())
     off, size = header["vocab"]
     vocab = json.loads(lzma.decompress(bytes(data[off:off + size])))
     vocab = {k: (_from_columns(v) if isinstance(v, dict) else v) for k, v in vocab.items()}
     states = {key: {name: decode_tensor(e, data) for name, e in tensors.items()}
               for key, tensors in header["modules"].items()}
     return vocab, states
+
+
+def row_blocks(file: Path) -> dict[str, list[int]]:
+    """The first rows of the blocks of every tensor written in blocks (so that saving again keeps them)."""
+    header, _ = _header(Path(file).read_bytes())
+    return {f"{key}/{name}": [int(x) for x in np.cumsum([0] + [b["shape"][0] for b in e["blocks"][:-1]])]
+            for key, tensors in header["modules"].items() for name, e in tensors.items() if e["enc"] == "blocks"}
 
 
 def save_compressed(model, path, info: dict) -> Path:
@@ -259,6 +280,7 @@ def load_compressed(cls, path: Path, config: dict):
         except Exception as e:
             raise ModelError(f"{file}: weights do not fit the {name}: {e}") from None
     model.extra["compression"] = info
+    model.extra["row_blocks"] = row_blocks(file)
     model.path = path
     from .measure import counts
     model.extra["counts"] = counts(model)   # before int8 conversion hides the weights in packed params

@@ -46,5 +46,28 @@ def prune_vocabulary(model: Model, min_count: int) -> Model:
             if name.endswith("words.weight") and t.dim() == 2 and t.shape[0] == len(old):
                 state[name] = t[rows].clone()
         pruned.modules()[key].load_state_dict(state)
-    pruned.extra = {k: v for k, v in model.extra.items() if k != "counts"}
+    pruned.extra = {k: v for k, v in model.extra.items() if k not in ("counts", "row_blocks")}
     return pruned.eval()
+
+
+def first_row_below(words: Vocabulary, count: int) -> int:
+    """The first row of the words seen fewer than ``count`` times (the vocabulary is sorted by count)."""
+    seen = [words.counts.get(w, 0) for w in words.itos[len(SPECIALS):]]
+    if any(b > a for a, b in zip(seen, seen[1:])):
+        raise ValueError("the word vocabulary is not sorted by count")
+    return len(SPECIALS) + sum(c >= count for c in seen)
+
+
+def rare_row_rates(words: Vocabulary, rates: dict[int, float]) -> list[tuple[int, float]]:
+    """{count: rate} (the words seen fewer than ``count`` times get ``rate``) as [(first row, rate), ...].
+
+    The rarest words take the rate of the smallest count; blocks with no rows are left out.
+    """
+    out = []
+    for count in sorted(rates, reverse=True):
+        row = first_row_below(words, count)
+        if row < len(words) and (not out or row > out[-1][0]):
+            out.append((row, float(rates[count])))
+        elif out and row == out[-1][0]:
+            out[-1] = (row, float(rates[count]))
+    return out
