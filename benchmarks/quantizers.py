@@ -3,6 +3,7 @@
     python benchmarks/quantizers.py                 # the bundled model, words seen < 7x dropped, 2 bits
     python benchmarks/quantizers.py --bits 3 --min-count 1
     python benchmarks/quantizers.py --sensitivity   # also: each big layer alone, uniform at 1.0-2.2 bits/weight
+    python benchmarks/quantizers.py --rare          # only: rare words' rows and the biases, the rest float32
 
 For each big layer, k-means with 2^bits shared values (Han et al. 2016) and a uniform quantizer whose
 encoded size is at most the k-means layer's (Choi et al. 2017) are applied to the same model; the bytes
@@ -30,6 +31,9 @@ def main(argv=None) -> int:
     ap.add_argument("--bits", type=int, default=2, help="k-means bits per weight index")
     ap.add_argument("--min-count", type=int, default=7, help="drop the word rows of words seen fewer times")
     ap.add_argument("--sensitivity", action="store_true", help="also quantize each big layer alone (uniform)")
+    ap.add_argument("--rare", action="store_true",
+                    help="only the rare words' rows (dropped, zeroed or at low rates) and the biases (5 bits), "
+                         "everything else float32, from the model with every word")
     args = ap.parse_args(argv)
 
     import torch
@@ -57,6 +61,8 @@ def main(argv=None) -> int:
     def flat(layer):
         return torch.cat([p.detach().flatten() for _, p in layer.params])
 
+    if args.rare:
+        return rare_words(args, dev)
     base = load()
     print(f"{args.model or DEFAULT_MODEL_DIR}, words seen < {args.min_count}x dropped: "
           f"LAS {dev_scores(base, dev)['LAS']:.2f} unquantized")
@@ -87,6 +93,49 @@ def main(argv=None) -> int:
                 quantize_layer_uniform(big(m)[name], rate)
                 scores.append(f"{rate:g} b/w {dev_scores(m, dev)['LAS']:.2f}")
             print(f"{name:<24} " + "   ".join(scores))
+    return 0
+
+
+def rare_words(args, dev) -> int:
+    """What the rows of rare words are worth: LAS with them dropped, zeroed, or at low uniform rates."""
+    import torch
+    from parser.compression.layers import Layer, fold_lstm_biases
+    from parser.compression.storage import tensor_bytes
+    from parser.compression.uniform import quantize_layer_uniform, quantize_vectors
+    from parser.compression.vocabulary import first_row_below, prune_vocabulary
+    from parser.model import DEFAULT_MODEL_DIR, Model
+    from parser.train import dev_scores
+    path = args.model or DEFAULT_MODEL_DIR
+    las = lambda m: f"{dev_scores(m, dev)['LAS']:.2f}"
+    model = Model.load(path)
+    print(f"{path}, every word, float32: LAS {las(model)}")
+    for count in (3, 5):
+        print(f"words seen < {count}x dropped (read as unknown words): LAS {las(prune_vocabulary(model, count))}")
+    # (rows of words seen 2x, 3-4x): None = float32, 0 = zeroed, else a uniform rate in bits/weight
+    for two, three_four in ((0, 0), (0, 0.5), (0, 1.0), (0, None), (0.5, None)):
+        m = Model.load(path)
+        words = next(mod for key, net in m.modules().items() for name, mod in net.named_modules()
+                     if name.endswith("words") and isinstance(mod, torch.nn.Embedding))
+        w = words.weight
+        blocks = ((first_row_below(m.words, 3), None, two), (first_row_below(m.words, 5), first_row_below(m.words, 3),
+                                                            three_four))
+        size = 0
+        with torch.no_grad():
+            for start, end, rate in blocks:
+                if rate == 0:
+                    w[start:end] = 0
+                elif rate is not None:
+                    quantize_layer_uniform(Layer("rows", "embedding", [("rows", w[start:end])]), rate)
+                if rate is not None:
+                    size += tensor_bytes(w[start:end].detach().numpy())
+        text = lambda r: "float32" if r is None else ("zero" if r == 0 else f"{r:g} bits/weight")
+        print(f"rows of words seen 2x {text(two)}, 3-4x {text(three_four)} ({size / 1000:.1f} kB quantized): "
+              f"LAS {las(m)}")
+    for bits in (5, 6, 8):
+        m = Model.load(path)
+        fold_lstm_biases(m)  # as deep does before it quantizes the biases
+        quantize_vectors(m, bits)
+        print(f"the biases at {bits} bits/value, no fine-tuning: LAS {las(m)}")
     return 0
 
 

@@ -32,7 +32,7 @@ from .retrain import BATCH_SIZE, Cancelled, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
 from .storage import save_compressed
-from .uniform import quantize_vectors
+from .uniform import quantize_vectors, vector_layers
 from .vocabulary import prune_vocabulary, rare_row_rates
 
 METHODS = {
@@ -290,7 +290,8 @@ class Lab:
         ``rare_rates`` {count: rate} gives the word-embedding rows of the words seen fewer than ``count``
         times their own (lower) rate: rare words carry less, so they are stored with fewer bits.
         ``vector_rate`` also quantizes the biases (after the LSTM's two biases are folded into one)
-        uniformly at that many bits per value (:func:`~parser.compression.uniform.quantize_vectors`).
+        uniformly at that many bits per value (:func:`~parser.compression.uniform.quantize_vectors`),
+        and fine-tunes them with the weights.
 
         With ``on_stage``, the pruned (and retrained) model before weight sharing is also saved, measured
         and passed to it as a ``prune`` result.
@@ -314,7 +315,11 @@ class Lab:
                                    "retrain_epochs": retrain_epochs}, t0))
         self.check()
         self.progress(0, 0, "uniform quantization" if uniform else "k-means quantization")
-        originals = {name: p.detach().clone() for l in layers for name, p in l.params} if qat else {}
+        shared = list(layers)
+        if vector_rate:  # the biases are quantized (and fine-tuned) too; the LSTM's two biases first become one
+            fold_lstm_biases(model)
+            shared += vector_layers(model)
+        originals = {name: p.detach().clone() for l in shared for name, p in l.params} if qat else {}
         row_rates = {}
         if rare_rates:
             word_layers = [l for l in layers if l.name == "word embeddings"]
@@ -324,15 +329,15 @@ class Lab:
             model.extra["row_blocks"] = {name: [0] + [r for r, _ in row_rates["word embeddings"]]
                                          for l in word_layers for name, _ in l.params}
         sharings = share_weights(layers, bits, uniform, row_rates)
+        if vector_rate:
+            sharings += quantize_vectors(model, vector_rate)
         if qat:  # the moving average of quantized weights would not be quantized: no averaging here
-            self._retrain(model, finetune_epochs, [QuantizationAware(layers, sharings, originals)],
+            self._retrain(model, finetune_epochs, [QuantizationAware(shared, sharings, originals)],
                           lr * self.finetune_lr, "quantization-aware training", average=0.0)
         else:
-            self._retrain(model, finetune_epochs, [TieConstraint(layers, sharings)], lr * self.finetune_lr,
+            self._retrain(model, finetune_epochs, [TieConstraint(shared, sharings)], lr * self.finetune_lr,
                           "fine-tuning the centroids")
         fold_lstm_biases(model)   # b_ih + b_hh -> b_ih: the same function, half the LSTM bias bytes
-        if vector_rate:
-            quantize_vectors(model, vector_rate)
         bits_text = ("uniform, " if uniform else "") + _bits_text(bits) + ("/weight" if uniform else "") + \
             "".join(f", words seen < {c}x {r:g}" for c, r in sorted((rare_rates or {}).items(), reverse=True)) + \
             (f", biases {vector_rate:g}" if vector_rate else "")

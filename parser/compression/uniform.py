@@ -147,17 +147,20 @@ def quantize_layer_uniform(layer: Layer, rate: float, row_rates: Sequence[tuple[
     return Sharing(layer.name, 0, index, c.numpy(), tiers=tiers)
 
 
-@torch.no_grad()
-def quantize_vectors(model, rate: float, min_size: int = 64) -> int:
-    """Uniformly quantizes every bias-like vector (1-D, at least ``min_size`` values) at ``rate``; returns how many.
+def vector_layers(model, min_size: int = 64) -> list[Layer]:
+    """Every bias-like vector of the model (1-D, at least ``min_size`` values) as a layer of its own.
+
+    A vector of zeros (e.g. the LSTM's b_hh once folded into b_ih) is included: it then stays zero
+    while the model is fine-tuned, as pruned weights do.
+    """
+    return [Layer(f"{key}/{name}", "vector", [(f"{key}/{name}", p)]) for key, net in model.modules().items()
+            for name, p in net.named_parameters() if p.dim() == 1 and p.numel() >= min_size]
+
+
+def quantize_vectors(model, rate: float) -> list[Sharing]:
+    """Uniformly quantizes every bias-like vector at ``rate`` bits per value (:func:`vector_layers`).
 
     The weight matrices dominate a model, but once they take 1-2 bits per weight, float32 biases are a few
-    percent of the file (the LSTM gate biases above all). At 5 bits per value they lose nothing measurable.
+    percent of the file (the LSTM gate biases above all).
     """
-    n = 0
-    for key, net in model.modules().items():
-        for name, p in net.named_parameters():
-            if p.dim() == 1 and p.numel() >= min_size and bool(torch.count_nonzero(p)):
-                quantize_layer_uniform(Layer(f"{key}/{name}", "vector", [(f"{key}/{name}", p)]), rate)
-                n += 1
-    return n
+    return [quantize_layer_uniform(l, rate) for l in vector_layers(model)]
