@@ -97,12 +97,13 @@ def main(argv=None) -> int:
 
 
 def rare_words(args, dev) -> int:
-    """What the rows of rare words are worth: LAS with them dropped, zeroed, or at low uniform rates."""
+    """What the rows of rare words are worth: LAS with them dropped, zeroed, or at low uniform rates;
+    one rate for the whole word table against more bits for frequent words; the biases at 5-8 bits."""
     import torch
-    from parser.compression.layers import Layer, fold_lstm_biases
+    from parser.compression.layers import Layer, fold_lstm_biases, model_layers
     from parser.compression.storage import tensor_bytes
     from parser.compression.uniform import quantize_layer_uniform, quantize_vectors
-    from parser.compression.vocabulary import first_row_below, prune_vocabulary
+    from parser.compression.vocabulary import first_row_below, prune_vocabulary, rare_row_rates
     from parser.model import DEFAULT_MODEL_DIR, Model
     from parser.train import dev_scores
     path = args.model or DEFAULT_MODEL_DIR
@@ -131,6 +132,18 @@ def rare_words(args, dev) -> int:
         text = lambda r: "float32" if r is None else ("zero" if r == 0 else f"{r:g} bits/weight")
         print(f"rows of words seen 2x {text(two)}, 3-4x {text(three_four)} ({size / 1000:.1f} kB quantized): "
               f"LAS {las(m)}")
+    # the words seen >= 5x: one rate for every row, or more bits for the frequent words' rows
+    for label, rate, tiers in (("one rate", 1.6, None), ("one rate", 2.0, None),
+                               ("seen >= 20x 2.3, 5-19x 1.4", 2.3, {20: 1.4})):
+        m = prune_vocabulary(Model.load(path), 5)
+        layer = next(l for l in model_layers(m) if l.name == "word embeddings")
+        row_rates = rare_row_rates(m.words, tiers) if tiers else None
+        quantize_layer_uniform(layer, rate, row_rates)
+        w = layer.params[0][1].detach().numpy()
+        starts = [0] + [r for r, _ in row_rates or []] + [w.shape[0]]
+        size = sum(tensor_bytes(w[a:b]) for a, b in zip(starts, starts[1:]))
+        print(f"words seen < 5x dropped, the word table at {label if tiers else f'{label} {rate:g}'} bits/weight "
+              f"({size / 1000:.1f} kB): LAS {las(m)}")
     for bits in (5, 6, 8):
         m = Model.load(path)
         fold_lstm_biases(m)  # as deep does before it quantizes the biases

@@ -10,6 +10,11 @@ of it (Huffman-coded indices, dense or sparse, :mod:`~parser.compression.storage
 ``rate`` bits per weight, and each level's value is the mean of its weights. The level
 around zero is exactly zero, so the quantizer also prunes the weights below step/2.
 Already-pruned weights stay zero and are not counted.
+
+Blocks of rows may get rates of their own (:class:`Tier`): the word table is sorted by training
+count, so the rows of rare words, which matter less, can be stored with fewer bits per weight than
+the frequent ones; the storage writes each block with its own codebook. The biases can be quantized
+the same way (:func:`quantize_vectors`).
 """
 from __future__ import annotations
 
