@@ -102,7 +102,7 @@ def rare_words(args, dev) -> int:
     import torch
     from parser.compression.layers import Layer, fold_lstm_biases, model_layers
     from parser.compression.storage import tensor_bytes
-    from parser.compression.uniform import quantize_layer_uniform, quantize_vectors
+    from parser.compression.uniform import quantize_layer_uniform, quantize_vectors, vector_layers
     from parser.compression.vocabulary import first_row_below, prune_vocabulary, rare_row_rates
     from parser.model import DEFAULT_MODEL_DIR, Model
     from parser.train import dev_scores
@@ -147,8 +147,11 @@ def rare_words(args, dev) -> int:
     for bits in (5, 6, 8):
         m = Model.load(path)
         fold_lstm_biases(m)  # as deep does before it quantizes the biases
+        size = lambda: sum(tensor_bytes(p.detach().numpy()) for l in vector_layers(m) for _, p in l.params)
+        before = size()
         quantize_vectors(m, bits)
-        print(f"the biases at {bits} bits/value, no fine-tuning: LAS {las(m)}")
+        print(f"the biases at {bits} bits/value ({before / 1000:.1f} kB -> {size() / 1000:.1f} kB), no fine-tuning: "
+              f"LAS {las(m)}")
     return 0
 
 
