@@ -115,9 +115,7 @@ def rare_words(args, dev) -> int:
     # (rows of words seen 2x, 3-4x): None = float32, 0 = zeroed, else a uniform rate in bits/weight
     for two, three_four in ((0, 0), (0, 0.5), (0, 1.0), (0, None), (0.5, None)):
         m = Model.load(path)
-        words = next(mod for key, net in m.modules().items() for name, mod in net.named_modules()
-                     if name.endswith("words") and isinstance(mod, torch.nn.Embedding))
-        w = words.weight
+        w = next(l for l in model_layers(m) if l.name == "word embeddings").params[0][1]
         blocks = ((first_row_below(m.words, 3), None, two), (first_row_below(m.words, 5), first_row_below(m.words, 3),
                                                             three_four))
         size = 0

@@ -470,8 +470,8 @@ class CompressionTab(QWidget):
         self.rare = rare
         self.vector_bits = _spin(0, 8, 0, " bits/value")
         self.vector_bits.setSpecialValueText("float32")
-        self.vector_bits.setToolTip("Also quantize the biases uniformly (5 bits lose nothing measurable on the "
-                                    "bundled model)")
+        self.vector_bits.setToolTip("Also quantize the biases uniformly, before the fine-tuning, which then "
+                                    "trains them too (on the bundled model 5 bits take them from 16 to 2.5 kB)")
         self.finetune = _spin(0, 20, 1, " epoch(s)")
         self.qat = QCheckBox("quantization-aware: every weight may change cluster")
         self.qat.setToolTip("Train every weight through its shared value (straight-through estimator) instead of "

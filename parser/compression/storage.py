@@ -224,22 +224,30 @@ def _header(raw: bytes) -> tuple[dict, memoryview]:
     return json.loads(zlib.decompress(raw[start:start + hlen])), memoryview(raw)[start + hlen:]
 
 
-def read_model_file(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]]]:
-    """(vocabulary JSON, {module: state dict}) decoded from ``model.dlc``."""
+def _blocks(header: dict) -> dict[str, list[int]]:
+    return {f"{key}/{name}": [int(x) for x in np.cumsum([0] + [b["shape"][0] for b in e["blocks"][:-1]])]
+            for key, tensors in header["modules"].items() for name, e in tensors.items() if e["enc"] == "blocks"}
+
+
+def _read(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]], dict[str, list[int]]]:
     header, data = _header(Path(file).read_bytes())
     off, size = header["vocab"]
     vocab = json.loads(lzma.decompress(bytes(data[off:off + size])))
     vocab = {k: (_from_columns(v) if isinstance(v, dict) else v) for k, v in vocab.items()}
     states = {key: {name: decode_tensor(e, data) for name, e in tensors.items()}
               for key, tensors in header["modules"].items()}
+    return vocab, states, _blocks(header)
+
+
+def read_model_file(file: Path) -> tuple[dict, dict[str, dict[str, torch.Tensor]]]:
+    """(vocabulary JSON, {module: state dict}) decoded from ``model.dlc``."""
+    vocab, states, _ = _read(file)
     return vocab, states
 
 
 def row_blocks(file: Path) -> dict[str, list[int]]:
     """The first rows of the blocks of every tensor written in blocks (so that saving again keeps them)."""
-    header, _ = _header(Path(file).read_bytes())
-    return {f"{key}/{name}": [int(x) for x in np.cumsum([0] + [b["shape"][0] for b in e["blocks"][:-1]])]
-            for key, tensors in header["modules"].items() for name, e in tensors.items() if e["enc"] == "blocks"}
+    return _blocks(_header(Path(file).read_bytes())[0])
 
 
 def save_compressed(model, path, info: dict) -> Path:
@@ -267,7 +275,7 @@ def load_compressed(cls, path: Path, config: dict):
     if not file.is_file():
         raise ModelError(f"{file}: missing compressed weights")
     try:
-        vocab, states = read_model_file(file)
+        vocab, states, blocks = _read(file)
     except Exception as e:  # a truncated or corrupt file
         raise ModelError(f"{file}: cannot decode the compressed model: {e}") from None
     model = cls.create(config, Vocabulary.from_json(vocab["words"]), Vocabulary.from_json(vocab["chars"]),
@@ -280,7 +288,7 @@ def load_compressed(cls, path: Path, config: dict):
         except Exception as e:
             raise ModelError(f"{file}: weights do not fit the {name}: {e}") from None
     model.extra["compression"] = info
-    model.extra["row_blocks"] = row_blocks(file)
+    model.extra["row_blocks"] = blocks
     model.path = path
     from .measure import counts
     model.extra["counts"] = counts(model)   # before int8 conversion hides the weights in packed params
