@@ -8,14 +8,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         try:
-            from app.main import run
+            from deplab.app.main import run
         except ModuleNotFoundError as e:
-            if e.name != "app.main":
+            if e.name != "deplab.app.main":
                 raise
-            from parser.cli import main as cli_main
+            from deplab.parser.cli import main as cli_main
             return cli_main([])  # no app in this build: print the help
         return run()
-    from parser.cli import main as cli_main
+    from deplab.parser.cli import main as cli_main
     return cli_main(argv)
 
 

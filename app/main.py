@@ -8,7 +8,7 @@ import sys
 def run(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.qt.main_window import MainWindow
+    from deplab.app.qt.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setOrganizationName("DepLab")

@@ -23,9 +23,9 @@ import torch  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.qt.main_window import MainWindow  # noqa: E402
-from parser.conllu import read_conllu  # noqa: E402
-from parser.pipeline import Pipeline  # noqa: E402
+from deplab.app.qt.main_window import MainWindow  # noqa: E402
+from deplab.parser.conllu import read_conllu  # noqa: E402
+from deplab.parser.pipeline import Pipeline  # noqa: E402
 
 
 def main() -> None:

@@ -92,8 +92,8 @@ ROWS = ("original", "int8", "share", "deep", "uniform", "l1", "distill", "studen
 
 def overrides(text: str | None, kind) -> dict:
     """ "name=value;name=value" -> {name: kind(value)} (layer names may contain commas)."""
-    from parser.compression.cli import pairs
-    from parser.errors import UserError
+    from deplab.parser.compression.cli import pairs
+    from deplab.parser.errors import UserError
     try:
         return pairs([t for t in (text or "").split(";") if t.strip()], kind, "a setting")
     except UserError as e:
@@ -185,8 +185,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from parser.compression.experiments import Lab, format_table, results_csv
-    from parser.model import DEFAULT_MODEL_DIR
+    from deplab.parser.compression.experiments import Lab, format_table, results_csv
+    from deplab.parser.model import DEFAULT_MODEL_DIR
     torch.set_num_threads(args.threads)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     deep, uniform, student, distill = dict(DEEP), dict(UNIFORM), dict(STUDENT), dict(DISTILL)
@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     train, dev = args.train, args.dev
     if args.quick:
         import tempfile
-        from parser.train import TrainConfig, train_model
+        from deplab.parser.train import TrainConfig, train_model
         model = str(Path(tempfile.mkdtemp()) / "tiny")
         train, dev = FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu"
         train_model(train, dev, model, TrainConfig(epochs=8, batch_size=8, lr=0.01,

@@ -78,8 +78,8 @@ RECIPES = {"a lr 3e-4 (the old default)": {},
 def compare_recipes(base, shuffled, log, sizes=(50, 500)) -> str:
     """Held-out LAS of each recipe on shuffled[500:1000]: inside the learning-curve pool, disjoint from
     the curve's test sentences (the main experiment's evaluation sentences do include them)."""
-    from parser.finetune import FinetuneConfig, finetune
-    from parser.learning_curve import _scores
+    from deplab.parser.finetune import FinetuneConfig, finetune
+    from deplab.parser.learning_curve import _scores
     val = shuffled[500:1000]
     b = _scores(base, val)["LAS"]
     lines = [f"Validation LAS on {len(val)} GUM sentences (base {b:.2f}); 15 epochs unless stated, last epoch scored",
@@ -105,9 +105,9 @@ def domain_gap(base, gum, ewt_dev) -> str:
     per-length LAS reweighted to GUM's length distribution: the score the base model would get on
     GUM if GUM were in-domain text of GUM's lengths.  GUM minus that is the part of the drop that
     domain adaptation can win back; the rest comes from GUM's longer sentences."""
-    from parser.decode import parse_batch
-    from parser.evaluate import evaluate
-    from parser.pipeline import annotate
+    from deplab.parser.decode import parse_batch
+    from deplab.parser.evaluate import evaluate
+    from deplab.parser.pipeline import annotate
 
     def by_length(sents):
         parsed = parse_batch(base, [[w.form for w in s.words] for s in sents])
@@ -142,7 +142,7 @@ def row(name, s, base):
 
 
 def main(argv=None) -> int:
-    from parser.finetune import FinetuneConfig
+    from deplab.parser.finetune import FinetuneConfig
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", help="base model folder (default: the bundled model)")
     ap.add_argument("--data", default=str(GUM))
@@ -177,10 +177,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from parser.conllu import read_conllu
-    from parser.finetune import parse_freeze, run_experiment
-    from parser.learning_curve import learning_curve, parse_sizes
-    from parser.model import Model
+    from deplab.parser.conllu import read_conllu
+    from deplab.parser.finetune import parse_freeze, run_experiment
+    from deplab.parser.learning_curve import learning_curve, parse_sizes
+    from deplab.parser.model import Model
 
     torch.set_num_threads(args.threads)
     if args.quick:

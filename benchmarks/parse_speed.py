@@ -25,9 +25,9 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parser.conllu import parse_conllu_text, read_conllu, to_conllu_text  # noqa: E402
-from parser.evaluate import evaluate  # noqa: E402
-from parser.pipeline import Pipeline  # noqa: E402
+from deplab.parser.conllu import parse_conllu_text, read_conllu, to_conllu_text  # noqa: E402
+from deplab.parser.evaluate import evaluate  # noqa: E402
+from deplab.parser.pipeline import Pipeline  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 PEERS = SHARED / "peers"
@@ -113,8 +113,8 @@ def row(name, dev, system, secs, note=""):
 
 def compare_workers(args, dev):
     """Sentences/s of ``parse_batch`` with ``workers`` = the thread count and with one worker, in one process."""
-    from parser.decode import parse_batch
-    from parser.model import Model
+    from deplab.parser.decode import parse_batch
+    from deplab.parser.model import Model
     model = Model.load(args.model[0] if args.model else None)
     forms = [[w.form for w in s.words] for s in dev]
     parse_batch(model, forms[:300])  # warm-up

@@ -37,14 +37,14 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from parser.compression.kmeans import quantize_layer
-    from parser.compression.layers import model_layers
-    from parser.compression.storage import tensor_bytes
-    from parser.compression.uniform import quantize_layer_uniform
-    from parser.compression.vocabulary import prune_vocabulary
-    from parser.conllu import read_conllu
-    from parser.model import DEFAULT_MODEL_DIR, Model
-    from parser.train import dev_scores
+    from deplab.parser.compression.kmeans import quantize_layer
+    from deplab.parser.compression.layers import model_layers
+    from deplab.parser.compression.storage import tensor_bytes
+    from deplab.parser.compression.uniform import quantize_layer_uniform
+    from deplab.parser.compression.vocabulary import prune_vocabulary
+    from deplab.parser.conllu import read_conllu
+    from deplab.parser.model import DEFAULT_MODEL_DIR, Model
+    from deplab.parser.train import dev_scores
     torch.set_num_threads(1)
     dev = read_conllu(args.dev)
 
@@ -100,12 +100,12 @@ def rare_words(args, dev) -> int:
     """What the rows of rare words are worth: LAS with them dropped, zeroed, or at low uniform rates;
     one rate for the whole word table against more bits for frequent words; the biases at 5-8 bits."""
     import torch
-    from parser.compression.layers import Layer, fold_lstm_biases, model_layers
-    from parser.compression.storage import tensor_bytes
-    from parser.compression.uniform import quantize_layer_uniform, quantize_vectors, vector_layers
-    from parser.compression.vocabulary import first_row_below, prune_vocabulary, rare_row_rates
-    from parser.model import DEFAULT_MODEL_DIR, Model
-    from parser.train import dev_scores
+    from deplab.parser.compression.layers import Layer, fold_lstm_biases, model_layers
+    from deplab.parser.compression.storage import tensor_bytes
+    from deplab.parser.compression.uniform import quantize_layer_uniform, quantize_vectors, vector_layers
+    from deplab.parser.compression.vocabulary import first_row_below, prune_vocabulary, rare_row_rates
+    from deplab.parser.model import DEFAULT_MODEL_DIR, Model
+    from deplab.parser.train import dev_scores
     path = args.model or DEFAULT_MODEL_DIR
     las = lambda m: f"{dev_scores(m, dev)['LAS']:.2f}"
     model = Model.load(path)

@@ -1,17 +1,38 @@
-"""The models shipped with DepLab in ``resources/models`` (read without loading torch)."""
+"""The models shipped with DepLab as package data (``deplab.resources``, the folder ``resources/models``).
+
+They are found with :mod:`importlib.resources`, so they load from a source checkout, an installed wheel
+and a zipped install alike (a zip is extracted once, to a temporary folder, for the life of the process).
+Nothing here imports torch.
+"""
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+from importlib import resources
 from pathlib import Path
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "models" / "en_ewt"
+_extracted = contextlib.ExitStack()
+atexit.register(_extracted.close)
+
+
+def _models_root() -> Path:
+    """The folder that holds the bundled model folders, as a real path on disk."""
+    models = resources.files("deplab.resources") / "models"
+    if isinstance(models, Path):
+        return models
+    return _extracted.enter_context(resources.as_file(models))  # a zip: extracted once
+
+
+MODELS_ROOT = _models_root()
+DEFAULT_MODEL_DIR = MODELS_ROOT / "en_ewt"
 
 
 def bundled_models() -> list[tuple[Path, str]]:
     """The model folders shipped in ``resources/models``, the default first, each with a one-line summary
     read from its ``config.json`` alone (architecture, sizes, dev scores of its training record)."""
     out = []
-    for d in sorted(DEFAULT_MODEL_DIR.parent.iterdir(), key=lambda d: (d != DEFAULT_MODEL_DIR, d.name)):
+    for d in sorted(MODELS_ROOT.iterdir(), key=lambda d: (d != DEFAULT_MODEL_DIR, d.name)):
         try:
             config = json.loads((d / "config.json").read_text())
         except (OSError, json.JSONDecodeError):

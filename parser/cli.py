@@ -15,11 +15,11 @@ from .conllu import ConlluError
 from .errors import ModelError, UserError
 
 SUBCOMMANDS = {
-    "train": ("parser.train", "train a tagger and a parser on a CoNLL-U treebank"),
-    "parse": ("parser.parse", "parse CoNLL-U or plain text with a model"),
-    "evaluate": ("parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
-    "compress": ("parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
-    "finetune": ("parser.finetune", "fine-tune a model on gold CoNLL-U data"),
+    "train": ("deplab.parser.train", "train a tagger and a parser on a CoNLL-U treebank"),
+    "parse": ("deplab.parser.parse", "parse CoNLL-U or plain text with a model"),
+    "evaluate": ("deplab.parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
+    "compress": ("deplab.parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
+    "finetune": ("deplab.parser.finetune", "fine-tune a model on gold CoNLL-U data"),
 }
 
 

@@ -7,12 +7,12 @@ import json
 
 from PySide6.QtCore import Qt
 
-from app.model.document import GOLD, Document
-from app.qt.diff_view import HEAD_WRONG, LABEL_WRONG, DiffView, compare_words
-from app.qt.eval_panel import MODE_CORRECTIONS, MODE_FILES, EvaluationPanel, corrections_pairs
-from parser import cli
-from parser.conllu import read_conllu, write_conllu
-from parser.evaluate import evaluate
+from deplab.app.model.document import GOLD, Document
+from deplab.app.qt.diff_view import HEAD_WRONG, LABEL_WRONG, DiffView, compare_words
+from deplab.app.qt.eval_panel import MODE_CORRECTIONS, MODE_FILES, EvaluationPanel, corrections_pairs
+from deplab.parser import cli
+from deplab.parser.conllu import read_conllu, write_conllu
+from deplab.parser.evaluate import evaluate
 
 from conftest import EWT_DEV, FIXTURES
 from test_annotation_ui import app_dirs, make_window, small, win  # noqa: F401  (fixtures)

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from app.model.document import EDITED, GOLD, PARSED, UNANNOTATED
-from app.qt import annotation as annmod
-from parser.conllu import read_conllu
+from deplab.app.model.document import EDITED, GOLD, PARSED, UNANNOTATED
+from deplab.app.qt import annotation as annmod
+from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
 from test_annotation_ui import app_dirs, make_window, small, win  # noqa: F401  (fixtures)
@@ -17,8 +17,8 @@ from test_annotation_ui import app_dirs, make_window, small, win  # noqa: F401  
 def tiny_pipeline():
     """A real (if untrained, hence fast to build) model behind the real Pipeline: these tests are
     about threads, progress, cancel and gold protection, not about accuracy."""
-    from parser.pipeline import Pipeline
-    from parser.train import TrainConfig, Treebank, new_model
+    from deplab.parser.pipeline import Pipeline
+    from deplab.parser.train import TrainConfig, Treebank, new_model
     tb = Treebank.from_sentences(read_conllu(FIXTURES / "tiny.conllu"))
     cfg = TrainConfig(arch="kg2016", min_count=1, seed=1,
                       sizes={"word_dim": 16, "lstm_hidden": 16, "layers": 1, "mlp_hidden": 16})

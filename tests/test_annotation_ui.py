@@ -8,10 +8,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-from app.model.document import EDITED, GOLD, PARSED, STATUS_KEY, UNANNOTATED, Document
-from app.qt.annotation import ChoiceMenu, install_annotation
-from app.qt.token_table import COL_DEPREL, COL_HEAD, COL_UPOS
-from parser.conllu import read_conllu
+from deplab.app.model.document import EDITED, GOLD, PARSED, STATUS_KEY, UNANNOTATED, Document
+from deplab.app.qt.annotation import ChoiceMenu, install_annotation
+from deplab.app.qt.token_table import COL_DEPREL, COL_HEAD, COL_UPOS
+from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
 
@@ -21,7 +21,7 @@ SMALL = FIXTURES / "annotation_small.conllu"
 def make_window():
     """The app's MainWindow when it exists (it installs the annotation UI), else a bare one."""
     try:
-        from app.qt.main_window import MainWindow
+        from deplab.app.qt.main_window import MainWindow
     except ImportError:
         MainWindow = None
     if MainWindow is not None:

@@ -2,9 +2,9 @@
 import random
 import time
 
-from app.qt.arc_layout import Metrics, compute_layout, rectangles_overlap
-from parser.conllu import read_conllu
-from parser.tree import DependencyTree
+from deplab.app.qt.arc_layout import Metrics, compute_layout, rectangles_overlap
+from deplab.parser.conllu import read_conllu
+from deplab.parser.tree import DependencyTree
 
 from conftest import FIXTURES
 

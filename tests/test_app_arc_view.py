@@ -6,9 +6,9 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from app.qt.arc_view import ArcView, is_rtl
-from app.qt.export import export_png, export_svg, latex_escape, tikz_dependency
-from parser.conllu import read_conllu
+from deplab.app.qt.arc_view import ArcView, is_rtl
+from deplab.app.qt.export import export_png, export_svg, latex_escape, tikz_dependency
+from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
 

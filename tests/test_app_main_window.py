@@ -11,10 +11,10 @@ import torch
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.model.workspace import MODEL, ORACLE
-from app.qt.main_window import LONG_INPUT, MainWindow
-from parser.conllu import read_conllu
-from parser.features import FEATURE_NAMES
+from deplab.app.model.workspace import MODEL, ORACLE
+from deplab.app.qt.main_window import LONG_INPUT, MainWindow
+from deplab.parser.conllu import read_conllu
+from deplab.parser.features import FEATURE_NAMES
 
 from conftest import FIXTURES
 
@@ -285,7 +285,7 @@ def test_no_model_and_bad_model(qtbot, settings, tmp_path):
 
 
 def test_bundled_models_menu_loads_a_shipped_model(qtbot, window):
-    from parser.bundled import DEFAULT_MODEL_DIR
+    from deplab.parser.bundled import DEFAULT_MODEL_DIR
     entries = window.bundled_menu.actions()
     names = [a.text().split(":")[0] for a in entries]
     assert names[0] == "en_ewt (default)" and "en_ewt_cm2014" in names
@@ -335,8 +335,8 @@ def test_run_opens_the_window_and_loads_in_the_background(qtbot, tmp_path, monke
     """``deplab`` with no arguments: app.main.run() shows the window and starts loading the bundled model."""
     from PySide6.QtCore import QTimer
 
-    import app.main
-    import app.qt.main_window as mw
+    import deplab.app.main
+    import deplab.app.qt.main_window as mw
     monkeypatch.setattr(mw, "default_settings",
                         lambda: QSettings(str(tmp_path / "run.ini"), QSettings.Format.IniFormat))
     seen = {}
@@ -351,7 +351,7 @@ def test_run_opens_the_window_and_loads_in_the_background(qtbot, tmp_path, monke
         win.close()
         QApplication.instance().quit()
     QTimer.singleShot(0, check)
-    assert app.main.run() == 0
+    assert deplab.app.main.run() == 0
     assert seen["loading"]
 
 

@@ -1,10 +1,10 @@
 """The Qt-free sentence workspace, driven by the engine's oracle traces."""
 import pytest
 
-from app.model.workspace import MODEL, ORACLE, Workspace
-from parser.conllu import Sentence, read_conllu
-from parser.oracle import oracle_trace
-from parser.transition import LEFT, RIGHT, SHIFT, TransitionSet
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
+from deplab.parser.conllu import Sentence, read_conllu
+from deplab.parser.oracle import oracle_trace
+from deplab.parser.transition import LEFT, RIGHT, SHIFT, TransitionSet
 
 from conftest import FIXTURES
 

@@ -2,9 +2,9 @@
 import io
 import sys
 
-from parser.cli import main
-from parser.conllu import parse_conllu_text, read_conllu
-from parser.tree import DependencyTree
+from deplab.parser.cli import main
+from deplab.parser.conllu import parse_conllu_text, read_conllu
+from deplab.parser.tree import DependencyTree
 
 from conftest import FIXTURES
 
@@ -65,7 +65,7 @@ def test_train_init_continues_a_model_and_keeps_its_record(tiny_model_dir, tmp_p
     out = tmp_path / "continued"
     assert main(["train", "--train", str(FIXTURES / "tiny.conllu"), "--dev", str(FIXTURES / "tiny_dev.conllu"),
                  "--out", str(out), "--epochs", "1", "--init", str(tiny_model_dir), "--lr", "1e-3"]) == 0
-    from parser.model import Model
+    from deplab.parser.model import Model
     before, after = Model.load(tiny_model_dir), Model.load(out)
     assert after.config["sizes"] == before.config["sizes"]
     runs = after.config["training"]["earlier_runs"]

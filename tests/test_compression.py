@@ -5,20 +5,20 @@ import numpy as np
 import pytest
 import torch
 
-from parser.conllu import read_conllu
-from parser.decode import parse_batch
-from parser.errors import ModelError
-from parser.model import Model
-from parser.train import Treebank
-from parser.compression import huffman
-from parser.compression.experiments import Lab, results_csv
-from parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d, share_weights
-from parser.compression.layers import model_layers
-from parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
-from parser.compression.retrain import retrain
-from parser.compression.storage import FILE, folder_bytes, read_model_file, save_compressed
-from parser.compression.distill import SoftTargets, make_student
-from parser.compression.sparsity_l1 import L1Constraint
+from deplab.parser.conllu import read_conllu
+from deplab.parser.decode import parse_batch
+from deplab.parser.errors import ModelError
+from deplab.parser.model import Model
+from deplab.parser.train import Treebank
+from deplab.parser.compression import huffman
+from deplab.parser.compression.experiments import Lab, results_csv
+from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d, share_weights
+from deplab.parser.compression.layers import model_layers
+from deplab.parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
+from deplab.parser.compression.retrain import retrain
+from deplab.parser.compression.storage import FILE, folder_bytes, read_model_file, save_compressed
+from deplab.parser.compression.distill import SoftTargets, make_student
+from deplab.parser.compression.sparsity_l1 import L1Constraint
 
 from conftest import FIXTURES
 
@@ -28,7 +28,7 @@ DEV = FIXTURES / "tiny_dev.conllu"
 
 def train_small(out):
     """A tiny kg2016 model trained for a few seconds (the compression tests need weights, not accuracy)."""
-    from parser.train import TrainConfig, train_model
+    from deplab.parser.train import TrainConfig, train_model
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -132,7 +132,7 @@ def test_std_scope_is_blind_to_the_scale_of_a_layer(tiny_model_dir):
 
 
 def test_gradual_pruning_follows_the_cubic_schedule_and_ends_at_the_target(tiny_model_dir, treebank, dev):
-    from parser.compression.pruning import GradualPruning
+    from deplab.parser.compression.pruning import GradualPruning
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     g = GradualPruning(layers, 0.8, "std", {"output layer": 0.4}, ramp=6, every=2)
@@ -173,7 +173,7 @@ def test_retraining_keeps_the_mask(tiny_model_dir, treebank, dev):
 def test_averaged_retraining_ends_with_the_mask_applied(tiny_model_dir, treebank, dev):
     """The moving average starts from the unpruned weights while gradual pruning zeroes them step by step:
     the average kept at the end is masked again, so the requested sparsity holds exactly."""
-    from parser.compression.pruning import GradualPruning
+    from deplab.parser.compression.pruning import GradualPruning
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     gradual = GradualPruning(layers, 0.7, "layer", ramp=2, every=1)
@@ -187,9 +187,9 @@ def test_a_pruning_ramp_over_several_epochs_keeps_no_epoch_before_the_ramp_ends(
     """An epoch scored while the sparsity is still rising would look better than it is; it cannot be the one
     kept. The weights scored are masked like the ones kept, so the kept epoch's dev LAS is the model's."""
     import math
-    from parser.compression.pruning import GradualPruning
-    from parser.compression.retrain import BATCH_SIZE
-    from parser.train import dev_scores
+    from deplab.parser.compression.pruning import GradualPruning
+    from deplab.parser.compression.retrain import BATCH_SIZE
+    from deplab.parser.train import dev_scores
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     steps = math.ceil(len(treebank) / BATCH_SIZE)
@@ -252,14 +252,14 @@ def test_kmeans_quantized_weights_take_at_most_2_to_the_bits_values(tiny_model_d
         values = torch.cat([p.detach().flatten() for _, p in l.params])
         assert len(torch.unique(values[values != 0])) <= 2 ** bits, l.name
     for name, m in masks.items():  # pruned weights stayed pruned
-        from parser.compression.layers import get_parameter
+        from deplab.parser.compression.layers import get_parameter
         assert torch.all(get_parameter(model, name)[~m] == 0)
 
 
 def test_quantization_aware_training_lets_weights_change_cluster_and_keeps_2_to_the_bits_values(
         tiny_model_dir, treebank, dev):
-    from parser.compression.kmeans import QuantizationAware
-    from parser.compression.layers import get_parameter
+    from deplab.parser.compression.kmeans import QuantizationAware
+    from deplab.parser.compression.layers import get_parameter
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     masks = prune(layers, 0.5, "global")
@@ -283,13 +283,13 @@ def test_quantization_aware_training_lets_weights_change_cluster_and_keeps_2_to_
 
 
 def _layer_bytes(layer):
-    from parser.compression.storage import tensor_bytes
+    from deplab.parser.compression.storage import tensor_bytes
     return sum(tensor_bytes(p.detach().numpy()) for _, p in layer.params)
 
 
 @pytest.mark.parametrize("rate", [0.6, 1.5, 3.0])
 def test_uniform_quantization_costs_the_requested_bits_per_weight_on_disk(tiny_model_dir, rate):
-    from parser.compression.uniform import quantize_layer_uniform
+    from deplab.parser.compression.uniform import quantize_layer_uniform
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     prune(layers[:1], 0.3, "layer")  # already-pruned weights stay zero
@@ -309,9 +309,9 @@ def test_uniform_quantization_costs_the_requested_bits_per_weight_on_disk(tiny_m
 def test_uniform_quantization_beats_kmeans_at_the_same_bytes():
     """Choi et al. (2017): at the same Huffman-coded size, uniform levels lose less than k-means' levels
     on bell-shaped weights (here Laplacian, as trained weights often are)."""
-    from parser.compression.layers import Layer
-    from parser.compression.kmeans import quantize_layer
-    from parser.compression.uniform import quantize_layer_uniform
+    from deplab.parser.compression.layers import Layer
+    from deplab.parser.compression.kmeans import quantize_layer
+    from deplab.parser.compression.uniform import quantize_layer_uniform
     w = torch.from_numpy(np.random.default_rng(0).laplace(size=(400, 100)).astype(np.float32))
     k, u = torch.nn.Parameter(w.clone()), torch.nn.Parameter(w.clone())
     kl, ul = Layer("k", "linear", [("k", k)]), Layer("u", "linear", [("u", u)])
@@ -323,7 +323,7 @@ def test_uniform_quantization_beats_kmeans_at_the_same_bytes():
 
 def test_uniform_quantization_aware_training_keeps_the_levels_and_the_zero_level(tiny_model_dir, treebank, dev,
                                                                                  tmp_path):
-    from parser.compression.kmeans import QuantizationAware
+    from deplab.parser.compression.kmeans import QuantizationAware
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     originals = {name: p.detach().clone() for l in layers for name, p in l.params}
@@ -350,10 +350,10 @@ def test_rare_words_get_their_own_rate_and_their_own_block_on_disk(tiny_model_di
     """Word rows sorted by count: the rows of words seen < 3x are quantized at their own (lower) rate,
     quantization-aware training keeps every weight in its block's levels, the storage writes the two
     blocks separately, and the reloaded model parses like the trained one (and saves again in blocks)."""
-    from parser.compression.storage import row_blocks, tensor_bytes
-    from parser.compression.uniform import assign
-    from parser.compression.vocabulary import rare_row_rates
-    from parser.vocab import SPECIALS
+    from deplab.parser.compression.storage import row_blocks, tensor_bytes
+    from deplab.parser.compression.uniform import assign
+    from deplab.parser.compression.vocabulary import rare_row_rates
+    from deplab.parser.vocab import SPECIALS
     model = Model.load(tiny_model_dir)
     (first, rate), = rare_row_rates(model.words, {3: 1.5})
     seen = [model.words.counts.get(w, 0) for w in model.words.itos]
@@ -387,7 +387,7 @@ def test_rare_words_get_their_own_rate_and_their_own_block_on_disk(tiny_model_di
 def test_lab_quantizes_the_biases_and_the_rare_word_rows(tiny_model_dir, tmp_path):
     """share with vector_rate: every bias costs at most that many bits per value in the file (and stays
     quantized through quantization-aware training); rare_rates needs uniform sharing."""
-    from parser.compression.storage import tensor_bytes
+    from deplab.parser.compression.storage import tensor_bytes
     lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path, log=lambda m: None)
     for epochs, limit in ((0, 5), (1, 6)):  # fine-tuning keeps the levels' thresholds: the rate may move a little
         r = lab.share(3.0, finetune_epochs=epochs, qat=True, uniform=True, rare_rates={3: 1.5}, vector_rate=5)
@@ -431,7 +431,7 @@ def test_saved_compressed_model_reloads_to_the_same_predictions(tiny_model_dir, 
 
 
 def test_folding_lstm_biases_keeps_the_predictions_and_shrinks_the_file(tiny_model_dir, dev, tmp_path):
-    from parser.compression.layers import fold_lstm_biases
+    from deplab.parser.compression.layers import fold_lstm_biases
     model = Model.load(tiny_model_dir)
     expected = predictions(model, dev)
     before = save_compressed(model, tmp_path / "unfolded", {})
@@ -447,7 +447,7 @@ def test_folding_lstm_biases_keeps_the_predictions_and_shrinks_the_file(tiny_mod
 
 
 def test_bits_per_layer_are_named_in_the_setting():
-    from parser.compression.experiments import _bits_text
+    from deplab.parser.compression.experiments import _bits_text
     assert _bits_text(4) == "4 bits"
     assert _bits_text({"a": 3, "b": 3, "output layer": 6}) == "3 bits (output layer 6)"
 
@@ -475,7 +475,7 @@ def test_corrupt_compressed_model_is_a_clear_error(tiny_model_dir, tmp_path):
 
 
 def test_failed_save_leaves_no_folder(tiny_model_dir, tmp_path, monkeypatch):
-    from parser.compression import storage
+    from deplab.parser.compression import storage
     model = Model.load(tiny_model_dir)
 
     def boom(*a, **k):
@@ -490,7 +490,7 @@ def test_failed_save_leaves_no_folder(tiny_model_dir, tmp_path, monkeypatch):
 # -- int8 ---------------------------------------------------------------------------------------
 
 def test_int8_model_saves_loads_and_parses_like_in_memory(tiny_model_dir, dev, tmp_path):
-    from parser.compression.int8 import quantize_dynamic, round_to_int8, RUNTIME
+    from deplab.parser.compression.int8 import quantize_dynamic, round_to_int8, RUNTIME
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     round_to_int8(layers)
@@ -518,7 +518,7 @@ def test_l1_retraining_drives_weights_to_exactly_zero(tiny_model_dir, treebank, 
 
 
 def test_distillation_soft_targets_match_the_teacher(tiny_model_dir, treebank):
-    from parser.train import oracle_examples
+    from deplab.parser.train import oracle_examples
     teacher = Model.load(tiny_model_dir)
     ex = oracle_examples(treebank, teacher)
     targets = SoftTargets(teacher, treebank, temperature=2.0, alpha=0.5)
@@ -593,7 +593,7 @@ def test_retraining_can_learn_from_the_original_models_soft_targets(tiny_model_d
 
 
 def test_gold_only_student_never_sees_soft_targets(tiny_model_dir, monkeypatch):
-    from parser.compression import experiments
+    from deplab.parser.compression import experiments
     seen = []
     real = experiments.retrain
     monkeypatch.setattr(experiments, "retrain", lambda *a, **k: seen.append(k["objective"]) or real(*a, **k))
@@ -606,7 +606,7 @@ def test_gold_only_student_never_sees_soft_targets(tiny_model_dir, monkeypatch):
 
 
 def test_student_can_start_from_the_teachers_weights(tiny_model_dir):
-    from parser.compression.distill import init_from_teacher
+    from deplab.parser.compression.distill import init_from_teacher
     teacher = Model.load(tiny_model_dir)
     student = make_student(teacher, {"lstm_hidden": 8, "word_dim": 8, "mlp_hidden": 16})
     done = init_from_teacher(student, teacher)
@@ -626,7 +626,7 @@ def test_student_can_start_from_the_teachers_weights(tiny_model_dir):
 
 
 def test_distillation_can_start_from_the_teacher_but_the_baseline_never_does(tiny_model_dir, monkeypatch):
-    from parser.compression import experiments
+    from deplab.parser.compression import experiments
     calls = []
     monkeypatch.setattr(experiments, "init_from_teacher_weights", lambda s, t: calls.append(s) or [])
     lab = Lab(tiny_model_dir, DEV, TRAIN, log=lambda m: None)
@@ -639,7 +639,7 @@ def test_distillation_can_start_from_the_teacher_but_the_baseline_never_does(tin
 
 
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
-    from parser.compression.retrain import Cancelled
+    from deplab.parser.compression.retrain import Cancelled
     flag = {"n": 0}
 
     def cancelled():
@@ -653,7 +653,7 @@ def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
 
 
 def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, tmp_path, capsys):
-    from parser.cli import main
+    from deplab.parser.cli import main
     out, csv_file, parsed = tmp_path / "small", tmp_path / "results.csv", tmp_path / "parsed.conllu"
     code = main(["compress", "deep", "--model", str(tiny_model_dir), "--dev", str(DEV), "--sparsity", "0.7",
                  "--bits", "4", "--finetune", "0", "--out", str(out), "--csv", str(csv_file)])
@@ -672,7 +672,7 @@ def test_compress_command_writes_a_model_that_deplab_parse_uses(tiny_model_dir, 
 def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_path, capsys):
     """deplab compress deep reproduces the benchmark's recipes: ramp, learning-rate decay, averaging,
     fine-tuning learning rate and 1-bit layers reach the Lab and are recorded with the model."""
-    from parser.cli import main
+    from deplab.parser.cli import main
     out = tmp_path / "small"
     code = main(["compress", "deep", "--model", str(tiny_model_dir), "--dev", str(DEV), "--train", str(TRAIN),
                  "--scope", "layer", "--sparsity", "0.6", "--retrain", "2", "--ramp", "1.5", "--lr-decay", "0.8",
@@ -711,7 +711,7 @@ def test_compress_command_passes_the_retraining_schedule_on(tiny_model_dir, tmp_
     (["deep", "--vector-bits", "0.5"], "--vector-bits must be between 1 and 8"),
 ])
 def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
-    from parser.cli import main
+    from deplab.parser.cli import main
     import io
     from contextlib import redirect_stderr
     err = io.StringIO()
@@ -721,8 +721,8 @@ def test_compress_command_reports_bad_options(tiny_model_dir, args, message):
 
 
 def test_vocabulary_pruning_drops_rare_rows_and_keeps_the_rest(tiny_model_dir):
-    from parser.compression.vocabulary import kept_words, prune_vocabulary
-    from parser.vocab import UNK_ID
+    from deplab.parser.compression.vocabulary import kept_words, prune_vocabulary
+    from deplab.parser.vocab import UNK_ID
     model = Model.load(tiny_model_dir)
     counts = model.words.counts
     min_count = sorted(set(counts.values()))[1]  # drops the rarest words, keeps the others

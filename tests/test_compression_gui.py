@@ -6,8 +6,8 @@ from conftest import FIXTURES
 
 pytest.importorskip("PySide6.QtCharts")
 
-from app.qt.compression_tab import COLUMNS, CompressionTab  # noqa: E402
-from parser.model import Model  # noqa: E402
+from deplab.app.qt.compression_tab import COLUMNS, CompressionTab  # noqa: E402
+from deplab.parser.model import Model  # noqa: E402
 
 DEV = FIXTURES / "tiny_dev.conllu"
 TRAIN = FIXTURES / "tiny.conllu"
@@ -119,8 +119,8 @@ def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
 
 def test_main_window_has_the_lab_dock_with_the_compression_tab(qtbot, tmp_path, small_model):
     from PySide6.QtCore import QSettings
-    from app.qt.main_window import MainWindow
-    from app.qt.compression_tab import CompressionTab
+    from deplab.app.qt.main_window import MainWindow
+    from deplab.app.qt.compression_tab import CompressionTab
     w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.show()

@@ -4,8 +4,8 @@ import io
 import pytest
 
 from conftest import EWT_DEV, EWT_TRAIN, FIXTURES, GUM_DEV, need
-from parser import cli
-from parser.conllu import (ConlluError, Sentence, iter_sentences, parse_conllu_text, read_conllu,
+from deplab.parser import cli
+from deplab.parser.conllu import (ConlluError, Sentence, iter_sentences, parse_conllu_text, read_conllu,
                            to_conllu_text, write_conllu)
 
 TINY = FIXTURES / "tiny.conllu"

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from app.model import document as docmod
-from app.model.document import (EDITED, GOLD, PARSED, PREDICTED_KEY, STATUS_KEY, UNANNOTATED, Document,
+from deplab.app.model import document as docmod
+from deplab.app.model.document import (EDITED, GOLD, PARSED, PREDICTED_KEY, STATUS_KEY, UNANNOTATED, Document,
                                 EditError, RecoveryError)
-from app.model.validation import check_sentence, flags_for_view, issues_by_word, relation_choices
-from parser.conllu import parse_conllu_text, read_conllu
+from deplab.app.model.validation import check_sentence, flags_for_view, issues_by_word, relation_choices
+from deplab.parser.conllu import parse_conllu_text, read_conllu
 
 from conftest import EWT_DEV, EWT_TRAIN, FIXTURES, need
 

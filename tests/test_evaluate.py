@@ -6,11 +6,11 @@ import random
 import pytest
 
 from conftest import EWT_DEV, FIXTURES, GUM_DEV, need
-from parser import cli
-from parser.conllu import parse_conllu_text, read_conllu, write_conllu
-from parser.evaluate import (DISTANCE_BUCKETS, Evaluation, TokenizationMismatch, evaluate,
+from deplab.parser import cli
+from deplab.parser.conllu import parse_conllu_text, read_conllu, write_conllu
+from deplab.parser.evaluate import (DISTANCE_BUCKETS, Evaluation, TokenizationMismatch, evaluate,
                              evaluate_files)
-from parser.tree import DependencyTree
+from deplab.parser.tree import DependencyTree
 
 TINY = FIXTURES / "tiny.conllu"
 

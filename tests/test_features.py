@@ -1,12 +1,12 @@
 """The Chen & Manning feature template by name, and the batched version against the readable one."""
 import numpy as np
 
-from parser.batch import BatchConfigurations
-from parser.conllu import read_conllu
-from parser.features import FEATURE_NAMES, describe, positions
-from parser.oracle import oracle_transitions
-from parser.transition import LEFT, RIGHT, SHIFT, Configuration, Transition, TransitionSet
-from parser.tree import DependencyTree
+from deplab.parser.batch import BatchConfigurations
+from deplab.parser.conllu import read_conllu
+from deplab.parser.features import FEATURE_NAMES, describe, positions
+from deplab.parser.oracle import oracle_transitions
+from deplab.parser.transition import LEFT, RIGHT, SHIFT, Configuration, Transition, TransitionSet
+from deplab.parser.tree import DependencyTree
 
 from conftest import FIXTURES
 

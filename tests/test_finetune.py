@@ -4,11 +4,11 @@ import json
 import pytest
 import torch
 
-from parser import decode, finetune as ft, growth, uncertainty
-from parser.cli import main
-from parser.conllu import read_conllu
-from parser.learning_curve import learning_curve
-from parser.model import Model
+from deplab.parser import decode, finetune as ft, growth, uncertainty
+from deplab.parser.cli import main
+from deplab.parser.conllu import read_conllu
+from deplab.parser.learning_curve import learning_curve
+from deplab.parser.model import Model
 
 from conftest import FIXTURES
 

@@ -8,11 +8,11 @@ import pytest
 import torch
 from PySide6.QtCore import QSettings
 
-from app.model.document import GOLD, PARSED, Document
-from app.qt.finetune_tab import FinetuneTab, install_finetune
-from parser.conllu import read_conllu
-from parser.model import Model
-from parser.pipeline import Pipeline
+from deplab.app.model.document import GOLD, PARSED, Document
+from deplab.app.qt.finetune_tab import FinetuneTab, install_finetune
+from deplab.parser.conllu import read_conllu
+from deplab.parser.model import Model
+from deplab.parser.pipeline import Pipeline
 
 from conftest import FIXTURES
 
@@ -112,7 +112,7 @@ def test_bad_input_is_reported_not_raised(qtbot, tiny_model_dir, tmp_path):
 
 
 def _window(qtbot, tmp_path, model_dir):
-    from app.qt.main_window import MainWindow, wait_for
+    from deplab.app.qt.main_window import MainWindow, wait_for
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings)
     qtbot.addWidget(w)

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from parser import decode
-from parser.conllu import read_conllu
-from parser.errors import ModelError
-from parser.evaluate import evaluate
-from parser.model import DEFAULT_MODEL_DIR, Model
-from parser.pipeline import Pipeline
-from parser.tree import DependencyTree
+from deplab.parser import decode
+from deplab.parser.conllu import read_conllu
+from deplab.parser.errors import ModelError
+from deplab.parser.evaluate import evaluate
+from deplab.parser.model import DEFAULT_MODEL_DIR, Model
+from deplab.parser.pipeline import Pipeline
+from deplab.parser.tree import DependencyTree
 
 from conftest import EWT_DEV, FIXTURES, need
 
@@ -92,7 +92,7 @@ def _check_parallel_parses(model, forms, threads):
 
 def test_decoding_scorer_equals_the_training_scores(tiny_model_dir):
     """kg2016 decodes with precomputed slot and label projections (embedding_bag); same numbers as scores()."""
-    from parser.batch import BatchConfigurations
+    from deplab.parser.batch import BatchConfigurations
     model = Model.load(tiny_model_dir).eval()
     assert model.arch == "kg2016"
     forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
@@ -191,7 +191,7 @@ def test_bundled_model_loads_and_parses():
 def test_shipped_models_reach_their_ewt_dev_targets(model_dir, uas, las, tmp_path, capsys):
     """The accuracy targets of the parser issue, through the commands README quotes:
     ``deplab parse DEV -o OUT && deplab evaluate DEV OUT`` (gold tokens, predicted UPOS)."""
-    from parser.cli import main
+    from deplab.parser.cli import main
     dev, out = need(EWT_DEV), tmp_path / "parsed.conllu"
     assert main(["parse", "--model", str(model_dir), str(dev), "-o", str(out)]) == 0
     capsys.readouterr()
@@ -219,7 +219,7 @@ def test_weiss2015_trains_and_parses(tmp_path):
 def test_weight_average_follows_the_weights_and_is_what_gets_scored():
     """Polyak averaging: avg <- decay * avg + (1 - decay) * w after each step; swap_in loads it and
     hands back the raw weights."""
-    from parser.train import WeightAverage
+    from deplab.parser.train import WeightAverage
     net = torch.nn.Linear(2, 1)
     with torch.no_grad():
         net.weight.fill_(0.0)
@@ -236,7 +236,7 @@ def test_weight_average_follows_the_weights_and_is_what_gets_scored():
 
 
 def test_training_with_weight_averaging_keeps_the_averaged_model(tmp_path):
-    from parser.train import TrainConfig, train_model
+    from deplab.parser.train import TrainConfig, train_model
     from conftest import TINY_SIZES
     cfg = TrainConfig(epochs=2, seed=1, sizes=TINY_SIZES["kg2016"], batch_size=4, lr=0.01, average=0.9)
     model, best = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", tmp_path / "m", cfg,
@@ -245,5 +245,5 @@ def test_training_with_weight_averaging_keeps_the_averaged_model(tmp_path):
     forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
     assert [p.heads for p in decode.parse_batch(again, forms)] == [p.heads for p in decode.parse_batch(model, forms)]
     # the saved weights are the ones that were scored (the averaged ones), not the last step's
-    from parser.train import dev_scores
+    from deplab.parser.train import dev_scores
     assert dev_scores(again, read_conllu(FIXTURES / "tiny_dev.conllu"))["LAS"] == pytest.approx(best["LAS"])

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from app.model.document import GOLD, Document
-from app.qt import recovery
-from parser.conllu import read_conllu
+from deplab.app.model.document import GOLD, Document
+from deplab.app.qt import recovery
+from deplab.parser.conllu import read_conllu
 
 from conftest import ROOT
 from test_annotation_ui import SMALL, app_dirs, make_window, small, win  # noqa: F401  (fixtures)
@@ -22,7 +22,7 @@ import os, sys, time
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from app.qt.main_window import MainWindow
+from deplab.app.qt.main_window import MainWindow
 w = MainWindow(QSettings(os.path.join(os.environ["DEPLAB_DATA_DIR"], "window.ini"), QSettings.Format.IniFormat))
 w.show()
 ctl = w.annotation

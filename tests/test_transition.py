@@ -1,10 +1,10 @@
 """Arc-standard by hand: the configuration sequence of a short sentence, legality, the oracle on real trees."""
 import pytest
 
-from parser.conllu import read_conllu
-from parser.oracle import oracle_trace, oracle_transitions
-from parser.transition import LEFT, RIGHT, SHIFT, Configuration, Transition, TransitionSet
-from parser.tree import DependencyTree, projectivize
+from deplab.parser.conllu import read_conllu
+from deplab.parser.oracle import oracle_trace, oracle_transitions
+from deplab.parser.transition import LEFT, RIGHT, SHIFT, Configuration, Transition, TransitionSet
+from deplab.parser.tree import DependencyTree, projectivize
 
 from conftest import EWT_DEV, FIXTURES, need
 

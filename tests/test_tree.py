@@ -3,8 +3,8 @@ import networkx as nx
 import pytest
 
 from conftest import FIXTURES
-from parser.conllu import read_conllu
-from parser.tree import DependencyTree, projectivize
+from deplab.parser.conllu import read_conllu
+from deplab.parser.tree import DependencyTree, projectivize
 
 # "The cat sleeps on the warm mat ."
 VALID = [2, 3, 0, 7, 7, 7, 3, 3]

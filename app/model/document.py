@@ -32,8 +32,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from parser.conllu import COLUMNS, ConlluError, Sentence, Token, iter_sentences, parse_conllu_text
-from parser.tree import DependencyTree
+from deplab.parser.conllu import COLUMNS, ConlluError, Sentence, Token, iter_sentences, parse_conllu_text
+from deplab.parser.tree import DependencyTree
 
 from .events import Signal
 from .validation import UNIVERSAL_RELATIONS, is_annotated, relation_choices

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parser.tree import DependencyTree
+from deplab.parser.tree import DependencyTree
 
 UNIVERSAL_RELATIONS = (
     "acl", "advcl", "advmod", "amod", "appos", "aux", "case", "cc", "ccomp", "clf",

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from parser.conllu import Sentence
-from parser.oracle import oracle_trace
-from parser.transition import LEFT, RIGHT, Configuration, Trace, Transition, TransitionSet
-from parser.tree import DependencyTree, projectivize
+from deplab.parser.conllu import Sentence
+from deplab.parser.oracle import oracle_trace
+from deplab.parser.transition import LEFT, RIGHT, Configuration, Trace, Transition, TransitionSet
+from deplab.parser.tree import DependencyTree, projectivize
 
 from .events import Signal
 

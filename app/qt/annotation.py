@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QDialogButtonBo
                                QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QPlainTextEdit,
                                QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget, QWidgetAction)
 
-from app.model.document import EDITED, GOLD, UNANNOTATED, Document, EditError
-from app.model.validation import ERROR, UPOS_TAGS, check_sentence, flags_for_view
+from deplab.app.model.document import EDITED, GOLD, UNANNOTATED, Document, EditError
+from deplab.app.model.validation import ERROR, UPOS_TAGS, check_sentence, flags_for_view
 
 from . import recovery
 from .arc_view import ArcView
@@ -219,12 +219,12 @@ def _settings() -> QSettings:
 
 
 def _default_pipeline():
-    from parser.pipeline import Pipeline
+    from deplab.parser.pipeline import Pipeline
     return Pipeline.load()
 
 
 def _default_tokenizer(text: str):
-    from parser.tokenize import tokenize
+    from deplab.parser.tokenize import tokenize
     return tokenize(text, "en")
 
 

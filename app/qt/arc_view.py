@@ -24,7 +24,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, 
                            QPalette, QPen, QPolygonF, QWheelEvent)
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from parser.tree import DependencyTree
+from deplab.parser.tree import DependencyTree
 
 from .arc_layout import Layout, Metrics, compute_layout, crossing_points
 from .relations import CROSSING_COLOR, DIFF, FAMILIES, family, text_color

@@ -222,7 +222,7 @@ class SizeChart(_Chart):
             self.models[r.method] = s
         s.append(kb, r.LAS)
         self._points.append((kb, r.LAS))
-        from parser.compression.experiments import pareto_front
+        from deplab.parser.compression.experiments import pareto_front
         self.front.replace([QPointF(x, y) for x, y in pareto_front(self._points)])
         xs = [x for x, _ in self._points]
         lo, hi = 10 ** math.floor(math.log10(min(xs) * 0.8)), 10 ** math.ceil(math.log10(max(xs) * 1.25))
@@ -593,7 +593,7 @@ class CompressionTab(QWidget):
         provided = self.model_provider()
         if provided:
             return str(provided)
-        from parser.model import DEFAULT_MODEL_DIR
+        from deplab.parser.model import DEFAULT_MODEL_DIR
         return str(DEFAULT_MODEL_DIR) if (DEFAULT_MODEL_DIR / "config.json").is_file() else None
 
     def refresh(self) -> None:
@@ -691,7 +691,7 @@ class CompressionTab(QWidget):
         relay, work_dir = self._relay, self.work_dir
 
         def work(ctx):
-            from parser.compression.experiments import Lab
+            from deplab.parser.compression.experiments import Lab
             nonlocal lab
             if lab is None:
                 ctx.progress(0, 0, "reading the evaluation data")
@@ -786,7 +786,7 @@ class CompressionTab(QWidget):
         self._update_buttons()
 
     def csv_text(self) -> str:
-        from parser.compression.experiments import results_csv
+        from deplab.parser.compression.experiments import results_csv
         return results_csv(self.results)
 
     def export_csv(self, path: str | None = None) -> str | None:
@@ -815,7 +815,7 @@ class CompressionTab(QWidget):
             if not path:
                 return None
             path = str(Path(path) / Path(r.path).name.split("-", 1)[-1])
-        from parser.compression.experiments import copy_model_folder
+        from deplab.parser.compression.experiments import copy_model_folder
         try:
             out = copy_model_folder(r.path, path)
         except OSError as e:

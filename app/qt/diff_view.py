@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
-from parser.evaluate import universal_relation
+from deplab.parser.evaluate import universal_relation
 
 from .arc_view import ArcView
 from .table_model import RowsTableModel

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from parser.conllu import ConlluError, read_conllu
-from parser.evaluate import Evaluation, TokenizationMismatch, evaluate
+from deplab.parser.conllu import ConlluError, read_conllu
+from deplab.parser.evaluate import Evaluation, TokenizationMismatch, evaluate
 
-from app.model.document import EDITED, GOLD, Document
-from app.qt.table_model import RowsTableModel
+from deplab.app.model.document import EDITED, GOLD, Document
+from deplab.app.qt.table_model import RowsTableModel
 
 MODE_CORRECTIONS, MODE_DOC_VS_FILE, MODE_FILES = "corrections", "doc-vs-file", "files"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -14,8 +14,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from app.model.workspace import ORACLE, Workspace
-from parser import features as F
+from deplab.app.model.workspace import ORACLE, Workspace
+from deplab.parser import features as F
 
 _PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
            "b1": "the first word of the buffer", "b2": "the second word of the buffer",

@@ -252,7 +252,7 @@ class FinetuneTab(QWidget):
             parts.addWidget(c)
         parts.addStretch(1)
         f.addLayout(parts, 0, 0, 1, 4)
-        from parser.finetune import FinetuneConfig
+        from deplab.parser.finetune import FinetuneConfig
         d = FinetuneConfig()  # the defaults are the recipe chosen on GUM validation sentences
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(5)
@@ -456,15 +456,15 @@ class FinetuneTab(QWidget):
         self.back_button.setEnabled(self.previous_path is not None)
 
     def config(self):
-        from parser.finetune import FinetuneConfig
+        from deplab.parser.finetune import FinetuneConfig
         freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
                                       ("output", self.train_out)) if not c.isChecked())
         cfg = FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
                              freeze=freeze, patience=self.patience.value(), rehearsal=self.rehearsal.value())
         base = self.base_model()
         if cfg.rehearsal and base is not None:  # without the base model's training data: no rehearsal
-            from parser.errors import UserError
-            from parser.finetune import rehearsal_path
+            from deplab.parser.errors import UserError
+            from deplab.parser.finetune import rehearsal_path
             try:
                 rehearsal_path(base, cfg)
             except UserError:
@@ -497,8 +497,8 @@ class FinetuneTab(QWidget):
         pct = self.held_pct.value()
 
         def read():
-            from parser.conllu import read_conllu
-            from parser.finetune import file_record, split_heldout
+            from deplab.parser.conllu import read_conllu
+            from deplab.parser.finetune import file_record, split_heldout
             nonlocal info
             sentences = gold if use_doc else read_conllu(train_path)
             if not use_doc:
@@ -580,7 +580,7 @@ class FinetuneTab(QWidget):
         self._reset_run_view()
 
         def work(ctx):
-            from parser.finetune import run_experiment
+            from deplab.parser.finetune import run_experiment
             train, held, info = read()
             try:
                 result = run_experiment(base, train, held, cfg, baseline=baseline, data=info, log=lambda m: None,
@@ -686,8 +686,8 @@ class FinetuneTab(QWidget):
         if base is None:
             self._error("Load a model first")
             return None
-        from parser.errors import UserError
-        from parser.learning_curve import parse_sizes
+        from deplab.parser.errors import UserError
+        from deplab.parser.learning_curve import parse_sizes
         try:
             sizes = parse_sizes(self.sizes_edit.text())
             read = self._inputs()
@@ -701,7 +701,7 @@ class FinetuneTab(QWidget):
         self.curve_chart.clear_points()
 
         def work(ctx):
-            from parser.learning_curve import learning_curve
+            from deplab.parser.learning_curve import learning_curve
             train, held, _ = read()
             if not held:
                 raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
@@ -754,7 +754,7 @@ class FinetuneTab(QWidget):
         sents = [doc[i].copy() for i in idx]
 
         def work(ctx):
-            from parser.uncertainty import rank
+            from deplab.parser.uncertainty import rank
             total = len(sents)
             ranked = rank(base, sents, progress=lambda d: ctx.progress(d, total, "ranking"))
             return {idx[u.index]: u.score for u in ranked}
@@ -816,9 +816,9 @@ class FinetuneTab(QWidget):
         self._reset_run_view()
 
         def work(ctx):
-            from parser.decode import parse_batch
-            from parser.finetune import run_experiment, split_heldout
-            from parser.pipeline import annotate
+            from deplab.parser.decode import parse_batch
+            from deplab.parser.finetune import run_experiment, split_heldout
+            from deplab.parser.pipeline import annotate
             train, held = split_heldout(gold, pct, seed=1)
             info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
             try:

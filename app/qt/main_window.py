@@ -22,9 +22,9 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCompleter, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
                                QMessageBox, QProgressBar, QPushButton, QWidget)
 
-from app.model.workspace import MODEL, ORACLE, Workspace
-from parser.bundled import DEFAULT_MODEL_DIR, bundled_models
-from parser.conllu import Sentence
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
+from deplab.parser.bundled import DEFAULT_MODEL_DIR, bundled_models
+from deplab.parser.conllu import Sentence
 
 from . import export
 from .workers import Task, run_task, show_progress
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         self._busy(True, f"Loading {name}…")
 
         def work(ctx):
-            from parser.pipeline import Pipeline
+            from deplab.parser.pipeline import Pipeline
             p = Pipeline.load(model_dir)
             ctx.progress(1, 2, "warming up")
             p.warm_up(stop=ctx.cancelled)  # so that the first sentences typed are as fast as the others

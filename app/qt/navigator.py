@@ -11,9 +11,9 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QIcon
 from PySide6.QtWidgets import (QComboBox, QHeaderView, QLabel, QLineEdit, QTableView,
                                QToolButton, QVBoxLayout, QWidget, QAbstractItemView, QGridLayout)
 
-from app.model.document import EDITED, GOLD, PARSED, STATUSES, UNANNOTATED, Document
-from app.model.validation import UPOS_TAGS
-from app.qt.table_model import RowsTableModel
+from deplab.app.model.document import EDITED, GOLD, PARSED, STATUSES, UNANNOTATED, Document
+from deplab.app.model.validation import UPOS_TAGS
+from deplab.app.qt.table_model import RowsTableModel
 
 # Okabe & Ito colours, each status also written out in words
 STATUS_COLORS = {UNANNOTATED: "#9A9A9A", PARSED: "#0072B2", EDITED: "#E69F00", GOLD: "#009E73"}

@@ -19,7 +19,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.model.document import Document, RecoveryError, RecoveryInfo
+from deplab.app.model.document import Document, RecoveryError, RecoveryInfo
 
 AUTOSAVE_MS = 3000
 SUFFIX = ".deplab-recovery.json"

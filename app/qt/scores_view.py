@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.model.workspace import MODEL, ORACLE, Workspace
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 CHOSEN = QColor("#0072B2")
 LEGAL = QColor("#8FB8D8")

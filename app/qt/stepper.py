@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
                                QListWidget, QListWidgetItem, QScrollArea, QSizePolicy, QSlider, QStyle,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from app.model.workspace import MODEL, ORACLE, Workspace
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 from .relations import family_color
 from .table_model import RowsTableModel

@@ -18,8 +18,8 @@ from PySide6.QtGui import QBrush, QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QHeaderView, QLineEdit,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget, QLabel)
 
-from app.model.document import Document, EditError
-from app.model.validation import ERROR, UPOS_TAGS, issues_by_word
+from deplab.app.model.document import Document, EditError
+from deplab.app.model.validation import ERROR, UPOS_TAGS, issues_by_word
 
 HEADERS = ("ID", "FORM", "LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS", "MISC")
 COLUMN_NAMES = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")

@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.model.document import Document, EditError, SentenceState  # noqa: F401  (EditError re-exported)
+from deplab.app.model.document import Document, EditError, SentenceState  # noqa: F401  (EditError re-exported)
 
 
 class SnapshotCommand(QUndoCommand):

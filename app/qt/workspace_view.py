@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from app.model.workspace import MODEL, ORACLE, Workspace
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 from .arc_view import ROLE_BUFFER, ROLE_STACK, ArcView
 from .explain import ExplainPanel

@@ -1,0 +1,1 @@
+"""Run-time files shipped with DepLab: the bundled models (``models/``)."""
