@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator
 
+from .fileio import atomic_write_text
+
 COLUMNS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
 
 _RANGE_ID = re.compile(r"^([1-9][0-9]*)-([1-9][0-9]*)$")
@@ -279,18 +281,7 @@ def parse_conllu_text(text: str, path: str = "<text>") -> list[Sentence]:
 def write_conllu(sentences: Iterable[Sentence], target: str | os.PathLike | IO[str]) -> None:
     """Writes sentences; a path is written atomically (temporary file, then rename)."""
     if isinstance(target, (str, os.PathLike)):
-        target = os.fspath(target)
-        tmp = f"{target}.tmp-{os.getpid()}"
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-                for s in sentences:
-                    f.write(s.to_text())
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        atomic_write_text(target, "".join(s.to_text() for s in sentences))
         return
     for s in sentences:
         target.write(s.to_text())

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -21,6 +18,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .bundled import DEFAULT_MODEL_DIR
+from .fileio import atomic_folder
 from .errors import ModelError
 from .models import ARCHITECTURES, EncodedBatch, KG2016, Tagger
 from .transition import TransitionSet
@@ -28,32 +26,6 @@ from .vocab import ROOT_ID, Vocabulary, normalize
 
 MAX_CHARS = 20
 ROOT_CHAR = "\x02"
-
-
-@contextmanager
-def atomic_folder(path: str | os.PathLike):
-    """Yields a temporary folder beside ``path`` that replaces ``path`` only if the block succeeds.
-
-    A crash or a cancelled run never leaves a half-written model folder behind.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        yield tmp
-        for f in tmp.iterdir():
-            f.chmod(0o644)
-        tmp.chmod(0o755)
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @dataclass

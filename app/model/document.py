@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from deplab.parser.fileio import atomic_write_bytes
 from deplab.parser.conllu import COLUMNS, ConlluError, Sentence, Token, iter_sentences, parse_conllu_text
 from deplab.parser.tree import DependencyTree
 
@@ -703,35 +704,6 @@ def _load_recovery(path) -> dict:
     if not isinstance(record, dict) or record.get("format") != RECOVERY_FORMAT or "sentences" not in record:
         raise RecoveryError(f"{os.fspath(path)}: not a DepLab recovery file")
     return record
-
-
-def atomic_write_bytes(target: str, data: bytes) -> None:
-    """Writes ``data`` to a temporary file next to ``target``, fsyncs it, then renames it
-    over ``target``: a crash leaves either the old file or the new one, never half of one."""
-    folder = os.path.dirname(os.path.abspath(target)) or "."
-    tmp = os.path.join(folder, f".{os.path.basename(target)}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.path.exists(target):
-            try:
-                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-            except OSError:
-                pass
-        os.replace(tmp, target)
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError:
-            pass
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _detokenize(forms: list[str]) -> str:

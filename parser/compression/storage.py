@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from ..errors import ModelError
-from ..model import atomic_folder
+from ..fileio import atomic_folder
 from . import huffman
 
 MAGIC = b"DEPLABC1"
