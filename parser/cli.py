@@ -20,6 +20,10 @@ SUBCOMMANDS = {
     "evaluate": ("deplab.parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
     "compress": ("deplab.parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
     "finetune": ("deplab.parser.finetune", "fine-tune a model on gold CoNLL-U data"),
+    "grep": ("deplab.parser.grew.grep_command", "search CoNLL-U files with a Grew tree pattern"),
+    "rewrite": ("deplab.parser.grew.rewrite_command", "rewrite CoNLL-U files with Grew rules (pattern + commands)"),
+    "validate": ("deplab.parser.validate", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),
+    "agree": ("deplab.parser.agreement", "inter-annotator agreement (UAS/LAS, Cohen's/Fleiss' kappa) between CoNLL-U files"),
 }
 
 

@@ -1,0 +1,333 @@
+"""Rewriting trees with Grew rules: a request plus ``commands { }``.
+
+Commands (Grew's, https://grew.fr/doc/commands/, restricted to what keeps a
+basic UD tree a tree)::
+
+    del_edge e                  % the edge named in the pattern (e: N -> M)
+    del_edge N -[obj]-> M       % that edge, if it is there
+    add_edge N -[obl]-> M       % M must have no head (delete its edge first): moving a head
+    N.upos = PROPN; N.lemma = "x"; N.Case = Acc; N.Number = M.Number
+    del_feat N.Number
+
+A rule is applied to a sentence until no new match is left (Grew's normal
+form), each match at most once.  A match whose commands would leave the
+sentence with a cycle, a second root, or a word without a head is *refused*:
+the sentence keeps its previous state for that match and the refusal is
+listed with its reason, never skipped silently.  :func:`rewrite_file` writes
+the sentences no rule touched byte for byte as they were read.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..conllu import COLUMNS, Sentence, iter_sentences
+from ..fileio import atomic_write_bytes
+from .match import Match, Matcher
+from .request import Command, Pos, Request, RequestError, parse_rule
+
+_WORD_COLUMNS = ("form", "lemma", "upos", "xpos")
+
+
+def parse_command(p, first) -> Command:
+    """One command, read with the request parser ``p`` (see :mod:`.request`); ``first`` is its first token."""
+    if first.kind != "ident":
+        p.error(f"expected a command (del_edge, add_edge, del_feat or N.feature = value), found {first.text!r}", first)
+    if first.text in ("del_edge", "add_edge"):
+        a = p.expect("ident", "an edge name or a node name")
+        nxt = p.peek()
+        if first.text == "del_edge" and nxt.kind not in ("arrow", "edge_open"):
+            return Command("del_edge", {"edge": a.text}, first.pos)
+        t = p.next()
+        label = None
+        if t.kind == "edge_open":
+            lab = p.label_test(t)
+            if lab.regex is not None or lab.negated or lab.parts or len(lab.labels) != 1:
+                p.error(f"{first.text} needs one relation, e.g. -[obl]->", t)
+            label = lab.labels[0]
+        elif t.kind != "arrow":
+            p.error(f"expected '-[relation]->' after {a.text}, found {t.text!r}", t)
+        if first.text == "add_edge" and label is None:
+            p.error("add_edge needs a relation: add_edge N -[obl]-> M", t)
+        b = p.expect("ident", "the target node")
+        return Command(first.text, {"source": a.text, "target": b.text, "label": label}, first.pos)
+    if first.text == "del_feat":
+        n = p.expect("ident", "a node name")
+        p.expect(".", "'.' (del_feat N.Feature)")
+        f = p.expect("ident", "a feature name")
+        if f.text in ("form", "upos", "lemma", "xpos"):
+            p.error(f"{f.text} cannot be deleted; set it instead (N.{f.text} = ...)", f)
+        return Command("del_feat", {"node": n.text, "feature": f.text}, first.pos)
+    # N.feat = value | N.feat = M.feat
+    dot = p.next()
+    if dot.kind != ".":
+        p.error(f"unknown command {first.text!r}: expected del_edge, add_edge, del_feat or N.feature = value", first)
+    f = p.expect("ident", "a feature name")
+    p.expect("=", "'='")
+    v = p.next()
+    if v.kind == "ident" and p.peek().kind == ".":
+        p.next()
+        f2 = p.expect("ident", "a feature name")
+        return Command("copy_feat", {"node": first.text, "feature": f.text, "other_node": v.text,
+                                     "other_feature": f2.text}, first.pos)
+    if v.kind == "string":
+        value = v.text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    elif v.kind == "ident":
+        value = v.text
+    else:
+        p.error(f"expected a value after '=', found {v.text!r}", v)
+    if not value or any(c in value for c in "\t\n\r") or (f.text not in ("form", "lemma") and " " in value):
+        p.error(f"invalid value {value!r} for {f.text}", v)
+    if f.text not in _WORD_COLUMNS and any(c in value for c in "|="):
+        p.error(f"a feature value cannot contain '|' or '=': {value!r}", v)
+    return Command("set_feat", {"node": first.text, "feature": f.text, "value": value}, first.pos)
+
+
+# -- results ------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """One column of one word changed: sentence ``index`` (0-based), word id (1-based)."""
+
+    index: int
+    sent_id: str | None
+    word: int
+    form: str
+    column: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        where = self.sent_id or f"sentence {self.index + 1}"
+        return f"{where} word {self.word} ({self.form}): {self.column.upper()} {self.old} -> {self.new}"
+
+
+@dataclass
+class Refusal:
+    index: int
+    sent_id: str | None
+    nodes: dict[str, int]
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.sent_id or f"sentence {self.index + 1}"
+        nodes = ", ".join(f"{k}={v}" for k, v in self.nodes.items())
+        return f"{where} ({nodes}): refused: {self.reason}"
+
+
+@dataclass
+class RewriteResult:
+    sentences: list[Sentence]                       # every sentence, rewritten or the original object
+    changed: dict[int, Sentence] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+
+    @property
+    def words_changed(self) -> int:
+        return len({(c.index, c.word) for c in self.changes})
+
+
+class _Refused(Exception):
+    pass
+
+
+# -- applying ----------------------------------------------------------------------------
+
+def _set_feat(feats: str, name: str, value: str | None) -> str:
+    items = {} if feats == "_" else dict(kv.split("=", 1) for kv in feats.split("|") if "=" in kv)
+    if value is None:
+        items.pop(name, None)
+    else:
+        items[name] = value
+    if not items:
+        return "_"
+    return "|".join(f"{k}={items[k]}" for k in sorted(items, key=str.lower))
+
+
+def _get_feat(tok, name: str) -> str | None:
+    if name in _WORD_COLUMNS:
+        v = getattr(tok, name)
+        return None if v == "_" and name != "form" else v
+    if tok.feats == "_":
+        return None
+    for kv in tok.feats.split("|"):
+        k, _, v = kv.partition("=")
+        if k == name:
+            return v
+    return None
+
+
+def apply_commands(sentence: Sentence, commands: list[Command], match: Match) -> Sentence:
+    """A rewritten copy of ``sentence``; raises _Refused with the reason when the result is not a tree."""
+    s = sentence.copy()
+    words = s.words
+    before_heads = [w.head_index for w in words]
+    deleted: set[int] = set()
+    for cmd in commands:
+        a = cmd.args
+        if cmd.op == "del_edge":
+            if "edge" in a:
+                h, d = match.edges[a["edge"]]
+            else:
+                h, d = match.nodes[a["source"]], match.nodes[a["target"]]
+                if a["label"] is not None and words[d - 1].deprel != a["label"]:
+                    continue
+            w = words[d - 1]
+            if w.head_index == h:
+                w.head, w.deprel = "_", "_"
+                deleted.add(d)
+        elif cmd.op == "add_edge":
+            h, d = match.nodes[a["source"]], match.nodes[a["target"]]
+            w = words[d - 1]
+            if w.head_index == h and w.deprel == a["label"]:
+                continue
+            if w.head_index is not None:
+                raise _Refused(f"word {d} ({w.form}) already has a head ({w.head}); "
+                               f"del_edge its edge before add_edge")
+            w.head, w.deprel = str(h), a["label"]
+            deleted.discard(d)
+        elif cmd.op in ("set_feat", "copy_feat", "del_feat"):
+            w = words[match.nodes[a["node"]] - 1]
+            if cmd.op == "copy_feat":
+                value = _get_feat(words[match.nodes[a["other_node"]] - 1], a["other_feature"])
+                if value is None:
+                    raise _Refused(f"word {match.nodes[a['other_node']]} has no {a['other_feature']} to copy")
+            else:
+                value = a.get("value")
+            f = a["feature"]
+            if f in _WORD_COLUMNS:
+                setattr(w, f, value)
+            else:
+                w.feats = _set_feat(w.feats, f, value)
+    # the result must still be a tree
+    heads = [w.head_index for w in words]
+    for d, (h0, h) in enumerate(zip(before_heads, heads), 1):
+        if h is None and h0 is not None:
+            raise _Refused(f"word {d} ({words[d - 1].form}) would be left without a head (add_edge a new one)")
+    roots_before = sum(1 for h in before_heads if h == 0)
+    roots = [d for d, h in enumerate(heads, 1) if h == 0]
+    if len(roots) > max(1, roots_before):
+        raise _Refused(f"a second root: words {', '.join(map(str, roots))} would all depend on ROOT")
+    for start in range(1, len(heads) + 1):
+        node, path = start, []
+        while node and node not in path and heads[node - 1] is not None:
+            path.append(node)
+            node = heads[node - 1]
+        if node and node in path:
+            cyc = path[path.index(node):]
+            raise _Refused("a cycle: " + " -> ".join(map(str, cyc + [cyc[0]])))
+    return s
+
+
+def _diff(index: int, old: Sentence, new: Sentence) -> list[Change]:
+    out = []
+    sid = old.sent_id
+    for a, b in zip(old.tokens, new.tokens):
+        if not a.is_word:
+            continue
+        for col in COLUMNS[1:]:
+            va, vb = getattr(a, col), getattr(b, col)
+            if va != vb:
+                out.append(Change(index, sid, int(a.id), a.form, col, va, vb))
+    return out
+
+
+def rewrite_sentence(rule: Request, matcher: Matcher, sentence: Sentence, index: int = 0,
+                     max_steps: int | None = None) -> tuple[Sentence | None, list[Change], list[Refusal]]:
+    """Applies the rule to one sentence until no new match; returns (new sentence or None, changes, refusals)."""
+    current = sentence
+    applied: set[tuple] = set()
+    refusals: list[Refusal] = []
+    refused: set[tuple] = set()
+    limit = max_steps if max_steps is not None else 4 * (len(sentence.words) + 1)
+    steps = 0
+    while steps < limit:
+        progress = False
+        for m in matcher.matches(current, index):
+            key = tuple(sorted(m.nodes.items()))
+            if key in applied or key in refused:
+                continue
+            try:
+                new = apply_commands(current, rule.commands, m)
+            except _Refused as e:
+                refused.add(key)
+                refusals.append(Refusal(index, sentence.sent_id, dict(m.nodes), str(e)))
+                continue
+            applied.add(key)
+            if new.to_text() != current.to_text():
+                current = new
+                progress = True
+                break
+        steps += 1
+        if not progress:
+            break
+    if current is sentence:
+        return None, [], refusals
+    return current, _diff(index, sentence, current), refusals
+
+
+def rewrite_sentences(rule: Request | str, sentences: Iterable[Sentence], cancelled=None) -> RewriteResult:
+    """Applies a rule to every sentence (see the module docstring); sentences are not modified in place."""
+    if isinstance(rule, str):
+        rule = parse_rule(rule)
+    matcher = Matcher(rule)
+    result = RewriteResult([])
+    for i, s in enumerate(sentences):
+        if cancelled is not None and i % 256 == 0 and cancelled():
+            from ..progress import Cancelled
+            raise Cancelled()
+        new, changes, refusals = rewrite_sentence(rule, matcher, s, i)
+        result.refusals.extend(refusals)
+        if new is not None:
+            result.changed[i] = new
+            result.changes.extend(changes)
+            result.sentences.append(new)
+        else:
+            result.sentences.append(s)
+    return result
+
+
+def read_with_source(path: str | os.PathLike) -> tuple[bytes, list[Sentence], list[tuple[int, int]]]:
+    """The file's bytes, its sentences, and each sentence's byte range (blank line included)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    sentences = list(iter_sentences(io.BytesIO(data), os.fspath(path)))
+    starts = [0]
+    pos = 0
+    for line in data.split(b"\n"):
+        pos += len(line) + 1
+        starts.append(pos)
+    spans = []
+    for i, s in enumerate(sentences):
+        begin = starts[s.line - 1]
+        end = starts[sentences[i + 1].line - 1] if i + 1 < len(sentences) else len(data)
+        spans.append((begin, min(end, len(data))))
+    return data, sentences, spans
+
+
+def rewrite_file(rule: Request, source: str | os.PathLike, target: str | os.PathLike) -> RewriteResult:
+    """Rewrites a CoNLL-U file into ``target`` (atomically); untouched sentences keep their exact bytes."""
+    data, sentences, spans = read_with_source(source)
+    result = rewrite_sentences(rule, sentences)
+    crlf = b"\r\n" in data[:spans[0][1]] if spans else False
+    out = bytearray(data[:spans[0][0]] if spans else data)
+    for i, (begin, end) in enumerate(spans):
+        if i in result.changed:
+            text = result.changed[i].to_text()
+            if crlf:
+                text = text.replace("\n", "\r\n")
+            out += text.encode("utf-8")
+        else:
+            out += data[begin:end]
+    atomic_write_bytes(target, bytes(out))
+    return result
+
+
+def load_rule(text: str, source: str = "rule") -> Request:
+    return parse_rule(text, source)
+
+
+__all__ = ["Change", "Refusal", "RewriteResult", "RequestError", "Pos", "apply_commands", "load_rule",
+           "parse_command", "rewrite_file", "rewrite_sentence", "rewrite_sentences"]
