@@ -158,8 +158,10 @@ class Validator:
             if line.isspace():
                 self.report(lineno, block, None, 1, "pseudo-empty-line",
                             "the line holds only white space; an empty line separates sentences")
-                if block:
-                    block.broken = True
+                if block is not None:  # read as the end of the sentence, as it was surely meant
+                    self.finish(block)
+                    block = None
+                last_blank = True
                 continue
             if block is None:
                 block = _Block(n_blocks, lineno)
@@ -178,6 +180,8 @@ class Validator:
                 self.report(lineno, block, cols[0] if len(cols) > 1 else None, 1, "number-of-columns",
                             f"expected 10 tab-separated columns, found {len(cols)}")
                 block.broken = True
+                if len(cols) > 1:  # keep its ID so that the next IDs are not reported as well
+                    block.tokens.append(_Token(lineno, (cols + ["_"] * 10)[:10]))
                 continue
             self.check_columns(lineno, block, cols)
             block.tokens.append(_Token(lineno, cols))

@@ -45,41 +45,37 @@ class Match:
 class SentenceGraph:
     """The words of one sentence as arrays the matcher reads (features parsed on first use)."""
 
-    __slots__ = ("sentence", "n", "cols", "heads", "deprels", "children", "_feats", "_misc", "_projective")
+    __slots__ = ("sentence", "n", "words", "heads", "deprels", "children", "_feats", "_misc", "_projective")
 
     def __init__(self, sentence: Sentence):
         self.sentence = sentence
         words = sentence.words
-        self.n = len(words)
-        self.cols = {"form": [None] + [w.form for w in words],
-                     "lemma": [None] + [w.lemma for w in words],
-                     "upos": [None] + [w.upos for w in words],
-                     "xpos": [None] + [w.xpos for w in words]}
-        self.heads = [None] + [w.head_index for w in words]
+        self.n = n = len(words)
+        self.words = [None] + words
+        self.heads = heads = [None] + [w.head_index for w in words]
         self.deprels = [None] + [w.deprel for w in words]
-        self.children: list[list[int]] = [[] for _ in range(self.n + 1)]
-        for d in range(1, self.n + 1):
-            h = self.heads[d]
-            if h is not None and 0 <= h <= self.n:
+        self.children: list[list[int]] = [[] for _ in range(n + 1)]
+        for d in range(1, n + 1):
+            h = heads[d]
+            if h is not None and 0 <= h <= n:
                 self.children[h].append(d)
-        self._feats: list[dict | None] = [None] * (self.n + 1)
-        self._misc: list[dict | None] = [None] * (self.n + 1)
+        self._feats: list[dict | None] = [None] * (n + 1)
+        self._misc: list[dict | None] = [None] * (n + 1)
         self._projective: bool | None = None
 
     def feature(self, word: int, name: str) -> str | None:
         """The value of a feature of a word, or None when the word does not have it."""
-        col = self.cols.get(name)
-        if col is not None:
-            v = col[word]
+        if name in _COLUMNS:
+            v = getattr(self.words[word], name)
             return None if v == "_" and name != "form" else v
         feats = self._feats[word]
         if feats is None:
-            feats = self._feats[word] = _attributes(self.sentence.words[word - 1].feats)
+            feats = self._feats[word] = _attributes(self.words[word].feats)
         if name in feats:
             return feats[name]
         misc = self._misc[word]
         if misc is None:
-            misc = self._misc[word] = _attributes(self.sentence.words[word - 1].misc)
+            misc = self._misc[word] = _attributes(self.words[word].misc)
         return misc.get(name)
 
     def is_projective(self) -> bool:
@@ -168,89 +164,107 @@ def _compare_ok(g: SentenceGraph, c: CompareClause, assign: dict[str, int]) -> b
 
 
 class _Plan:
-    """A block compiled for backtracking: the order nodes are placed in and what to check at each step."""
+    """A block compiled for backtracking: the order nodes are placed in and what to check at each step.
+
+    The order is fixed once per request (not per sentence): first a node that is the target of an
+    edge with a required relation (few words carry it) or with the most feature tests, then always
+    a node linked by an edge to one already placed, whose candidates are the placed node's
+    dependents or its head instead of the whole sentence.
+    """
 
     def __init__(self, block: Block, bound: Iterable[str] = ()):
         self.block = block
         bound = set(bound)
         self.new_nodes = [n for n in block.nodes if n not in bound]
         self.extra_tests = {n: t for n, t in block.nodes.items() if n in bound and t}
-        # labels a target must carry (to cut candidates before backtracking)
         self.required_labels: dict[str, list] = {}
         for e in block.edges:
             if e.label is not None:
                 self.required_labels.setdefault(e.target, []).append(e.label)
+        # exact relation sets allow a set lookup instead of calling each LabelTest
+        self.label_sets: dict[str, frozenset | None] = {}
+        for n, tests in self.required_labels.items():
+            if all(t.regex is None and not t.negated and not t.parts for t in tests):
+                sets = [frozenset(t.labels) for t in tests]
+                self.label_sets[n] = frozenset.intersection(*sets)
+            else:
+                self.label_sets[n] = None
+        self.order = self._order(bound)
+        placed_at = {n: i for i, n in enumerate(self.order)}
 
-    def order(self, g: SentenceGraph, cands: dict[str, list[int]], bound: set[str]) -> list[str]:
+        def slot(*names):
+            return max((placed_at.get(n, -1) for n in names), default=-1) + 1
+
+        self.checks: list[list] = [[] for _ in range(len(self.order) + 1)]
+        for e in block.edges:
+            self.checks[slot(e.source, e.target)].append(("edge", e))
+        for o in block.orders:
+            self.checks[slot(o.left, o.right)].append(("order", o))
+        for c in block.compares:
+            self.checks[slot(c.node, *((c.other_node,) if c.other_node else ()))].append(("cmp", c))
+        self.via: list[tuple[str, str] | None] = []
+        for i, n in enumerate(self.order):
+            earlier = set(self.order[:i]) | bound
+            how = None
+            for e in block.edges:
+                if e.target == n and e.source in earlier:
+                    how = ("child_of", e.source)
+                    break
+                if e.source == n and e.target in earlier:
+                    how = ("head_of", e.target)
+                    break
+            self.via.append(how)
+        self.named_edges = [(e.name, e.source, e.target) for e in block.edges if e.name]
+
+    def _order(self, bound: set[str]) -> list[str]:
         placed = set(bound)
         todo = list(self.new_nodes)
         out = []
+        edges = self.block.edges
+
+        def weight(n):
+            return (n in self.required_labels, len(self.block.nodes[n]))
+
         while todo:
             linked = [n for n in todo if any((e.source == n and e.target in placed) or
-                                             (e.target == n and e.source in placed) for e in self.block.edges)]
-            pool = linked or todo
-            best = min(pool, key=lambda n: len(cands[n]))
+                                             (e.target == n and e.source in placed) for e in edges)]
+            best = max(linked or todo, key=weight)
             out.append(best)
             placed.add(best)
             todo.remove(best)
         return out
 
-
-def _candidates(g: SentenceGraph, plan: _Plan) -> dict[str, list[int]] | None:
-    out = {}
-    block = plan.block
-    for name in plan.new_nodes:
-        tests = block.nodes[name]
-        labels = plan.required_labels.get(name)
-        cand = []
-        for w in range(1, g.n + 1):
-            if labels:
-                d = g.deprels[w]
-                if g.heads[w] is None or not all(lt.matches(d) for lt in labels):
-                    continue
-            if tests and not _node_ok(g, w, tests):
-                continue
-            cand.append(w)
-        if not cand:
-            return None
-        out[name] = cand
-    return out
+    def word_ok(self, g: SentenceGraph, name: str, w: int) -> bool:
+        if name in self.required_labels:
+            if g.heads[w] is None:
+                return False
+            d = g.deprels[w]
+            fast = self.label_sets[name]
+            if fast is not None:
+                if d not in fast:
+                    return False
+            elif not all(lt.matches(d) for lt in self.required_labels[name]):
+                return False
+        tests = self.block.nodes[name]
+        return not tests or _node_ok(g, w, tests)
 
 
-def _extensions(g: SentenceGraph, plan: _Plan, assign: dict[str, int], stop_at_first: bool,
-                cands: dict[str, list[int]] | None = None) -> Iterator[tuple[dict[str, int], dict]]:
+def _extensions(g: SentenceGraph, plan: _Plan, assign: dict[str, int],
+                stop_at_first: bool) -> Iterator[tuple[dict[str, int], dict]]:
     """Every way to place the plan's new nodes given ``assign`` (which is left unchanged)."""
-    block = plan.block
     for n, tests in plan.extra_tests.items():
         if not _node_ok(g, assign[n], tests):
             return
-    if cands is None:
-        cands = _candidates(g, plan)
-        if cands is None:
-            return
-    order = plan.order(g, cands, set(assign))
-    # clauses become checkable once all their nodes are placed: index them by the last one
-    placed_at = {n: i for i, n in enumerate(order)}
-    checks: list[list] = [[] for _ in range(len(order) + 1)]
-
-    def slot(*names):
-        return max((placed_at.get(n, -1) for n in names), default=-1) + 1
-
-    for e in block.edges:
-        checks[slot(e.source, e.target)].append(("edge", e))
-    for o in block.orders:
-        checks[slot(o.left, o.right)].append(("order", o))
-    for c in block.compares:
-        names = (c.node,) + ((c.other_node,) if c.other_node else ())
-        checks[slot(*names)].append(("cmp", c))
+    order, checks, via = plan.order, plan.checks, plan.via
     used = set(assign.values())
     cur = dict(assign)
+    heads, deprels, children = g.heads, g.deprels, g.children
 
     def ok(step: int) -> bool:
         for kind, c in checks[step]:
             if kind == "edge":
                 s, t = cur[c.source], cur[c.target]
-                if g.heads[t] != s or (c.label is not None and not c.label.matches(g.deprels[t])):
+                if heads[t] != s or (c.label is not None and not c.label.matches(deprels[t])):
                     return False
             elif kind == "order":
                 a, b = cur[c.left], cur[c.right]
@@ -262,35 +276,23 @@ def _extensions(g: SentenceGraph, plan: _Plan, assign: dict[str, int], stop_at_f
 
     if not ok(0):
         return
-    cand_sets = {n: set(v) for n, v in cands.items()}
-    # for each node: an edge to an already placed node that yields its candidates directly
-    via: dict[str, tuple[str, str]] = {}
-    for i, n in enumerate(order):
-        earlier = set(order[:i]) | set(assign)
-        for e in block.edges:
-            if e.target == n and e.source in earlier:
-                via[n] = ("child_of", e.source)
-                break
-            if e.source == n and e.target in earlier:
-                via[n] = ("head_of", e.target)
-                break
+    last = len(order)
 
     def rec(step: int):
-        if step == len(order):
-            edges = {e.name: (cur[e.source], cur[e.target]) for e in block.edges if e.name}
-            yield dict(cur), edges
+        if step == last:
+            yield dict(cur), {name: (cur[a], cur[b]) for name, a, b in plan.named_edges}
             return
         n = order[step]
-        how = via.get(n)
+        how = via[step]
         if how is None:
-            pool = cands[n]
+            pool = range(1, g.n + 1)
         elif how[0] == "child_of":
-            pool = [w for w in g.children[cur[how[1]]] if w in cand_sets[n]]
+            pool = children[cur[how[1]]]
         else:
-            h = g.heads[cur[how[1]]]
-            pool = [h] if h and h in cand_sets[n] else []
+            h = heads[cur[how[1]]]
+            pool = (h,) if h else ()
         for w in pool:
-            if w in used:
+            if w in used or not plan.word_ok(g, n, w):
                 continue
             cur[n] = w
             used.add(w)
@@ -319,6 +321,35 @@ class Matcher:
         self.with_plans = [_Plan(b, bound) for b in request.with_]
         self.without_plans = [_Plan(b, bound) for b in request.without]
         self.node_names = list(request.pattern.nodes)
+        self.requirements = self._requirements()
+
+    def _requirements(self) -> list[tuple[str, frozenset, bool]]:
+        """(column, values, main part only) one word of a sentence must have for a match: a cheap pre-filter."""
+        out = []
+        for e in self.request.pattern.edges:
+            lt = e.label
+            if lt is None or lt.regex is not None or lt.negated:
+                continue
+            if lt.parts:
+                if lt.parts.get("1"):
+                    out.append(("deprel", frozenset(lt.parts["1"]), True))
+            elif lt.labels:
+                out.append(("deprel", frozenset(lt.labels), False))
+        for tests in self.request.pattern.nodes.values():
+            for t in tests:
+                if t.feature in ("upos", "lemma", "form", "xpos") and t.op == "=" and t.regex is None:
+                    out.append((t.feature, frozenset(t.values), False))
+        return out
+
+    def could_match(self, sentence: Sentence) -> bool:
+        """False when a sentence lacks a relation or a tag the pattern requires (no graph is built)."""
+        for col, values, main in self.requirements:
+            if main:
+                if not any(t.deprel.split(":")[0] in values for t in sentence.tokens):
+                    return False
+            elif not any(getattr(t, col) in values for t in sentence.tokens):
+                return False
+        return True
 
     def _globals_ok(self, g: SentenceGraph) -> bool:
         for name, _ in self.request.globals_:
@@ -333,15 +364,17 @@ class Matcher:
         return True
 
     def matches(self, sentence: Sentence | SentenceGraph, index: int = 0) -> list[Match]:
-        g = sentence if isinstance(sentence, SentenceGraph) else SentenceGraph(sentence)
+        if isinstance(sentence, SentenceGraph):
+            g = sentence
+        else:
+            if not self.could_match(sentence):
+                return []
+            g = SentenceGraph(sentence)
         if not self._globals_ok(g):
-            return []
-        cands = _candidates(g, self.plan)
-        if cands is None:
             return []
         out = []
         sent_id = None
-        for assign, edges in _extensions(g, self.plan, {}, False, cands):
+        for assign, edges in _extensions(g, self.plan, {}, False):
             if any(next(_extensions(g, p, assign, True), None) is None for p in self.with_plans):
                 continue
             if any(next(_extensions(g, p, assign, True), None) is not None for p in self.without_plans):

@@ -183,6 +183,8 @@ def apply_commands(sentence: Sentence, commands: list[Command], match: Match) ->
             w = words[d - 1]
             if w.head_index == h and w.deprel == a["label"]:
                 continue
+            if a["label"].split(":")[0] == "root":
+                raise _Refused(f"'root' is only for the word attached to ROOT; {words[h - 1].form} is a word")
             if w.head_index is not None:
                 raise _Refused(f"word {d} ({w.form}) already has a head ({w.head}); "
                                f"del_edge its edge before add_edge")
