@@ -516,9 +516,12 @@ def _describe(t: Tok) -> str:
     return repr(t.text)
 
 
-def parse_request(text: str, source: str = "pattern") -> Request:
-    """Parses a search request; raises :class:`RequestError` (line, column, message)."""
-    req = _Parser(text, source, allow_commands=False).request()
+def parse_request(text: str, source: str = "pattern", allow_commands: bool = False) -> Request:
+    """Parses a search request; raises :class:`RequestError` (line, column, message).
+
+    With ``allow_commands`` a ``commands { }`` block is accepted (and ignored by the matcher),
+    so one text can be searched and then applied as a rule."""
+    req = _Parser(text, source, allow_commands=allow_commands).request()
     req.text = text
     return req
 
