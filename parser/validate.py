@@ -9,7 +9,9 @@ Levels follow the official validator (https://github.com/UniversalDependencies/t
    joined with ``SpaceAfter=No``, UPOS among the 17 universal tags, DEPREL a universal
    relation (optionally ``:subtype``), FEATS and MISC syntax and FEATS sorting, HEAD a word
    of the sentence, exactly one root attached as ``root`` and only it, no cycles, DEPS
-   syntax, sorting and consistency with HEAD;
+   syntax, references and sorting, the enhanced graph connected from 0, and present in
+   every sentence or in none (as the official validator, which does not require the basic
+   HEAD to reappear in DEPS: relative pronouns take ``ref`` instead);
 3. the universal syntactic checks that need no language data (Zeman et al., the UD
    guidelines https://universaldependencies.org/u/overview/syntax.html): ``punct`` on
    PUNCT only and PUNCT only as ``punct``, function words as leaves (``case``, ``mark``,
@@ -117,6 +119,8 @@ class Validator:
         self.path, self.level = path, level
         self.problems: list[Problem] = []
         self.sent_ids: dict[str, int] = {}
+        self.first_graph: int | None = None     # line of the first sentence with an enhanced graph
+        self.first_without: int | None = None   # ... and of the first without one
 
     def report(self, line: int, block: _Block | None, word: str | None, level: int, check: str, message: str,
                severity: str = ERROR) -> None:
@@ -428,10 +432,21 @@ class Validator:
         has_empty = any(_EMPTY_ID.match(t.id) for t in block.tokens)
         nodes = [t for t in block.tokens if not _RANGE_ID.match(t.id)]
         given = [t for t in nodes if t.cols[DEPS] != "_"]
-        if given and len(given) != len(nodes):
-            t = next(t for t in nodes if t.cols[DEPS] == "_")
-            self.report(t.line, block, t.id, 2, "incomplete-deps",
-                        "DEPS is given for some words of the sentence but not for this one")
+        # the enhanced graph is optional, but then in every sentence of the file or in none
+        has_graph = bool(given) or has_empty
+        first = block.tokens[0].line
+        if has_graph and self.first_graph is None:
+            self.first_graph = first
+            if self.first_without is not None:
+                self.report(first, block, None, 2, "edeps-only-sometimes",
+                            f"this sentence has DEPS but the one on line {self.first_without} has none")
+        elif not has_graph and self.first_without is None:
+            self.first_without = first
+            if self.first_graph is not None:
+                self.report(first, block, None, 2, "edeps-only-sometimes",
+                            f"this sentence has no DEPS but the one on line {self.first_graph} has")
+        children: dict[str, set[str]] = {}
+        all_ok = True
         for t in given:
             pairs = []
             ok = True
@@ -448,15 +463,26 @@ class Validator:
                     self.report(t.line, block, t.id, 2, "deps-self-loop", "a node cannot be its own enhanced head")
                 pairs.append((tuple(int(x) for x in h.split(".")) + ((0,) if "." not in h else ()), rel))
             if not ok:
+                all_ok = False
                 continue
             if pairs != sorted(pairs):
                 self.report(t.line, block, t.id, 2, "unsorted-deps", "DEPS must be sorted by head (then relation)")
             if len(set(pairs)) != len(pairs):
                 self.report(t.line, block, t.id, 2, "repeated-deps", "DEPS repeats a head:relation pair")
-            if _WORD_ID.match(t.id) and t.cols[HEAD] == "0" and ("0", "root") not in \
-                    {(item.partition(":")[0], item.partition(":")[2]) for item in t.cols[DEPS].split("|")}:
-                self.report(t.line, block, t.id, 2, "deps-lacks-root",
-                            f"the word is the root (HEAD 0) but DEPS {t.cols[DEPS]!r} lacks 0:root")
+            for item in t.cols[DEPS].split("|"):
+                children.setdefault(item.partition(":")[0], set()).add(t.id)
+        if has_graph and all_ok:  # the graph's own problems were reported above
+            reached, stack = set(), ["0"]
+            while stack:
+                for c in children.get(stack.pop(), ()):
+                    if c not in reached:
+                        reached.add(c)
+                        stack.append(c)
+            unreachable = [t for t in nodes if t.id not in reached]
+            if unreachable:
+                self.report(unreachable[0].line, block, unreachable[0].id, 2, "unconnected-egraph",
+                            f"the enhanced graph is not connected: {', '.join(t.id for t in unreachable)} "
+                            f"cannot be reached from 0")
 
     def check_text(self, block: _Block) -> None:
         text = None

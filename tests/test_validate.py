@@ -110,8 +110,8 @@ CASES = {
     "invalid-deps": text(deps("2:det", "3-nsubj", "0:root", "3:advmod", "3:punct")),
     "unsorted-deps": text(deps("2:det", "3:nsubj|1:dep", "0:root", "3:advmod", "3:punct")),
     "unknown-ehead": text(deps("2:det", "3:nsubj|7:dep", "0:root", "3:advmod", "3:punct")),
-    "deps-lacks-root": text(deps("2:det", "3:nsubj", "2:dep", "3:advmod", "3:punct")),
-    "incomplete-deps": text(edit(W[2], 8, "3:nsubj")),
+    "unconnected-egraph": text(deps("2:det", "3:nsubj", "2:dep", "3:advmod", "3:punct")),  # 2 <-> 3, no 0
+    "edeps-only-sometimes": text(deps("2:det", "3:nsubj", "0:root", "3:advmod", "3:punct"), SECOND),
     # level 3
     "rel-upos-punct": text(edit(W[4], 7, "punct")),
     "upos-rel-punct": text(edit(W[5], 7, "dep")),
@@ -128,6 +128,7 @@ CASES = {
 ALSO = {
     "word-id-sequence": set(), "invalid-word-id": {"word-id-sequence", "unknown-head"},
     "leaf-mark-case": {"rel-upos-case"},
+
 }
 
 
@@ -137,6 +138,10 @@ def checks(text, level=3):
 
 def test_the_base_sentences_are_valid():
     assert checks(text(BASE, SECOND)) == set()
+    with_graph = deps("2:det", "3:nsubj", "0:root", "3:advmod", "3:punct")
+    assert checks(text(with_graph)) == set()
+    # a word whose enhanced head is not its basic head (a relative pronoun's ref) is fine
+    assert checks(text(deps("2:det", "3:nsubj", "0:root", "3:advmod", "2:dep|3:punct"))) == set()
 
 
 @pytest.mark.parametrize("check", sorted(CASES))
