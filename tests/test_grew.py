@@ -272,3 +272,24 @@ def test_speed_on_ewt_train():
     n = sum(len(m.matches(s, i)) for i, s in enumerate(sentences))
     assert n > 5000
     assert time.perf_counter() - t < 2.0
+
+
+def test_several_named_rules_apply_in_order(small, tmp_path):
+    rules = """
+    % first relabel, then mark what the first rule produced
+    rule tmod { pattern { e: N -[obl:tmod]-> M } commands { del_edge e; add_edge N -[obl]-> M } }
+    rule mark { pattern { N -[obl]-> M; M [upos=NOUN] } without { M [Temporal] } commands { M.Temporal = Yes } }
+    """
+    r = rewrite_sentences(rules, small)
+    assert list(r.changed) == [6]
+    w = r.changed[6].words[3]
+    assert (w.deprel, w.feats) == ("obl", "Number=Sing|Temporal=Yes")
+    path = tmp_path / "two.grs"
+    path.write_text(rules)
+    r = deplab("rewrite", path, SMALL, "--dry-run")
+    assert r.stdout.splitlines()[-1] == "1 sentence and 1 word changed, 0 matches refused"
+    from deplab.parser.grew.request import parse_rules
+    with pytest.raises(RequestError, match="rules:1:55: rule b has no commands"):
+        parse_rules("rule a { pattern { N [] } commands { N.x = y } } rule b { pattern { N [] } }")
+    with pytest.raises(RequestError, match="a second rule named 'a'"):
+        parse_rules("rule a { pattern { N [] } commands { N.x = y } } rule a { pattern { N [] } commands { N.x = y } }")

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from deplab.parser.conllu import Sentence
 from deplab.parser.grew.match import Match, Matcher
-from deplab.parser.grew.request import RequestError, parse_request, parse_rule
+from deplab.parser.grew.request import RequestError, parse_request, parse_rules
 from deplab.parser.grew.rewrite import RewriteResult, rewrite_sentences
 
 from .events import Signal
@@ -103,7 +103,7 @@ class SearchModel:
 
 def plan_rewrite(doc, rule_text: str, indices: Sequence[int] | None = None) -> RewriteResult:
     """The changes a rule would make to the document (nothing is modified); raises RequestError."""
-    rule = parse_rule(rule_text)
+    rule = parse_rules(rule_text)
     sentences = doc.sentences if indices is None else [doc.sentences[i] for i in indices]
     result = rewrite_sentences(rule, sentences)
     if indices is not None:  # back to document indices

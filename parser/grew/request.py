@@ -240,14 +240,16 @@ class _Parser:
         return t
 
     # grammar
-    def request(self) -> Request:
+    def request(self, until: str = "eof", start: Tok | None = None) -> Request:
         pattern = Block("pattern")
         req = Request(pattern)
         saw_pattern = False
         while True:
             t = self.next()
-            if t.kind == "eof":
+            if t.kind == until:
                 break
+            if t.kind == "eof":
+                self.error(f"rule {start.text if start else ''} is not closed: '}}' is missing", t)
             if t.kind != "ident" or t.text not in ("pattern", "without", "with", "global", "commands"):
                 self.error(f"expected 'pattern', 'without', 'with', 'global'"
                            f"{' or commands' if self.allow_commands else ''}, found {_describe(t)}", t)
@@ -268,8 +270,7 @@ class _Parser:
                 elif t.text == "with":
                     req.with_.append(block)
         if not saw_pattern and not req.without and not req.with_ and not req.globals_:
-            t = self.toks[-1]
-            self.error("the request is empty: write e.g. pattern { N [upos=VERB] }", t)
+            self.error("the request is empty: write e.g. pattern { N [upos=VERB] }", start or self.toks[-1])
         self.check_names(req)
         return req
 
@@ -524,6 +525,42 @@ def parse_request(text: str, source: str = "pattern", allow_commands: bool = Fal
     req = _Parser(text, source, allow_commands=allow_commands).request()
     req.text = text
     return req
+
+
+@dataclass
+class Rule:
+    name: str
+    request: Request
+    pos: Pos
+
+
+def parse_rules(text: str, source: str = "rules") -> list[Rule]:
+    """One rule (``pattern {...} commands {...}``) or several named ones, applied in order::
+
+        rule tmod { pattern { e: N -[obl:tmod]-> M } commands { del_edge e; add_edge N -[obl]-> M } }
+        rule poss { ... }
+    """
+    p = _Parser(text, source, allow_commands=True)
+    first = p.peek()
+    if not (first.kind == "ident" and first.text == "rule"):
+        return [Rule("rule", parse_rule(text, source), first.pos)]
+    rules = []
+    names = set()
+    while p.peek().kind != "eof":
+        kw = p.next()
+        if kw.kind != "ident" or kw.text != "rule":
+            p.error(f"expected 'rule NAME {{ ... }}', found {_describe(kw)}", kw)
+        name = p.expect("ident", "the rule's name")
+        if name.text in names:
+            p.error(f"a second rule named {name.text!r}", name)
+        names.add(name.text)
+        p.expect("{", "'{'")
+        req = p.request(until="}", start=name)
+        if not req.commands:
+            p.error(f"rule {name.text} has no commands {{ ... }} block", name)
+        req.text = text
+        rules.append(Rule(name.text, req, kw.pos))
+    return rules
 
 
 def parse_rule(text: str, source: str = "rule") -> Request:

@@ -9,7 +9,8 @@ basic UD tree a tree)::
     N.upos = PROPN; N.lemma = "x"; N.Case = Acc; N.Number = M.Number
     del_feat N.Number
 
-A rule is applied to a sentence until no new match is left (Grew's normal
+A file may hold one rule or several (``rule NAME { pattern {...} commands {...} }``), applied
+in order.  A rule is applied to a sentence until no new match is left (Grew's normal
 form), each match at most once.  A match whose commands would leave the
 sentence with a cycle, a second root, or a word without a head is *refused*:
 the sentence keeps its previous state for that match and the refusal is
@@ -26,7 +27,7 @@ from typing import Iterable
 from ..conllu import COLUMNS, Sentence, iter_sentences
 from ..fileio import atomic_write_bytes
 from .match import Match, Matcher
-from .request import Command, Pos, Request, RequestError, parse_rule
+from .request import Command, Pos, Request, RequestError, Rule, parse_rule, parse_rules
 
 _WORD_COLUMNS = ("form", "lemma", "upos", "xpos")
 
@@ -110,11 +111,13 @@ class Refusal:
     sent_id: str | None
     nodes: dict[str, int]
     reason: str
+    rule: str = ""  # the rule's name when a file holds several
 
     def __str__(self) -> str:
         where = self.sent_id or f"sentence {self.index + 1}"
         nodes = ", ".join(f"{k}={v}" for k, v in self.nodes.items())
-        return f"{where} ({nodes}): refused: {self.reason}"
+        rule = f"rule {self.rule} " if self.rule else ""
+        return f"{where} ({nodes}): {rule}refused: {self.reason}"
 
 
 @dataclass
@@ -270,24 +273,37 @@ def rewrite_sentence(rule: Request, matcher: Matcher, sentence: Sentence, index:
     return current, _diff(index, sentence, current), refusals
 
 
-def rewrite_sentences(rule: Request | str, sentences: Iterable[Sentence], cancelled=None) -> RewriteResult:
-    """Applies a rule to every sentence (see the module docstring); sentences are not modified in place."""
+def rewrite_sentences(rule: "Request | str | list[Rule]", sentences: Iterable[Sentence],
+                      cancelled=None) -> RewriteResult:
+    """Applies a rule, or several rules in order (each to its normal form), to every sentence.
+
+    Sentences are not modified in place; ``changes`` compare each sentence's final state with
+    its original."""
     if isinstance(rule, str):
-        rule = parse_rule(rule)
-    matcher = Matcher(rule)
+        rules = parse_rules(rule)
+    elif isinstance(rule, Request):
+        rules = [Rule("rule", rule, Pos(1, 1))]
+    else:
+        rules = list(rule)
+    compiled = [(r, Matcher(r.request)) for r in rules]
+    several = len(rules) > 1
     result = RewriteResult([])
     for i, s in enumerate(sentences):
         if cancelled is not None and i % 256 == 0 and cancelled():
             from ..progress import Cancelled
             raise Cancelled()
-        new, changes, refusals = rewrite_sentence(rule, matcher, s, i)
-        result.refusals.extend(refusals)
-        if new is not None:
-            result.changed[i] = new
-            result.changes.extend(changes)
-            result.sentences.append(new)
-        else:
-            result.sentences.append(s)
+        current = s
+        for r, matcher in compiled:
+            new, _, refusals = rewrite_sentence(r.request, matcher, current, i)
+            for x in refusals:
+                x.rule = r.name if several else ""
+            result.refusals.extend(refusals)
+            if new is not None:
+                current = new
+        if current is not s:
+            result.changed[i] = current
+            result.changes.extend(_diff(i, s, current))
+        result.sentences.append(current)
     return result
 
 
@@ -309,7 +325,7 @@ def read_with_source(path: str | os.PathLike) -> tuple[bytes, list[Sentence], li
     return data, sentences, spans
 
 
-def rewrite_file(rule: Request, source: str | os.PathLike, target: str | os.PathLike) -> RewriteResult:
+def rewrite_file(rule: "Request | list[Rule]", source: str | os.PathLike, target: str | os.PathLike) -> RewriteResult:
     """Rewrites a CoNLL-U file into ``target`` (atomically); untouched sentences keep their exact bytes."""
     data, sentences, spans = read_with_source(source)
     result = rewrite_sentences(rule, sentences)
@@ -327,9 +343,9 @@ def rewrite_file(rule: Request, source: str | os.PathLike, target: str | os.Path
     return result
 
 
-def load_rule(text: str, source: str = "rule") -> Request:
-    return parse_rule(text, source)
+def load_rules(text: str, source: str = "rules") -> list[Rule]:
+    return parse_rules(text, source)
 
 
-__all__ = ["Change", "Refusal", "RewriteResult", "RequestError", "Pos", "apply_commands", "load_rule",
+__all__ = ["Change", "Refusal", "RewriteResult", "RequestError", "Pos", "apply_commands", "load_rules",
            "parse_command", "rewrite_file", "rewrite_sentence", "rewrite_sentences"]

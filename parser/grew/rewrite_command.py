@@ -3,7 +3,7 @@
 Prints every change (``--quiet`` only the summary), every refused match with
 its reason, and how many sentences and words changed.  Sentences no rule
 touches are written byte for byte as read.  ``RULES`` is a file (or
-``@file``) holding one rule, or an inline rule.  ``--dry-run`` writes nothing.
+``@file``) holding one rule or several ``rule NAME { ... }`` applied in order, or an inline rule.  ``--dry-run`` writes nothing.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import UserError
-from .request import RequestError, parse_rule
+from .request import RequestError, parse_rules
 from .rewrite import rewrite_file, read_with_source, rewrite_sentences
 
 
@@ -37,7 +37,7 @@ def load(arg: str):
     else:
         text, source = arg, "rule"
     try:
-        return parse_rule(text, source)
+        return parse_rules(text, source)
     except RequestError as e:
         raise UserError(str(e)) from None
 
