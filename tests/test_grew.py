@@ -54,6 +54,8 @@ def count(sentences, pattern):
     ("pattern { N [upos<>NOUN|PUNCT|VERB] }", 14),
     ("pattern { N [lemma=re\"s.*\"] }", 7),            # sleep she see sing swim sing see (not Sam: case matters)
     ("pattern { N [form=\"Sam\"] }", 3),
+    ("pattern { N [upos=AUX]|[upos=DET, Definite=Ind] }", 3),   # was, has; A
+    ("pattern { N [upos=AUX]|[upos=DET]|[lemma=home] }", 6),    # was has; The The A; home
     ("pattern { N -> M; N.lemma = M.lemma }", 0),
     ("pattern { N []; M []; N << M; N.lemma = M.lemma }", 1),  # Sam ... Sam
     ("pattern { N [upos=DET]; N < M }", 3),            # The cat, The ball, A man
@@ -97,6 +99,7 @@ def test_match_reports_nodes_and_named_edges(small):
     ('pattern { N [lemma="go] }', (1, 20), "unterminated string"),
     ("pattern { N M }", (1, 13), "after node N"),
     ("", (1, 1), "the request is empty"),
+    ("pattern { N [upos=AUX]| M }", (1, 25), "'[' after '|'"),
     ("pattern { N -[1=nsubj, 3=x]-> M }", (1, 24), "unknown label feature '3'"),
 ])
 def test_bad_requests_name_their_position(bad, where, what):

@@ -130,6 +130,10 @@ def _projective(heads: list, n: int) -> bool:
 
 def _node_ok(g: SentenceGraph, w: int, tests: list[FeatureTest]) -> bool:
     for t in tests:
+        if t.op == "any":
+            if not any(_node_ok(g, w, alt) for alt in t.alternatives):
+                return False
+            continue
         v = g.feature(w, t.feature)
         if t.op == "has":
             if v is None:

@@ -5,6 +5,7 @@ https://grew.fr/doc/commands/)::
 
     global  { is_not_projective }
     pattern { N [upos=VERB, Mood=Ind|Imp, lemma=re"s.*", !Person, Number, Tense<>Fut];
+              A [upos=ADV, !ExtPos]|[ExtPos=ADV];
               M [];  e: N -[nsubj|obj]-> M;  N << M;  N.lemma = M.lemma }
     without { N -[aux]-> A }
     commands { del_edge e; add_edge N -[obl]-> M; M.Case = Acc; del_feat M.Number }
@@ -44,10 +45,11 @@ class FeatureTest:
     """One constraint in ``N [...]``: ``feat=v1|v2``, ``feat<>v``, ``feat=re"..."``, ``feat`` or ``!feat``."""
 
     feature: str
-    op: str  # "=", "<>", "has", "hasnot"
+    op: str  # "=", "<>", "has", "hasnot", or "any" (a disjunction [...]|[...])
     values: tuple[str, ...] = ()
     regex: re.Pattern | None = None
     pos: Pos | None = None
+    alternatives: list | None = None  # op "any": lists of tests, one of which must hold
 
 
 @dataclass
@@ -319,7 +321,15 @@ class _Parser:
         if nxt.kind == "[":
             self.next()
             block.declare(first.text, first.pos)
-            block.nodes[first.text].extend(self.feature_tests())
+            tests = self.feature_tests()
+            if self.peek(skip_nl=False).kind == "|":  # N [upos=ADV, !ExtPos]|[ExtPos=ADV]: any of them
+                alternatives = [tests]
+                while self.peek(skip_nl=False).kind == "|":
+                    bar = self.next()
+                    self.expect("[", "'[' after '|' (a node may be [...]|[...])")
+                    alternatives.append(self.feature_tests())
+                tests = [FeatureTest("", "any", alternatives=alternatives, pos=first.pos)]
+            block.nodes[first.text].extend(tests)
             return
         if nxt.kind in ("arrow", "edge_open"):
             self.edge(block, first)
