@@ -225,3 +225,16 @@ def test_adjudication_drag_attach_refuses_cycles(qtbot):
     view.view_r.attachRequested.emit(1, 2)  # now The -> cat -> The would be a cycle: refused, said why
     assert "would create a cycle" in view.status.text()
     assert view.adj.open_words(0) == [1]
+
+
+def test_validation_of_a_big_document_runs_off_the_gui_thread(qtbot, monkeypatch):
+    import deplab.app.qt.validation_panel as vp
+    monkeypatch.setattr(vp, "BACKGROUND_THRESHOLD", 0)
+    data = SMALL.read_bytes().replace(b"# sent_id = t2", b"# sent_id = t1")
+    panel = vp.ValidationPanel(Document.from_bytes(data, "dup.conllu"))
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.finished, timeout=10000) as blocker:
+        qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+        assert not panel.button.isEnabled()
+    assert [p.check for p in blocker.args[0]] == ["non-unique-sent-id"]
+    assert panel.button.isEnabled() and panel.summary.text() == "1 error, 0 warnings"

@@ -15,6 +15,9 @@ from deplab.parser.validate import ERROR, validate_bytes
 
 from .table_model import RowsTableModel
 
+#: documents with more sentences than this are validated off the GUI thread
+BACKGROUND_THRESHOLD = 2000
+
 
 class _Problems(RowsTableModel):
     HEADERS = ("line", "sentence", "word", "level", "check", "problem")
@@ -32,9 +35,12 @@ class _Problems(RowsTableModel):
 
 
 class ValidationPanel(QWidget):
-    """``ValidationPanel(doc=None)``; ``validate()`` runs the checks; signal ``goToRequested(int, int)``."""
+    """``ValidationPanel(doc=None)``; ``validate()`` / ``start()`` run the checks.
+
+    Signals: ``goToRequested(int sentence, int word)`` (word 0: the sentence itself), ``finished(problems)``."""
 
     goToRequested = Signal(int, int)
+    finished = Signal(list)
 
     def __init__(self, doc=None, parent=None):
         super().__init__(parent)
@@ -61,7 +67,8 @@ class ValidationPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.table, 1)
-        self.button.clicked.connect(self.validate)
+        self.task = None
+        self.button.clicked.connect(self.start)
 
     def set_document(self, doc) -> None:
         self.doc = doc
@@ -70,16 +77,45 @@ class ValidationPanel(QWidget):
         self.summary.setText("")
 
     def validate(self) -> list:
+        """Validates now (in the GUI thread) and shows the problems; see :meth:`start` for big documents."""
         if self.doc is None:
             return []
         data, _ = self.doc.to_bytes()
-        self.problems = validate_bytes(data, self.doc.name, self.level.currentData())
+        self._show(validate_bytes(data, self.doc.name, self.level.currentData()))
+        return self.problems
+
+    def start(self) -> None:
+        """Validates off the GUI thread when the document is big (``finished(problems)`` at the end)."""
+        if self.doc is None:
+            return
+        if len(self.doc) <= BACKGROUND_THRESHOLD:
+            self.validate()
+            self.finished.emit(self.problems)
+            return
+        from .workers import run_task
+        data, _ = self.doc.to_bytes()
+        name, level = self.doc.name, self.level.currentData()
+        self.button.setEnabled(False)
+        self.summary.setText("validating…")
+
+        def done(problems):
+            self.button.setEnabled(True)
+            self._show(problems)
+            self.finished.emit(problems)
+
+        def failed(message):
+            self.button.setEnabled(True)
+            self.summary.setText(f"validation failed: {message}")
+
+        self.task = run_task(lambda ctx: validate_bytes(data, name, level), on_done=done, on_error=failed)
+
+    def _show(self, problems) -> None:
+        self.problems = problems
         self.model.setRows(self.problems)
         errors = sum(1 for p in self.problems if p.severity == ERROR)
         warnings = len(self.problems) - errors
         self.summary.setText(("valid: " if not errors else "") +
                              f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
-        return self.problems
 
     def go_to(self, row: int) -> None:
         p = self.problems[row]
