@@ -36,9 +36,12 @@ def count(sentences, pattern):
     ("pattern { N -[1=obl, !2]-> M }", 1),            # by Sam (obl), not yesterday (obl:tmod)
     ("pattern { N -[re\".*subj.*\"]-> M }", 9),
     ("pattern { N -[nsubj|obj]-> M }", 11),           # 8 nsubj + cats, it, Sam
-    # 40 words in 8 sentences, 8 roots: 32 arcs, 8 of them punct
-    ("pattern { N -[^punct]-> M }", 24),
-    ("pattern { N -> M }", 32),
+    # 40 words in 8 sentences: 40 edges (8 of them root edges from Grew's anchor node 0), 8 punct
+    ("pattern { N -[^punct]-> M }", 32),
+    ("pattern { N -> M }", 40),
+    ("pattern { N -[root]-> M }", 8),
+    ("pattern { R -[root]-> M; M [upos<>VERB] }", 0),
+    ("pattern { N -> M; N [upos=VERB] }", 27),         # the verbs' dependents (the anchor has no upos)
     # chase -> cats, sees -> Sam: a finite (Ind/Imp) verb with a following subject or object
     ("pattern { N [upos=VERB, Mood=Ind|Imp]; M []; N -[nsubj|obj]-> M; N << M }", 2),
     # 10 verbs; seen has an aux (kicked has aux:pass, which -[aux]-> does not match)
@@ -169,14 +172,19 @@ def test_cycles_second_roots_and_lost_heads_are_refused_and_listed(small):
         ("t6", {"N": 5, "M": 4, "H": 2}, "a cycle: 5 -> 4 -> 5")]
     cyc = "pattern { e: N -[nsubj]-> M; f: G -> N } commands { del_edge f; add_edge M -[dep]-> N }"
     r = rewrite_sentences(cyc, small)
-    assert r.changed == {} and len(r.refusals) == 2  # t6 swim, t7 sings: each would depend on its own subject
+    # every word with a subject (G is its head, ROOT's anchor for the 6 main verbs): it would depend on it
+    assert r.changed == {} and len(r.refusals) == 8
     assert all("a cycle" in x.reason for x in r.refusals)
     root = "pattern { e: N -[obj]-> M } commands { del_edge e }"
     r = rewrite_sentences(root, small)
     assert r.changed == {} and len(r.refusals) == 3 and "without a head" in r.refusals[0].reason
-    second_root = "pattern { e: N -[obj]-> M } commands { del_edge e; add_edge M -[root]-> N }"
-    r = rewrite_sentences(second_root, small)
+    root_label = "pattern { e: N -[obj]-> M } commands { del_edge e; add_edge M -[root]-> N }"
+    r = rewrite_sentences(root_label, small)
     assert r.changed == {} and len(r.refusals) == 3 and all("'root' is only for" in x.reason for x in r.refusals)
+    second_root = "pattern { e: V -[obj]-> O; R -[root]-> V } commands { del_edge e; add_edge R -[root]-> O }"
+    r = rewrite_sentences(second_root, small)
+    assert r.changed == {} and [x.reason for x in r.refusals][0] == \
+        "a second root: words 2, 3 would all depend on ROOT"
 
 
 def test_untouched_sentences_are_written_byte_for_byte(tmp_path):
@@ -296,3 +304,16 @@ def test_several_named_rules_apply_in_order(small, tmp_path):
         parse_rules("rule a { pattern { N [] } commands { N.x = y } } rule b { pattern { N [] } }")
     with pytest.raises(RequestError, match="a second rule named 'a'"):
         parse_rules("rule a { pattern { N [] } commands { N.x = y } } rule a { pattern { N [] } commands { N.x = y } }")
+
+
+def test_moving_the_root(small):
+    # make the object the root and the old root its dependent (a rule as Grew writes it, with the anchor R)
+    rule = ("pattern { e: R -[root]-> V; f: V -[obj]-> O } "
+            "commands { del_edge e; del_edge f; add_edge R -[root]-> O; add_edge O -[dep]-> V }")
+    r = rewrite_sentences(rule, small)
+    assert sorted(r.changed) == [1, 3, 7] and not r.refusals
+    words = r.changed[1].words
+    assert [(w.form, w.head, w.deprel) for w in words][:3] == [("Dogs", "2", "nsubj"), ("chase", "3", "dep"),
+                                                               ("cats", "0", "root")]
+    bad = "pattern { R -[root]-> V } commands { R.upos = X }"
+    assert rewrite_sentences(bad, small).refusals[0].reason == "ROOT (the anchor node) has no features"

@@ -47,7 +47,7 @@ class _MatchTable(RowsTableModel):
             return s.sent_id or f"#{m.index + 1}"
         if col == 2:
             words = s.words
-            return "  ".join(f"{n}={w}:{words[w - 1].form}" for n, w in m.nodes.items())
+            return "  ".join(f"{n}={w}:{words[w - 1].form if w else 'ROOT'}" for n, w in m.nodes.items())
         return s.text
 
 

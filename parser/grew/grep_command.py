@@ -58,7 +58,7 @@ def run(args) -> int:
             if several:
                 where = f"{path}:{where}"
             for m in found:
-                nodes = " ".join(f"{n}={w}:{words[w - 1].form}" for n, w in m.nodes.items())
+                nodes = " ".join(f"{n}={w}:{words[w - 1].form if w else 'ROOT'}" for n, w in m.nodes.items())
                 out.write(f"{where}\t{nodes}\n")
     if args.count:
         out.write(f"{total}\n")

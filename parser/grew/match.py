@@ -13,8 +13,10 @@ Grew's semantics (https://grew.fr/doc/request/): the pattern's matches are
 filtered by every ``with`` block (an extension must exist) and every
 ``without`` block independently (no extension may exist); ``global`` items test
 the whole sentence first.  Nodes are words (empty nodes and multiword tokens
-are not matched); features are the columns ``form``, ``lemma``, ``upos``,
-``xpos``, then FEATS, then MISC attributes.
+are not matched), plus, as in Grew, an anchor node 0 (ROOT) from which the root
+edge comes, so ``R -[root]-> N`` finds the root word and ``N -> M`` counts every
+word's incoming edge; features are the columns ``form``, ``lemma``, ``upos``,
+``xpos``, then FEATS, then MISC attributes (the anchor has none).
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ class Match:
 
     @property
     def words(self) -> list[int]:
-        return sorted(set(self.nodes.values()))
+        """The matched words (the anchor node 0, ROOT, left out)."""
+        return sorted(set(self.nodes.values()) - {0})
 
 
 class SentenceGraph:
@@ -64,7 +67,9 @@ class SentenceGraph:
         self._projective: bool | None = None
 
     def feature(self, word: int, name: str) -> str | None:
-        """The value of a feature of a word, or None when the word does not have it."""
+        """The value of a feature of a word, or None when the word does not have it (node 0 has none)."""
+        if word == 0:
+            return None
         if name in _COLUMNS:
             v = getattr(self.words[word], name)
             return None if v == "_" and name != "form" else v
@@ -219,6 +224,9 @@ class _Plan:
                     break
             self.via.append(how)
         self.named_edges = [(e.name, e.source, e.target) for e in block.edges if e.name]
+        # Grew adds an anchor node 0 to a dependency tree, the source of the root edge: a pattern
+        # node may be that anchor when it is the source of an edge (it has no features)
+        self.anchor_ok = {n: any(e.source == n for e in block.edges) for n in self.new_nodes}
 
     def _order(self, bound: set[str]) -> list[str]:
         placed = set(bound)
@@ -289,12 +297,12 @@ def _extensions(g: SentenceGraph, plan: _Plan, assign: dict[str, int],
         n = order[step]
         how = via[step]
         if how is None:
-            pool = range(1, g.n + 1)
+            pool = range(0 if plan.anchor_ok[n] else 1, g.n + 1)
         elif how[0] == "child_of":
             pool = children[cur[how[1]]]
         else:
             h = heads[cur[how[1]]]
-            pool = (h,) if h else ()
+            pool = (h,) if h is not None and (h or plan.anchor_ok[n]) else ()
         for w in pool:
             if w in used or not plan.word_ok(g, n, w):
                 continue

@@ -6,6 +6,7 @@ basic UD tree a tree)::
     del_edge e                  % the edge named in the pattern (e: N -> M)
     del_edge N -[obj]-> M       % that edge, if it is there
     add_edge N -[obl]-> M       % M must have no head (delete its edge first): moving a head
+    add_edge R -[root]-> M      % R the anchor node 0 (pattern { R -[root]-> N }): a new root
     N.upos = PROPN; N.lemma = "x"; N.Case = Acc; N.Number = M.Number
     del_feat N.Number
 
@@ -186,7 +187,11 @@ def apply_commands(sentence: Sentence, commands: list[Command], match: Match) ->
             w = words[d - 1]
             if w.head_index == h and w.deprel == a["label"]:
                 continue
-            if a["label"].split(":")[0] == "root":
+            if d == 0:
+                raise _Refused("ROOT (the anchor node) cannot depend on a word")
+            if h == 0 and a["label"] != "root":
+                raise _Refused(f"a word attached to ROOT has the relation 'root', not {a['label']!r}")
+            if h != 0 and a["label"].split(":")[0] == "root":
                 raise _Refused(f"'root' is only for the word attached to ROOT; {words[h - 1].form} is a word")
             if w.head_index is not None:
                 raise _Refused(f"word {d} ({w.form}) already has a head ({w.head}); "
@@ -194,6 +199,8 @@ def apply_commands(sentence: Sentence, commands: list[Command], match: Match) ->
             w.head, w.deprel = str(h), a["label"]
             deleted.discard(d)
         elif cmd.op in ("set_feat", "copy_feat", "del_feat"):
+            if match.nodes[a["node"]] == 0 or match.nodes.get(a.get("other_node"), 1) == 0:
+                raise _Refused("ROOT (the anchor node) has no features")
             w = words[match.nodes[a["node"]] - 1]
             if cmd.op == "copy_feat":
                 value = _get_feat(words[match.nodes[a["other_node"]] - 1], a["other_feature"])
