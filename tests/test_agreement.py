@@ -82,3 +82,12 @@ def test_command_json_names_each_figure():
     assert "UAS 87.50  LAS 75.00  label agreement 87.50  Cohen's kappa 0.8431" in r.stdout
     r = subprocess.run([sys.executable, "-m", "deplab", "agree", str(A)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "at least two" in r.stderr
+
+
+def test_universal_relations_option(tmp_path):
+    b = tmp_path / "b.conllu"
+    b.write_text(B.read_text().replace("\tnmod\t", "\tobj:dir\t"))
+    files = [(str(A), read_conllu(A)), (str(b), read_conllu(b))]
+    assert agreement(files).pairs[0].label_agreement == pytest.approx(7 / 8)
+    assert agreement(files, universal=True).pairs[0].label_agreement == 1.0
+    assert agreement(files, universal=True).pairs[0].kappa == 1.0

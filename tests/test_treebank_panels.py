@@ -114,6 +114,7 @@ def test_rewrite_preview_apply_is_one_undo_step(qtbot, doc):
     assert [s.to_text() for s in doc.sentences] == before
     assert panel.apply_button.isEnabled()
     assert panel.apply() == [1, 5]
+    assert panel.model.matches == [] and panel.count_label.text() == "0 matches in 0 sentences"
     assert doc[1].words[0].feats == "Number=Sing" and doc[5].words[3].feats == "Number=Sing"
     assert editor.stack.count() == 1
     editor.stack.undo()
@@ -225,6 +226,15 @@ def test_adjudication_drag_attach_refuses_cycles(qtbot):
     view.view_r.attachRequested.emit(1, 2)  # now The -> cat -> The would be a cycle: refused, said why
     assert "would create a cycle" in view.status.text()
     assert view.adj.open_words(0) == [1]
+    view.select_sentence(1)
+    view.view_r.attachRequested.emit(3, 1)  # "cats" under "Dogs": neither A nor B, A's relation by default
+    assert view.adj.chosen(1, 3) == "edit" and view.adj.result[1].words[2].deprel == "obj"
+    view.words.selectRow(0)
+    view.relation.setText("nmod")
+    qtbot.keyClick(view.relation, Qt.Key.Key_Return)
+    assert view.adj.result[1].words[2].deprel == "nmod" and view.words_model.index(0, 4).data() == "1 nmod  (edit)"
+    view.editor.stack.undo()
+    assert view.adj.result[1].words[2].deprel == "obj"
 
 
 def test_validation_of_a_big_document_runs_off_the_gui_thread(qtbot, monkeypatch):

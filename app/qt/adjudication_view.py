@@ -5,7 +5,7 @@ sentences where A and B disagree (with how many words are still open).  For the 
 sentence, A's tree is drawn compared with B's and B's compared with A's (the differing
 arcs marked in the diff colours), above the adjudicated tree, whose open words are
 outlined.  Per word: *Take A* (key A) or *Take B* (key B), or drag the word onto a head in
-the adjudicated tree; *All A* / *All B* settle the whole sentence.  Every pick goes
+the adjudicated tree and type its relation; *All A* / *All B* settle the whole sentence.  Every pick goes
 through a :class:`~deplab.app.qt.undo.DocumentEditor` (Ctrl+Z / Ctrl+Shift+Z), and
 *Save…* writes the adjudicated file atomically.
 """
@@ -15,7 +15,8 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -104,11 +105,16 @@ class AdjudicationView(QWidget):
         self.all_a, self.all_b = QPushButton("All A"), QPushButton("All B")
         self.undo_button, self.redo_button = QPushButton("Undo"), QPushButton("Redo")
         self.save_button = QPushButton("Save…")
+        self.relation = QLineEdit()
+        self.relation.setPlaceholderText("relation")
+        self.relation.setMaximumWidth(120)
+        self.relation.setToolTip("Type a relation and press Enter to give it to the selected word")
+        self.relation.returnPressed.connect(lambda: self.set_relation(self.relation.text()))
         self.status = QLabel("")
 
         buttons = QHBoxLayout()
-        for b in (self.take_a, self.take_b, self.all_a, self.all_b, self.undo_button, self.redo_button,
-                  self.save_button):
+        for b in (self.take_a, self.take_b, self.all_a, self.all_b, self.relation, self.undo_button,
+                  self.redo_button, self.save_button):
             buttons.addWidget(b)
         buttons.addWidget(self.status, 1)
         right = QWidget()
@@ -197,6 +203,17 @@ class AdjudicationView(QWidget):
         self.editor.stack.push(SnapshotCommand(self.adj.result, {i: before}, {i: after},
                                                f"Take {side.upper()} for sentence {i + 1}", i))
         return len(words)
+
+    def set_relation(self, deprel: str, word: int | None = None) -> bool:
+        """Gives the selected (or given) word another relation (an edit of the adjudicator's own)."""
+        word = word if word is not None else self.selected_word()
+        if word is None or self.current < 0 or not deprel.strip():
+            return False
+        try:
+            return self.editor.set_deprel(self.current, word, deprel.strip())
+        except EditError as e:
+            self.status.setText(str(e))
+            return False
 
     def save(self, path: str) -> str:
         target = self.adj.result.save(path)

@@ -259,9 +259,10 @@ class SearchPanel(QWidget):
         self.editor.stack.push(cmd)
         if self.editor.pushed:
             self.editor.pushed(cmd)
-        self.changes_label.setText(f"applied to {len(done)} sentence{'s' if len(done) != 1 else ''} (undo: Ctrl+Z)")
         self.plan = None
         self.apply_button.setEnabled(False)
+        self.search()  # the matches of the rewritten document
+        self.changes_label.setText(f"applied to {len(done)} sentence{'s' if len(done) != 1 else ''} (undo: Ctrl+Z)")
         return done
 
     # -- view updates ---------------------------------------------------------------
