@@ -5,7 +5,7 @@
 Opens the file through the annotation controller (as File ▸ Open does), visits a few sentences,
 runs the evaluation panel once, then re-opens it; prints the process's resident set size (RSS,
 from /proc/self/status) after each open.  A leak shows as RSS growing by about one document per
-re-open, and in the count of Document objects still alive (1 when nothing leaks; RSS also moves with
+re-open, and in the count of the documents opened that are still alive (1 when nothing leaks; RSS also moves with
 the C allocator's per-thread arenas, which the count does not).  The default file is UD English-EWT train (12,544 sentences), given on the command line.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import gc
 import os
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from deplab.app.model.document import Document  # noqa: E402
 from deplab.app.qt.main_window import MainWindow  # noqa: E402
 
 
@@ -53,6 +53,7 @@ def main() -> None:
     app.processEvents()
     print(f"started: RSS {rss_mb():.0f} MB")
     figures = []
+    opened = []  # a weak reference to every document opened
     for k in range(args.reopens + 1):
         ctl.open_path(args.file, wait=True)
         for i in (1, 2, 3, 100):
@@ -64,7 +65,8 @@ def main() -> None:
         gc.collect()
         figures.append(rss_mb())
         what = "opened" if k == 0 else f"re-open {k}"
-        alive = sum(isinstance(o, Document) for o in gc.get_objects())
+        opened.append(weakref.ref(ctl.doc))
+        alive = sum(r() is not None for r in opened)
         print(f"{what}: {len(ctl.doc)} sentences, RSS {figures[-1]:.0f} MB, Document objects alive: {alive}")
     print(f"growth over {args.reopens} re-opens: {figures[-1] - figures[0]:+.0f} MB "
           f"({', '.join(f'{x:.0f}' for x in figures)} MB)")

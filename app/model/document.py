@@ -86,6 +86,7 @@ class Document(Edits):
         sentences, store, stat = read_file(path, progress, cancelled)
         doc = cls._from_store(sentences, store, path)
         doc._source_stat = stat
+        doc.relations()  # computed here, in the reader's thread, not when the relation menu first opens
         return doc
 
     @classmethod
@@ -261,12 +262,14 @@ class Document(Edits):
         return cleaned
 
     def prepare_save(self, path: str | os.PathLike | None = None) -> SaveJob:
-        """The bytes to write (GUI thread, fast: untouched sentences are slices of the file read)."""
+        """The bytes to write.  Safe in a worker thread while the GUI thread edits: each sentence is
+        read once (an edit made meanwhile is caught by :meth:`finish_save`'s ``touched``)."""
         target = os.path.abspath(os.fspath(path)) if path else self.path
         if not target:
             raise EditError("this document has no file name yet: use Save As")
+        revision = self.revision
         data, spans = self.to_bytes()
-        return SaveJob(target, data, spans, self.revision)
+        return SaveJob(target, data, spans, revision)
 
     @staticmethod
     def write(job: SaveJob) -> None:
@@ -274,12 +277,15 @@ class Document(Edits):
         remove_stale_temporaries(job.target)
         atomic_write_bytes(job.target, job.data)
 
-    def finish_save(self, job: SaveJob) -> str:
-        """Records that ``job`` is on disk.  Edits made while it was written stay unsaved."""
+    def finish_save(self, job: SaveJob, touched: Iterable[int] | None = None) -> str:
+        """Records that ``job`` is on disk (GUI thread).  ``touched``: the sentences changed since the
+        job was prepared; they stay unsaved, and so does the document."""
         target = job.target
         self._store = self._store.replaced(job.data, job.spans)
+        touched = set(touched or ())
         if self.revision == job.revision:
-            self._modified = set()  # the file now holds these bytes: every sentence is untouched relative to it
+            touched = set()
+        self._modified = touched  # the file now holds every other sentence as it is in memory
         st = os.stat(target)
         self._source_stat = (st.st_size, st.st_mtime)
         was_dirty = self.dirty
@@ -299,10 +305,14 @@ class Document(Edits):
         return self.finish_save(job)
 
     # -- crash recovery --------------------------------------------------------------
-    def recovery_record(self, texts: dict[int, str] | None = None) -> dict:
+    def recovery_changed(self) -> list[int]:
+        """The sentences a recovery file must hold: the changed ones (all, for a new document)."""
+        return self.modified_indices() if self.path else list(range(len(self.sentences)))
+
+    def recovery_record(self, texts: dict[int, str] | None = None, changed: list[int] | None = None) -> dict:
         """What the recovery file holds; ``texts`` (index → CoNLL-U) may come from the autosaver's
         cache of sentences serialised as they changed."""
-        changed = self.modified_indices() if self.path else list(range(len(self.sentences)))
+        changed = self.recovery_changed() if changed is None else changed
         texts = texts or {}
         return recovery_file.record(self.path, self._store.sha1 if self.path else None, self.name,
                                     len(self.sentences), self._store.newline,

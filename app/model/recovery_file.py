@@ -39,8 +39,15 @@ def record(source: str | None, source_sha1: str | None, name: str, n_sentences: 
 
 
 def write(path: str | os.PathLike, rec: dict) -> None:
-    """Writes a :func:`record` atomically (safe to call from a worker thread)."""
-    atomic_write_bytes(os.fspath(path), json.dumps(rec, ensure_ascii=False).encode("utf-8"))
+    """Writes a :func:`record` atomically (safe to call from a worker thread).
+
+    The sentences are encoded one by one: ``json.dumps`` of the whole record is one C call that
+    holds the GIL (and with it the window) for hundreds of milliseconds on a large treebank."""
+    head = {k: v for k, v in rec.items() if k != "sentences"}
+    parts = [json.dumps(head, ensure_ascii=False)[:-1], ', "sentences": {']
+    parts.append(", ".join(f'"{k}": {json.dumps(t, ensure_ascii=False)}' for k, t in rec["sentences"].items()))
+    parts.append("}}")
+    atomic_write_bytes(os.fspath(path), "".join(parts).encode("utf-8"))
 
 
 def load(path) -> dict:

@@ -14,6 +14,7 @@ from deplab.app.model.validation import ERROR, check_sentence
 
 from .annotation_widgets import NewFromTextDialog
 from .settings import RecentFiles
+from .workers import collector_paused, run_task
 
 CONLLU_FILTER = "CoNLL-U (*.conllu *.conll *.conllx);;All files (*)"
 CONLLU_SUFFIXES = (".conllu", ".conll", ".conllx")
@@ -74,8 +75,9 @@ class FileController(QObject):
         path = os.path.abspath(path)
 
         def work(ctx):
-            return Document.open(path, progress=lambda f: ctx.progress(int(f * 100), 100, "reading"),
-                                 cancelled=ctx.cancelled)
+            with collector_paused(freeze=True):
+                return Document.open(path, progress=lambda f: ctx.progress(int(f * 100), 100, "reading"),
+                                     cancelled=ctx.cancelled)
 
         def refused(msg):
             c.show_error("Cannot open the file", msg)
@@ -133,11 +135,14 @@ class FileController(QObject):
         return self.save_to(path, wait)
 
     def _confirm(self, path: str) -> bool:
-        """Flagged errors in the changed sentences, a file changed on disk: the user decides."""
+        """Flagged errors in the changed sentences, a file changed on disk: the user decides.
+        The sentences are checked in the background (the event loop runs meanwhile)."""
         c, doc = self.ctl, self.ctl.doc
-        problems = [(i, check_sentence(doc[i])) for i in doc.modified_indices()]
-        errors = [(i, [x for x in xs if x.severity == ERROR]) for i, xs in problems]
-        errors = [(i, xs) for i, xs in errors if xs]
+        modified = doc.modified_indices()
+        found = {}
+        run_task(lambda ctx: flagged_errors(doc, modified), on_done=lambda r: found.update(errors=r),
+                 name="check").wait(300)
+        errors = found.get("errors", [])
         if errors:
             lines = [f"sentence {i + 1}, word {xs[0].word}: {xs[0].message}" for i, xs in errors[:8]]
             more = f"\n… and {len(errors) - 8} more sentences" if len(errors) > 8 else ""
@@ -156,28 +161,33 @@ class FileController(QObject):
         return True
 
     def save_to(self, path: str, wait: bool = True) -> bool:
-        """Saves in the background: the bytes are put together here (untouched sentences are slices
-        of the file read), written and renamed in a worker.  ``wait`` returns the outcome (the event
-        loop runs meanwhile); else True once the write started."""
+        """Saves in the background: the bytes are put together (untouched sentences are slices of the
+        file read), written and renamed in a worker while editing goes on; a sentence edited meanwhile
+        stays unsaved.  ``wait`` returns the outcome (the event loop runs meanwhile); else True once
+        the write started."""
         c, doc = self.ctl, self.ctl.doc
         if self.save_task is not None and self.save_task.running:
             c.status("Still saving: wait a moment")
             return False
         if not self._confirm(path):
             return False
-        try:
-            job = doc.prepare_save(path)
-        except EditError as e:
-            c.show_error("Cannot save", str(e))
-            return False
         outcome = {}
+        touched: set[int] = set()
+        doc.changed.connect(touched.update)
         stack_index = c.stack.index() if c.stack is not None else None
 
-        def done(_):
+        def work(ctx):
+            with collector_paused():
+                job = doc.prepare_save(path)
+            Document.write(job)
+            return job
+
+        def done(job):
+            doc.changed.disconnect(touched.update)
             outcome["ok"] = True
+            doc.finish_save(job, touched)
             if c.doc is not doc:
                 return
-            doc.finish_save(job)
             if c.stack is not None and c.stack.index() == stack_index:
                 c.stack.setClean()
             if not doc.dirty:
@@ -187,14 +197,15 @@ class FileController(QObject):
             c.update_actions()
 
         def failed(msg):
+            doc.changed.disconnect(touched.update)
             outcome["ok"] = False
-            c.show_error("Cannot save", msg if job.target in msg else f"{job.target}: {msg}")
-        from .workers import run_task
-        self.save_task = run_task(lambda ctx: Document.write(job), on_done=done, on_error=failed, name="save")
-        c.status(f"Saving {os.path.basename(job.target)}…")
+            target = os.path.abspath(path)
+            c.show_error("Cannot save", msg if target in msg else f"{target}: {msg}")
+        self.save_task = run_task(work, on_done=done, on_error=failed, name="save")
+        c.status(f"Saving {os.path.basename(path)}…")
         if not wait:
             return True
-        self.save_task.wait(120)
+        self.save_task.wait(300)
         return outcome.get("ok", False)
 
     def export_clean(self, path: str | None = None) -> bool:
@@ -269,3 +280,18 @@ def dropped_path(mime) -> str | None:
             if p.lower().endswith(CONLLU_SUFFIXES) and os.path.isfile(p):
                 return p
     return None
+
+
+def flagged_errors(doc: Document, indices: list[int]) -> list[tuple[int, list]]:
+    """(sentence, its ERROR issues) for the given sentences that have any (any thread: only reads)."""
+    out = []
+    with collector_paused():
+        return _flagged(doc, indices, out)
+
+
+def _flagged(doc: Document, indices: list[int], out: list) -> list:
+    for i in indices:
+        xs = [x for x in check_sentence(doc[i]) if x.severity == ERROR]
+        if xs:
+            out.append((i, xs))
+    return out

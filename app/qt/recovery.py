@@ -145,8 +145,8 @@ def _ask_dialog(parent: QWidget | None, info: RecoveryInfo) -> str:
 class Autosaver(QObject):
     """Writes the document's recovery file every ``interval_ms`` while it has unsaved edits.
 
-    Incremental: a sentence is serialised when it changes (``Document.changed``), not at every
-    tick; the tick hands the texts to a background task that writes the file.
+    Incremental: a sentence is serialised once after it changes (``Document.changed`` drops it from
+    the cache), not at every tick; serialising and writing run in a background task.
     """
 
     written = Signal(str)
@@ -158,7 +158,8 @@ class Autosaver(QObject):
         self.doc: Document | None = None
         self.path: str | None = None
         self._written_revision: int | None = None
-        self._texts: dict[int, str] = {}  # sentence index -> its CoNLL-U text when it last changed
+        self._texts: dict[int, str] = {}  # sentence index -> its CoNLL-U text since it last changed
+        self._touched: set[int] = set()  # sentences changed since the running write started
         self._task = None
         self.error: str | None = None
         self.last_tick_ms: float | None = None  # time the GUI thread spent in the last tick
@@ -187,6 +188,7 @@ class Autosaver(QObject):
     def _changed(self, indices) -> None:
         for i in indices:
             self._texts.pop(i, None)  # serialised again at the next tick, once
+        self._touched.update(indices)
 
     def _dirty_changed(self, dirty: bool) -> None:
         if dirty:
@@ -207,15 +209,22 @@ class Autosaver(QObject):
         if self._written_revision == doc.revision or (self._task is not None and self._task.running):
             return
         t0 = time.perf_counter()
-        changed = doc.modified_indices() if doc.path else range(len(doc))
-        for i in changed:
-            if i not in self._texts:
-                self._texts[i] = doc[i].to_text()
-        record = doc.recovery_record(self._texts)
+        changed = doc.recovery_changed()
+        missing = [i for i in changed if i not in self._texts]
+        cached = dict(self._texts)
         revision, path = doc.revision, self.path
+        self._touched = set()
         self.last_tick_ms = (time.perf_counter() - t0) * 1000
 
-        def done(_):
+        def work(ctx):  # serialises the sentences changed since the last write, writes the file
+            texts = {i: doc[i].to_text() for i in missing}
+            cached.update(texts)
+            recovery_file.write(path, doc.recovery_record(cached, changed))
+            return texts
+
+        def done(texts):
+            if self.doc is doc:
+                self._texts.update((i, t) for i, t in texts.items() if i not in self._touched)
             if self.doc is doc and self.path == path:
                 self.error = None
                 self._written_revision = revision
@@ -225,8 +234,7 @@ class Autosaver(QObject):
 
         def failed(message: str):  # a full disk must not crash the editor; shown in the status bar
             self.error = message
-        self._task = run_task(lambda ctx: recovery_file.write(path, record), on_done=done, on_error=failed,
-                              name="autosave")
+        self._task = run_task(work, on_done=done, on_error=failed, name="autosave")
         if wait:
             self._task.wait()
 

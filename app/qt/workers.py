@@ -11,14 +11,44 @@ previous document alive).
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from deplab.parser.progress import Cancelled, check
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextmanager
+def collector_paused(freeze: bool = False):
+    """No cyclic garbage collection while a worker builds or reads a large structure (a 12,000-sentence
+    treebank is millions of objects): each full collection would traverse them all holding the GIL,
+    and the window would stall for up to a second.  Reference counting still frees memory.
+
+    ``freeze``: afterwards, move every object alive into the collector's permanent generation
+    (``gc.freeze``) so that no later collection traverses the document just read; its sentences hold
+    no reference cycles and are freed by reference counting when the document is closed."""
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if freeze:
+                gc.freeze()
+            if _gc_pauses == 0:
+                gc.enable()
 
 
 class TaskContext:
