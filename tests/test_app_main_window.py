@@ -369,3 +369,26 @@ def test_screenshot_script_renders_the_window(qtbot, tiny_model, tmp_path):
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1000, 700)
     assert mod.main(["--model", str(tmp_path), "--out", str(tmp_path / "x.png")]) == 1  # not a model
+
+
+def test_typed_sentences_are_parsed_off_the_gui_thread(qtbot, window):
+    w = window
+    task = w.parse_text(SENTENCE)
+    assert task is not None and w.is_parsing()  # the call returned before the parse was done
+    newer = w.parse_text("Dogs bark.")  # a newer input replaces the running one
+    newer.wait()
+    task.wait()  # the replaced parse finishes unseen
+    assert w.workspace.forms == ["Dogs", "bark", "."]
+
+
+def test_about_box_and_the_model_in_use_is_checked(qtbot, window):
+    from deplab import __version__
+    from deplab.parser.bundled import DEFAULT_MODEL_DIR
+    text = window.about_text()
+    assert __version__ in text and "MIT" in text and "CC BY-SA 4.0" in text and "English-EWT" in text
+    # the tiny test model is not a bundled one: nothing is checked
+    assert not any(a.isChecked() for a in window.bundled_menu.actions())
+    from deplab.parser.pipeline import Pipeline
+    window.set_pipeline(Pipeline.load(None))  # the bundled default
+    checked = [a.text() for a in window.bundled_menu.actions() if a.isChecked()]
+    assert checked and checked[0].startswith(f"{DEFAULT_MODEL_DIR.name} (default)")

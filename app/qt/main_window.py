@@ -29,12 +29,11 @@ from deplab.parser.conllu import Sentence
 from deplab import __version__
 
 from . import export
-from .parse_controller import parse_sentences
+from .sentence_controller import LONG_INPUT, SentenceController  # noqa: F401  (LONG_INPUT re-exported)
 from .settings import app_settings
 from .workers import Task, run_task, show_progress
 from .workspace_view import SentenceWorkspaceView
 
-LONG_INPUT = 1500  # characters: longer inputs show progress and disable the input while they parse
 MAX_RECENT = 20
 
 
@@ -62,7 +61,6 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._load_task: Task | None = None
-        self._parse_task: Task | None = None
         self._pending_text: str | None = None
         self.last_parse_ms: float | None = None
         self.recent_inputs: list[str] = []
@@ -73,11 +71,12 @@ class MainWindow(QMainWindow):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.view.input.setCompleter(completer)
+        self.sentences = SentenceController(self)
         self.view.parseRequested.connect(self.parse_text)
         self.view.sentenceChosen.connect(self.select_batch_sentence)
         self.workspace.changed.connect(self._update_actions)
         self.workspace.mode_changed.connect(lambda *_: self._update_actions())
-        self.workspace.step_changed.connect(lambda *_: self._update_actions())
+        # stepping changes no action's state: the actions listen to the trace and the mode only
         self.view.controls.playingChanged.connect(self._playing_changed)
         self.resize(1360, 860)
         from .compression_tab import install_compression  # Lab dock ▸ Compression (before restoring the layout)
@@ -354,117 +353,25 @@ class MainWindow(QMainWindow):
             act.setChecked(p == key)
 
     # -- parsing -----------------------------------------------------------------------------------
+    # -- the typed sentence (app/qt/sentence_controller.py) ---------------------------------------
     def parse_text(self, text: str, wait: bool = False) -> Task | None:
         """Tokenizes, tags and parses ``text`` in the background and shows the first sentence
-        (``wait=True`` returns once it is drawn, for scripts and tests).  A new input replaces one
-        still being parsed."""
-        t0 = time.perf_counter()  # Enter pressed
-        text = text.strip()
-        if not text:
-            return None
-        self._remember_input(text)
-        if self.pipeline is None:
-            if self.is_loading():
-                self._pending_text = text
-                self.statusBar().showMessage("The model is still loading: the input is parsed as soon as it is ready.")
-            else:
-                self.statusBar().showMessage("No model is loaded: use File ▸ Open model… "
-                                             + (f"({self.model_error})" if self.model_error else ""))
-            return None
-        if self._parse_task is not None and self._parse_task.running:
-            self._parse_task.detach()  # the newest input wins
-        pipeline = self.pipeline
-        long_input = len(text) > LONG_INPUT
-
-        def work(ctx):
-            ctx.progress(0, 0, "tokenizing")
-            sentences = pipeline.sentences_from_text(text)
-            if len(sentences) == 1:  # tagged and parsed once, step by step: the stepper's trace is the parse
-                parsed, trace = pipeline.parse_traced(sentences[0])
-                return [parsed], trace
-            return parse_sentences(pipeline, sentences, ctx), None
-
-        if long_input:  # a long parse shows progress, and the input waits for it
-            self._busy(True, "Parsing…")
-            self._set_input_enabled(False)
-
-        def finish():
-            if long_input:
-                self._busy(False)
-                self._set_input_enabled(True)
-
-        def done(result):
-            finish()
-            sentences, trace = result
-            self._show_batch(sentences, trace)
-            self.arc_view.canvas().repaint()
-            self.last_parse_ms = (time.perf_counter() - t0) * 1000
-            n = len(self.workspace.forms)
-            self.timing_label.setText(f"{n} words parsed and drawn in {self.last_parse_ms:.0f} ms")
-            if long_input:
-                self.statusBar().showMessage(f"Parsed {len(sentences)} sentences.", 5000)
-
-        def failed(msg):
-            finish()
-            self.statusBar().showMessage(f"Could not parse the input: {msg}")
-
-        def cancelled():
-            finish()
-            self.statusBar().showMessage("Parsing cancelled.", 4000)
-        task = run_task(work, on_done=done, on_error=failed, on_progress=self._on_progress if long_input else None,
-                        on_cancelled=cancelled, name="parse")
-        self._parse_task = task
-        if wait:
-            task.wait()
-        return task
-
-    def _set_input_enabled(self, on: bool) -> None:
-        self.view.input.setEnabled(on)
-        self.view.parse_button.setEnabled(on)
-        self.view.sentence_box.setEnabled(on)
+        (``wait=True`` returns once it is drawn)."""
+        return self.sentences.parse_text(text, wait)
 
     def is_parsing(self) -> bool:
-        return self._parse_task is not None and self._parse_task.running
+        return self.sentences.is_parsing()
 
-    def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
-        ws = self.workspace
-        ws.set_batch(sentences)
-        if sentences:
-            self.select_batch_sentence(0, first_trace)
-        else:
-            ws.set_sentence(None)
-        self.view.controls.stop()
-        self.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
+    @property
+    def _parse_task(self) -> Task | None:
+        return self.sentences._parse_task
 
     def select_batch_sentence(self, i: int, trace=None) -> None:
-        ws = self.workspace
-        if not 0 <= i < len(ws.batch):
-            return
-        ws.batch_index = i
-        s = ws.batch[i]
-        trace = self._trace(s) if trace is None else trace
-        ws.set_sentence(s, trace, gold=False, start_at_end=True)
-        if self.view.sentence_box.currentIndex() != i:
-            self.view.sentence_box.blockSignals(True)
-            self.view.sentence_box.setCurrentIndex(i)
-            self.view.sentence_box.blockSignals(False)
-
-    def _trace(self, sentence: Sentence):
-        if self.pipeline is None or not sentence.words:
-            return None
-        try:
-            return self.pipeline.trace(sentence)
-        except Exception as e:
-            self.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
-            return None
+        self.sentences.select_batch_sentence(i, trace)
 
     def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
         """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
-        self.view.controls.stop()
-        self.workspace.set_batch([sentence])
-        self.workspace.set_sentence(sentence, self._trace(sentence), gold=gold, start_at_end=True)
-        if self.workspace.gold_note:
-            self.statusBar().showMessage(self.workspace.gold_note, 8000)
+        self.sentences.show_sentence(sentence, gold)
 
     def set_mode(self, mode: str) -> None:
         if mode in self.workspace.available_modes():
