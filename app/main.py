@@ -13,6 +13,8 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setOrganizationName("DepLab")
     app.setApplicationName("DepLab")
+    from deplab import __version__
+    app.setApplicationVersion(__version__)
     window = MainWindow()
     window.show()
     from PySide6.QtCore import QTimer

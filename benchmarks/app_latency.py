@@ -42,10 +42,10 @@ def main() -> None:
     window.show()
     window.set_pipeline(Pipeline.load(args.model))
     texts = [s.text for s in read_conllu(args.dev) if len(s.words) == 20]
-    window.parse_text(texts[0])  # warm-up (spaCy, torch)
+    window.parse_text(texts[0], wait=True)  # warm-up (spaCy, torch)
     times = []
     for t in texts:
-        window.parse_text(t)
+        window.parse_text(t, wait=True)
         app.processEvents()
         times.append(window.last_parse_ms)
     print(f"{len(times)} typed sentences of 20 words (torch threads {torch.get_num_threads()}): "

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"screenshot: could not load the model: {w.model_error}", file=sys.stderr)
             return 1
         w.view.input.setText(args.sentence)
-        w.parse_text(args.sentence)
+        w.parse_text(args.sentence, wait=True)
         ws = w.workspace
         ws.set_step(args.step if args.step is not None else (2 * ws.n_steps) // 3)
         w.view.features.table.selectRow(0)

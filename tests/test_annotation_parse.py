@@ -1,12 +1,9 @@
 """Parsing from the annotation UI: in a worker thread, with progress and cancel, never touching gold."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from deplab.app.model.document import EDITED, GOLD, PARSED, UNANNOTATED
-from deplab.app.qt import annotation as annmod
 from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
@@ -41,7 +38,7 @@ def test_parse_unannotated_in_background_keeps_gold(qtbot, win, small, tiny_pipe
     with qtbot.waitSignal(ctl.parseFinished, timeout=20000) as sig:
         ctl.parse_all_action.trigger()
         assert ctl.task is not None and ctl.progress_box.isVisible()
-        ctl.task.progress.connect(lambda d, t: progress.append((d, t)))
+        ctl.task.progressed.connect(lambda d, t, m: progress.append((d, t)))
     assert sig.args[0] == [3] and loads == [1]
     assert ctl.doc.status(3) == PARSED and ctl.doc[0].to_text() == gold_text
     assert all(w_.head != "_" for w_ in ctl.doc[3].words)
@@ -68,35 +65,42 @@ def test_parse_unannotated_in_background_keeps_gold(qtbot, win, small, tiny_pipe
     assert saved[0].to_text() == gold_text
 
 
-def test_parse_cancel_keeps_partial_results(qtbot, win, tiny_pipeline, monkeypatch):  # noqa: F811
+def test_parse_all_is_one_engine_call_and_cancel_changes_nothing(qtbot, win, tiny_pipeline):  # noqa: F811
+    """Parse All hands every unannotated sentence to the engine's batched parser at once (sorted by
+    length, batches side by side); Cancel discards the run (deplab.parser.progress.Cancelled)."""
     w, ctl = win
-    monkeypatch.setattr(annmod, "PARSE_CHUNK", 4)
+    calls = []
 
-    class SlowPipeline:  # each chunk takes a while, so the cancel lands before the last one on any machine
+    class CountingPipeline:
         def __getattr__(self, name):
             return getattr(tiny_pipeline, name)
 
         def parse(self, sentences, **kw):
-            time.sleep(0.05)
+            calls.append(len(sentences))
             return tiny_pipeline.parse(sentences, **kw)
-    ctl.pipeline_factory = SlowPipeline
+    ctl.pipeline_factory = CountingPipeline
     ctl.tokenizer = None
     ctl.new_from_text("\n".join(f"Sentence number {k} is here." for k in range(60)))
     assert len(ctl.doc) == 60
     seen = []
 
-    def on_progress(done, total):
+    def on_progress(done, total, message):
         seen.append((done, total))
         ctl.cancel_task()
     with qtbot.waitSignal(ctl.parseFinished, timeout=20000) as sig:
         ctl.parse_unannotated()
-        ctl.task.progress.connect(on_progress)
-    parsed = sig.args[0]
+        ctl.task.progressed.connect(on_progress)
+    assert sig.args[0] == []
     assert seen and seen[0][1] == 60
-    assert 0 < len(parsed) < 60  # stopped early, the finished part applied
     counts = ctl.doc.status_counts()
-    assert counts[PARSED] == len(parsed) and counts[UNANNOTATED] == 60 - len(parsed)
+    assert counts[UNANNOTATED] == 60 and counts[PARSED] == 0
     assert "cancelled" in w.statusBar().currentMessage()
+    assert ctl.stack.count() == 0  # nothing to undo
+    calls.clear()
+    with qtbot.waitSignal(ctl.parseFinished, timeout=20000) as sig:
+        ctl.parse_unannotated()
+    assert calls == [60] and len(sig.args[0]) == 60
+    assert ctl.doc.status_counts()[PARSED] == 60
     ctl.undo_action.trigger()
     assert ctl.doc.status_counts()[UNANNOTATED] == 60
 

@@ -125,6 +125,7 @@ def test_drag_reattach_relabel_undo_redo_save_reopen(qtbot, win, small):
     ctl.redo_action.trigger()
     assert "sleeps" in ctl.undo_action.text() or "nsubj" in ctl.undo_action.text()
     ctl.save_action.trigger()
+    ctl.files.save_task.wait()  # saving runs in the background
     assert not ctl.doc.dirty and not w.isWindowModified()
     again = read_conllu(small)
     assert (again[0].words[0].head, again[0].words[0].deprel) == ("3", "nsubj")
@@ -272,7 +273,7 @@ def test_close_asks_and_drag_drop_opens(qtbot, win, small):
     ctl.go_to(1)
     ctl.toggle_gold()
     assert ctl.doc.dirty
-    ctl.autosaver.tick()
+    ctl.autosaver.tick(wait=True)  # the recovery file is written in the background
     assert os.path.exists(ctl.autosaver.path)
     ctl.asked.append("Cancel")
     w.close()
@@ -295,7 +296,9 @@ def test_new_from_text_save_as(qtbot, win, app_dirs):
     out = app_dirs / "typed.conllu"
     ctl.get_save_path = lambda: str(out)
     ctl.asked.append("Save Anyway")  # words 1 and 4 have no head yet: flagged
-    assert ctl.save_action.trigger() is None and out.exists()
+    assert ctl.save_action.trigger() is None
+    ctl.files.save_task.wait()  # saving runs in the background
+    assert out.exists()
     assert ctl.doc.path == str(out) and not ctl.doc.dirty
     assert str(out) in ctl.recent_files()
     ctl._fill_recent()

@@ -2,9 +2,11 @@
 
 Words carry their UPOS tag underneath; each arc goes from the head to the
 dependent (arrowhead at the dependent) with the relation on it; ROOT is a
-marker before the first word (after the last in right-to-left scripts).  The
-geometry comes from :mod:`app.qt.arc_layout`; this widget measures text,
-paints, and turns mouse gestures into signals:
+marker before the first word (after the last in right-to-left scripts).
+This widget holds the scroll area, the zoom and the mouse; the rest is one
+concept per module: what is shown (:mod:`.arc_state`), where it goes
+(:mod:`.arc_layout`), how it is painted (:mod:`.arc_painter`, also used by
+:mod:`.export`) and what is under the mouse (:mod:`.arc_hit`).  Signals:
 
 * ``wordClicked(int)`` — a click on a word (1-based) or on ROOT (0);
 * ``attachRequested(int dependent, int head)`` — a drag from a word onto
@@ -16,43 +18,19 @@ Zoom with Ctrl+wheel, :meth:`zoomIn`, :meth:`zoomOut`, :meth:`fitToWidth`.
 from __future__ import annotations
 
 import traceback
-import unicodedata
 from typing import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath,
-                           QPalette, QPen, QPolygonF, QWheelEvent)
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from deplab.parser.tree import DependencyTree
-
+from . import arc_hit
 from .arc_layout import Layout, Metrics, compute_layout, crossing_points
-from .relations import CROSSING_COLOR, DIFF, FAMILIES, family, text_color
+from .arc_painter import ArcPainter
+from .arc_state import ROLE_BUFFER, ROLE_STACK, ArcState, is_rtl  # noqa: F401  (re-exported)
+from .relations import DIFF, FAMILIES
 
-FORM_PX, TAG_PX, LABEL_PX, SMALL_PX = 15, 11, 11, 9
 ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
-
-ROLE_STACK, ROLE_BUFFER = "stack", "buffer"
-
-
-def is_rtl(forms: Sequence[str]) -> bool:
-    """True when most strongly directional letters are right-to-left (Hebrew, Arabic, ...)."""
-    r = l = 0
-    for f in forms:
-        for ch in f:
-            b = unicodedata.bidirectional(ch)
-            if b in ("R", "AL"):
-                r += 1
-            elif b == "L":
-                l += 1
-    return r > l
-
-
-def _font(px: int, bold: bool = False, family_name: str | None = None) -> QFont:
-    f = QFont(family_name) if family_name else QFont()
-    f.setPixelSize(px)
-    f.setBold(bold)
-    return f
 
 
 class _Canvas(QWidget):
@@ -142,41 +120,19 @@ class ArcView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.metrics = Metrics(word_area=62.0)
-        self._forms: list[str] = []
-        self._tags: list[str] = []
-        self._heads: list[int | None] = []
-        self._labels: list[str | None] = []
-        self._gold: tuple[list[int | None], list[str | None]] | None = None
-        self._flags: dict[int, str] = {}
-        self._roles: dict[int, str] = {}
-        self._marks: dict[int, str] = {}
-        self._highlights: set[int] = set()
-        self._focus_word: int | None = None
-        self._newest: tuple[int, int] | None = None
+        self.state = ArcState()
+        self.painter = ArcPainter(self.state)
         self._editable = False
-        self._rtl_override: bool | None = None
         self._zoom = 1.0
-        self._hover = -1
-        self._press: tuple[int, QPointF] | None = None
-        self._drag_pos: QPointF | None = None
-        self._placeholder = ""
         self._pending_visible: list[int] | None = None
-        self._clip: tuple[float, float] | None = None
         # computed by _relayout
         self._arcs: list[tuple[int, int, str]] = []
         self._kinds: list[str] = []  # per arc: a family name, or a DIFF key in diff mode
         self._nonproj: set[tuple[int, int]] = set()
-        self._reference: tuple[list[int | None], list[str | None]] | None = None
         self._cache_key: tuple | None = None
         self._full: Layout = compute_layout([40.0], [], [], self.metrics)
         self._geometry: dict = {}
         self._layout: Layout = self._full
-
-        self._f_form = _font(FORM_PX)
-        self._f_form_b = _font(FORM_PX, True)
-        self._f_tag = _font(TAG_PX)
-        self._f_label = _font(LABEL_PX)
-        self._f_small = _font(SMALL_PX)
 
         self._canvas = _Canvas(self)
         self._scroll = _Scroll(self)
@@ -195,6 +151,27 @@ class ArcView(QWidget):
         lay.addWidget(self._legend)
         self._relayout()
 
+    # the state, by the names the stepper's tests read
+    @property
+    def _newest(self):
+        return self.state.newest
+
+    @property
+    def _highlights(self):
+        return self.state.highlights
+
+    @property
+    def _focus_word(self):
+        return self.state.focus_word
+
+    @property
+    def _flags(self):
+        return self.state.flags
+
+    @property
+    def _hover(self) -> int:
+        return self.painter.hover
+
     # -- data -----------------------------------------------------------------------
     def setTree(self, forms: Sequence[str], tags: Sequence[str] | None = None,
                 heads: Sequence[int | None] | None = None, labels: Sequence[str | None] | None = None) -> None:
@@ -203,49 +180,52 @@ class ArcView(QWidget):
         With the same words as before (an edit) the gold comparison and the
         reference tree stay; with other words they are dropped.
         """
+        st = self.state
         n = len(forms)
         tags = list(tags) if tags is not None else [""] * n
         heads = list(heads) if heads is not None else [None] * n
         labels = list(labels) if labels is not None else [None] * n
         if len(tags) != n or len(heads) != n or len(labels) != n:
             raise ValueError("forms, tags, heads and labels must have the same length")
-        if list(forms) != self._forms:  # another sentence: the comparison and reference go
-            self._gold = self._reference = None
-            self._hover = -1
-        self._forms, self._tags, self._heads, self._labels = list(forms), tags, heads, labels
-        self._flags = {k: v for k, v in self._flags.items() if 0 <= k <= n}
+        if list(forms) != st.forms:  # another sentence: the comparison and reference go
+            st.gold = st.reference = None
+            self.painter.hover = -1
+        st.forms, st.tags, st.heads, st.labels = list(forms), tags, heads, labels
+        st.flags = {k: v for k, v in st.flags.items() if 0 <= k <= n}
         self._relayout()
 
     def setTreeState(self, forms: Sequence[str], tags: Sequence[str], heads: Sequence[int | None],
                      labels: Sequence[str | None], reference: tuple | None = None,
                      gold: tuple | None = None) -> None:
         """``setTree`` + ``setReferenceTree`` + ``setDiff`` with a single layout pass."""
+        st = self.state
         n = len(forms)
         for name, t in (("reference", reference), ("gold", gold)):
             if t is not None and (len(t[0]) != n or len(t[1]) != n):
                 raise ValueError(f"the {name} tree must have one head and label per word")
         if len(tags) != n or len(heads) != n or len(labels) != n:
             raise ValueError("forms, tags, heads and labels must have the same length")
-        if list(forms) != self._forms:
-            self._hover = -1
-        self._forms, self._tags, self._heads, self._labels = list(forms), list(tags), list(heads), list(labels)
-        self._reference = (list(reference[0]), list(reference[1])) if reference is not None else None
-        self._gold = (list(gold[0]), list(gold[1])) if gold is not None else None
-        self._flags = {k: v for k, v in self._flags.items() if 0 <= k <= n}
+        if list(forms) != st.forms:
+            self.painter.hover = -1
+        st.forms, st.tags, st.heads, st.labels = list(forms), list(tags), list(heads), list(labels)
+        st.reference = (list(reference[0]), list(reference[1])) if reference is not None else None
+        st.gold = (list(gold[0]), list(gold[1])) if gold is not None else None
+        st.flags = {k: v for k, v in st.flags.items() if 0 <= k <= n}
         self._relayout()
 
     def setDiff(self, gold_heads: Sequence[int | None] | None,
                 gold_labels: Sequence[str | None] | None = None) -> None:
         """Compares the tree with a gold tree (None turns the comparison off)."""
+        st = self.state
         if gold_heads is None:
-            if self._gold is None:
+            if st.gold is None:
                 return
-            self._gold = None
+            st.gold = None
         else:
             gl = list(gold_labels) if gold_labels is not None else [None] * len(gold_heads)
-            if len(gold_heads) != len(self._forms) or len(gl) != len(self._forms):
+            if len(gold_heads) != len(st.forms) or len(gl) != len(st.forms):
                 raise ValueError("the gold tree must have one head and label per word")
-            self._gold = (list(gold_heads), gl)
+            st.gold = (list(gold_heads), gl)
         self._relayout()
 
     def setReferenceTree(self, heads: Sequence[int | None] | None, labels: Sequence[str | None] | None = None) -> None:
@@ -254,13 +234,14 @@ class ArcView(QWidget):
         Stepping through a parse with the final tree as reference never moves
         a word: arcs appear and disappear in their final places.  None drops it.
         """
+        st = self.state
         if heads is None:
-            self._reference = None
+            st.reference = None
         else:
             labs = list(labels) if labels is not None else [None] * len(heads)
-            if len(heads) != len(self._forms) or len(labs) != len(heads):
+            if len(heads) != len(st.forms) or len(labs) != len(heads):
                 raise ValueError("the reference tree must have one head and label per word")
-            self._reference = (list(heads), labs)
+            st.reference = (list(heads), labs)
         self._relayout()
 
     def clearDiff(self) -> None:
@@ -268,7 +249,7 @@ class ArcView(QWidget):
 
     def setFlags(self, flags: dict[int, str]) -> None:
         """Words to mark (red wavy underline) with the message shown as their tooltip."""
-        self._flags = dict(flags)
+        self.state.flags = dict(flags)
         self._canvas.update()
 
     def setEditable(self, on: bool) -> None:
@@ -280,32 +261,32 @@ class ArcView(QWidget):
 
     def setWordRoles(self, roles: dict[int, str]) -> None:
         """Per word ``"stack"`` (tinted) or ``"buffer"`` (greyed, not read yet)."""
-        self._roles = dict(roles)
+        self.state.roles = dict(roles)
         self._canvas.update()
 
     def setMarks(self, marks: dict[int, str]) -> None:
         """Small badges under words, e.g. {5: "s1", 4: "s2", 6: "b1"}."""
-        self._marks = dict(marks)
+        self.state.marks = dict(marks)
         self._canvas.update()
 
     def setHighlights(self, words: set[int] | Sequence[int], focus: int | None = None) -> None:
         """Outlines ``words`` (e.g. the positions the features read); ``focus`` is outlined strongly."""
-        self._highlights = set(words)
-        self._focus_word = focus
+        self.state.highlights = set(words)
+        self.state.focus_word = focus
         self._canvas.update()
 
     def setNewestArc(self, arc: tuple[int, int] | None) -> None:
         """(head, dependent) of the arc to emphasise, or None."""
-        self._newest = arc
+        self.state.newest = arc
         self._canvas.update()
 
     def setRightToLeft(self, rtl: bool | None) -> None:
         """Forces the direction; None detects it from the words."""
-        self._rtl_override = rtl
+        self.state.rtl_override = rtl
         self._relayout()
 
     def setPlaceholder(self, text: str) -> None:
-        self._placeholder = text
+        self.state.placeholder = text
         self._canvas.update()
 
     # -- queries -------------------------------------------------------------------------
@@ -320,10 +301,10 @@ class ArcView(QWidget):
         return self._layout.rtl
 
     def wordCount(self) -> int:
-        return len(self._forms)
+        return len(self.state.forms)
 
     def hoveredWord(self) -> int:
-        return self._hover
+        return self.painter.hover
 
     def sceneSize(self) -> QSize:
         return QSize(int(self._layout.width + 0.5), int(self._layout.height + 0.5))
@@ -366,64 +347,21 @@ class ArcView(QWidget):
         return QSize(600, 260)
 
     # -- layout -------------------------------------------------------------------------
-    def _word_width(self, i: int) -> float:
-        if i == 0:
-            return QFontMetricsF(self._f_tag).horizontalAdvance("ROOT") + 12
-        fm, ft = QFontMetricsF(self._f_form_b), QFontMetricsF(self._f_tag)
-        return max(fm.horizontalAdvance(self._forms[i - 1]), ft.horizontalAdvance(self._tags[i - 1] or ""),
-                   12.0) + 6
-
     def _relayout(self) -> None:
-        n = len(self._forms)
-        arcs: list[tuple[int, int, str]] = []
-        kinds: list[str] = []
-        for d in range(1, n + 1):
-            h, lab = self._heads[d - 1], self._labels[d - 1]
-            if h is None or not 0 <= h <= n or h == d:
-                continue
-            text = lab or ""
-            if self._gold is None:
-                kind = family(lab)
-            else:
-                gh, gl = self._gold[0][d - 1], self._gold[1][d - 1]
-                if gh != h:
-                    kind = "head"
-                elif gl is not None and gl != lab:
-                    kind = "label"
-                    text = f"{lab or '?'} ≠ {gl}"
-                else:
-                    kind = "correct"
-            arcs.append((h, d, text))
-            kinds.append(kind)
-        if self._gold is not None:
-            for d in range(1, n + 1):
-                gh, gl = self._gold[0][d - 1], self._gold[1][d - 1]
-                if gh is not None and gh != self._heads[d - 1] and 0 <= gh <= n and gh != d:
-                    arcs.append((gh, d, gl or ""))
-                    kinds.append("missing")
+        st, pn = self.state, self.painter
+        n = len(st.forms)
+        arcs, kinds = st.classify()
         self._arcs, self._kinds = arcs, kinds
-        try:
-            tree = DependencyTree([h if h is not None and 0 <= h <= n else None for h in self._heads],
-                                  [l or "_" for l in self._labels])
-            self._nonproj = set(tree.non_projective_arcs())
-        except Exception:  # a malformed tree being edited: no projectivity marks
-            self._nonproj = set()
+        self._nonproj = st.non_projective()
         # the layout covers the drawn arcs and the reference tree's, keyed by (head, dependent)
-        entries: dict[tuple[int, int], str] = {}
-        if self._reference is not None:
-            for d, (h, lab) in enumerate(zip(*self._reference), start=1):
-                if h is not None and 0 <= h <= n and h != d:
-                    entries[(h, d)] = lab or ""
-        for h, d, text in arcs:
-            entries[(h, d)] = text
+        entries = st.layout_entries(arcs)
         keys = sorted(entries)
-        rtl = self._rtl_override if self._rtl_override is not None else is_rtl(self._forms)
-        cache_key = (tuple(self._forms), tuple(self._tags), tuple((k, entries[k]) for k in keys), rtl)
+        rtl = st.rtl()
+        cache_key = (tuple(st.forms), tuple(st.tags), tuple((k, entries[k]) for k in keys), rtl)
         if cache_key != self._cache_key:
-            fl = QFontMetricsF(self._f_label)
-            full = compute_layout([self._word_width(i) for i in range(n + 1)],
+            full = compute_layout([pn.word_width(i) for i in range(n + 1)],
                                   [(h, d, entries[(h, d)]) for h, d in keys],
-                                  [fl.horizontalAdvance(entries[k]) + 6 for k in keys], self.metrics, rtl)
+                                  [pn.label_width(entries[k]) for k in keys], self.metrics, rtl)
             self._full = full
             self._geometry = {(g.head, g.dep): g for g in full.arcs}
             self._cache_key = cache_key
@@ -434,6 +372,7 @@ class ArcView(QWidget):
                            full.baseline, full.width, full.height, full.max_level, full.rtl)
         lay.crossings = crossing_points(tree_only)  # non-projectivity of the drawn tree only
         self._layout = lay
+        pn.layout, pn.arcs, pn.kinds = lay, arcs, kinds
         self._resize_canvas()
         self._update_legend()
 
@@ -443,7 +382,7 @@ class ArcView(QWidget):
             return (f"<span style='color:{color}; font-weight:bold'>&#9632;</span>"
                     f"<span style='border-bottom:1px {style} {color}'>&nbsp;{text}</span>")
         parts = []
-        if self._gold is not None:
+        if self.state.gold is not None:
             used = set(self._kinds)
             parts = [chip(c, name) for k, (name, c) in DIFF.items() if k in used]
         else:
@@ -454,235 +393,45 @@ class ArcView(QWidget):
         self._legend.setText("&nbsp;&nbsp; ".join(parts))
         self._legend.setVisible(bool(parts))
 
-    # -- painting -------------------------------------------------------------------------
+    # -- painting (one painter for the screen and for export) -------------------------------
     def paint(self, p: QPainter, export: bool = False, clip: tuple[float, float] | None = None) -> None:
-        """Paints the diagram at zoom 1 (the caller scales); ``export`` drops hover and drag effects.
-
-        ``clip`` = (x0, x1): only what meets this horizontal range is painted (long sentences).
-        """
-        lay = self._layout
-        self._clip = clip
-        if not self._forms:
-            if self._placeholder and not export:
-                p.setPen(QColor("#888888"))
-                p.setFont(self._f_form)
-                p.drawText(QRectF(0, 0, max(lay.width, 600), lay.height), Qt.AlignmentFlag.AlignCenter,
-                           self._placeholder)
-            return
-        hover = -1 if export else self._hover
-        related: set[tuple[int, int]] = set()
-        if hover >= 0:
-            related = {(h, d) for h, d, _ in self._arcs if h == hover or d == hover}
-        self._paint_words(p, hover, export)
-        # arcs: missing gold arcs first, then the others; the related/newest ones last (on top)
-        order = sorted((k for k in range(len(lay.arcs)) if self._visible(*lay.arcs[k].x_range)),
-                       key=lambda k: (self._kinds[k] != "missing",
-                                      (lay.arcs[k].head, lay.arcs[k].dep) in related,
-                                      (lay.arcs[k].head, lay.arcs[k].dep) == self._newest))
-        for k in order:
-            a = lay.arcs[k]
-            faded = bool(related) and (a.head, a.dep) not in related
-            self._paint_arc(p, a, self._kinds[k], faded, (a.head, a.dep) in related)
-        # crossings on top of the lines, labels on top of everything
-        for x, y in lay.crossings:
-            p.setPen(QPen(QColor("#000000"), 1.2))
-            p.setBrush(QColor(CROSSING_COLOR))
-            p.drawEllipse(QPointF(x, y), 3.5, 3.5)
-        for k in order:
-            a = lay.arcs[k]
-            faded = bool(related) and (a.head, a.dep) not in related
-            self._paint_label(p, a, self._kinds[k], faded)
-        if self._drag_pos is not None and self._press is not None and not export:
-            src = self._press[0]
-            x0 = lay.centers[src]
-            pen = QPen(QColor("#0072B2"), 2, Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.drawLine(QPointF(x0, lay.baseline), self._drag_pos)
-
-    def _visible(self, x0: float, x1: float) -> bool:
-        clip = self._clip
-        return clip is None or (x1 >= clip[0] and x0 <= clip[1])
-
-    def _color(self, kind: str) -> QColor:
-        if kind in DIFF:
-            return QColor(DIFF[kind][1])
-        return QColor(FAMILIES.get(kind, FAMILIES["other"])[1])
-
-    def _paint_arc(self, p: QPainter, a, kind: str, faded: bool, related: bool) -> None:
-        col = self._color(kind)
-        newest = (a.head, a.dep) == self._newest
-        width = 1.6
-        if kind == "head":
-            width = 2.4
-        if related or newest:
-            width = 2.8
-        if faded:
-            col.setAlpha(55)
-        base = self._layout.baseline
-        path = QPainterPath()
-        xh, xd, y = a.x_head, a.x_dep, a.y_top
-        r = min(7.0, abs(xd - xh) / 2, (base - y) / 2)
-        sgn = 1 if xd > xh else -1
-        tip = base - 1
-        path.moveTo(xh, base)
-        path.lineTo(xh, y + r)
-        path.quadTo(xh, y, xh + sgn * r, y)
-        path.lineTo(xd - sgn * r, y)
-        path.quadTo(xd, y, xd, y + r)
-        path.lineTo(xd, tip - 6)
-        if newest:
-            halo = QPen(QColor(240, 228, 66, 170), width + 6)
-            halo.setCapStyle(Qt.PenCapStyle.RoundCap)
-            p.setPen(halo)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(path)
-        pen = QPen(col, width, Qt.PenStyle.DashLine if kind == "missing" else Qt.PenStyle.SolidLine)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        p.setPen(pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
-        # arrowhead pointing down at the dependent
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(col)
-        s = 4.0 + width / 2
-        p.drawPolygon(QPolygonF([QPointF(xd, tip), QPointF(xd - s, tip - 2.2 * s), QPointF(xd + s, tip - 2.2 * s)]))
-
-    def _paint_label(self, p: QPainter, a, kind: str, faded: bool) -> None:
-        if not a.label:
-            return
-        x, y, w, h = a.label_rect
-        rect = QRectF(x, y, w, h)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(255, 255, 255, 235))
-        p.drawRoundedRect(rect, 3, 3)
-        col = text_color(self._color(kind))
-        if faded:
-            col.setAlpha(80)
-        f = QFont(self._f_label)
-        f.setItalic(kind == "missing")
-        f.setBold((a.head, a.dep) == self._newest)
-        p.setFont(f)
-        p.setPen(col)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, a.label)
-
-    def _paint_words(self, p: QPainter, hover: int, export: bool) -> None:
-        lay = self._layout
-        base = lay.baseline
-        head_of_hover = None
-        deps_of_hover: set[int] = set()
-        if hover > 0:
-            head_of_hover = self._heads[hover - 1]
-            deps_of_hover = {d + 1 for d, h in enumerate(self._heads) if h == hover}
-        elif hover == 0:
-            deps_of_hover = {d + 1 for d, h in enumerate(self._heads) if h == 0}
-        for i, (c, w) in enumerate(zip(lay.centers, lay.widths)):
-            if not self._visible(c - w / 2 - 24, c + w / 2 + 24):
-                continue
-            box = QRectF(c - w / 2 - 2, base + 2, w + 4, 38)
-            bg = None
-            if not export and i == hover:
-                bg = QColor("#FFE9A8")
-            elif not export and i == head_of_hover:
-                bg = QColor("#CFE6F7")
-            elif not export and i in deps_of_hover:
-                bg = QColor("#D4F0E4")
-            elif self._roles.get(i) == ROLE_STACK:
-                bg = QColor("#E4EEF8")
-            if bg is not None:
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(bg)
-                p.drawRoundedRect(box, 4, 4)
-            if i in self._highlights or i == self._focus_word:
-                strong = i == self._focus_word
-                p.setPen(QPen(QColor("#E69F00") if not strong else QColor("#D55E00"), 2.5 if strong else 1.5,
-                              Qt.PenStyle.SolidLine if strong else Qt.PenStyle.DotLine))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRoundedRect(box.adjusted(-1, -1, 1, 1), 5, 5)
-            if i == 0:
-                r = QRectF(c - w / 2, base + 4, w, 18)
-                p.setPen(QPen(QColor("#333333"), 1))
-                p.setBrush(QColor("#F4F4F4"))
-                p.drawRoundedRect(r, 3, 3)
-                p.setFont(self._f_tag)
-                p.setPen(QColor("#333333"))
-                p.drawText(r, Qt.AlignmentFlag.AlignCenter, "ROOT")
-                self._paint_mark(p, i, c, base)
-                continue
-            form_col = QColor("#9A9A9A") if self._roles.get(i) == ROLE_BUFFER else QColor("#111111")
-            p.setFont(self._f_form_b if i == hover and not export else self._f_form)
-            p.setPen(form_col)
-            fr = QRectF(c - w / 2 - 20, base + 4, w + 40, 19)
-            p.drawText(fr, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._forms[i - 1])
-            if i in self._flags:
-                fw = QFontMetricsF(self._f_form).horizontalAdvance(self._forms[i - 1])
-                self._wavy(p, c - fw / 2, c + fw / 2, base + 23)
-            p.setFont(self._f_tag)
-            p.setPen(QColor("#5A5A5A") if self._roles.get(i) != ROLE_BUFFER else QColor("#ABABAB"))
-            p.drawText(QRectF(c - w / 2 - 20, base + 24, w + 40, 14),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._tags[i - 1])
-            self._paint_mark(p, i, c, base)
-
-    def _paint_mark(self, p: QPainter, i: int, c: float, base: float) -> None:
-        p.setFont(self._f_small)
-        mark = self._marks.get(i)
-        if mark:
-            fm = QFontMetricsF(self._f_small)
-            w = fm.horizontalAdvance(mark) + 8
-            r = QRectF(c - w / 2, base + 41, w, 13)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor("#0072B2") if mark.startswith("s") else QColor("#6B6B6B"))
-            p.drawRoundedRect(r, 6, 6)
-            p.setPen(QColor("white"))
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, mark)
-        elif i > 0:
-            p.setPen(QColor("#B0B0B0"))
-            p.drawText(QRectF(c - 15, base + 41, 30, 13), Qt.AlignmentFlag.AlignCenter, str(i))
-
-    def _wavy(self, p: QPainter, x1: float, x2: float, y: float) -> None:
-        path = QPainterPath(QPointF(x1, y))
-        x, up = x1, True
-        while x < x2:
-            nx = min(x + 3, x2)
-            path.lineTo(nx, y - 1.5 if up else y + 1.5)
-            x, up = nx, not up
-        p.setPen(QPen(QColor("#D00000"), 1.3))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
+        """Paints the diagram at zoom 1 (the caller scales); ``export`` drops hover and drag effects."""
+        self.painter.paint(p, export, clip)
 
     # -- mouse ------------------------------------------------------------------------------
     def _word_at(self, pos: QPointF) -> int | None:
-        if pos.y() < self._layout.baseline - 4:
-            return None
-        return self._layout.word_at(pos.x())
+        return arc_hit.word_at(self._layout, pos.x(), pos.y())
 
     def _set_hover(self, i: int) -> None:
-        if i != self._hover:
-            self._hover = i
+        if i != self.painter.hover:
+            self.painter.hover = i
             self._canvas.update()
             self.hoveredChanged.emit(i)
 
     def _mouse_move(self, pos: QPointF) -> None:
+        pn = self.painter
         w = self._word_at(pos)
-        self._set_hover(-1 if w is None or w > len(self._forms) else w)
-        if self._press is not None and self._editable and self._press[0] > 0:
-            if self._drag_pos is not None or (pos - self._press[1]).manhattanLength() > 6:
-                self._drag_pos = pos
+        self._set_hover(-1 if w is None or w > len(self.state.forms) else w)
+        if pn.press is not None and self._editable and pn.press[0] > 0:
+            if pn.drag_pos is not None or (pos - pn.press[1]).manhattanLength() > 6:
+                pn.drag_pos = pos
                 self._canvas.update()
 
     def _mouse_press(self, pos: QPointF) -> None:
         w = self._word_at(pos)
-        self._press = (w, pos) if w is not None and w <= len(self._forms) else None
-        self._drag_pos = None
+        self.painter.press = (w, pos) if w is not None and w <= len(self.state.forms) else None
+        self.painter.drag_pos = None
 
     def _mouse_release(self, pos: QPointF) -> None:
-        press, dragging = self._press, self._drag_pos is not None
-        self._press, self._drag_pos = None, None
+        pn = self.painter
+        press, dragging = pn.press, pn.drag_pos is not None
+        pn.press, pn.drag_pos = None, None
         self._canvas.update()
         if press is None:
             return
         target = self._word_at(pos)
         if dragging:
-            if target is not None and target != press[0] and target <= len(self._forms):
+            if target is not None and target != press[0] and target <= len(self.state.forms):
                 self.attachRequested.emit(press[0], target)
         elif target == press[0]:
             self.wordClicked.emit(target)
@@ -717,22 +466,4 @@ class ArcView(QWidget):
         return self._canvas
 
     def tooltip_at(self, pos: QPointF) -> str:
-        w = self._word_at(pos)
-        if w is not None and 0 < w <= len(self._forms):
-            h = self._heads[w - 1]
-            head = "none" if h is None else ("ROOT" if h == 0 else f"{h} {self._forms[h - 1]}")
-            text = f"{w} {self._forms[w - 1]} ({self._tags[w - 1]}) — head: {head}"
-            if self._labels[w - 1]:
-                text += f", {self._labels[w - 1]}"
-            if w in self._flags:
-                text = f"<b>{self._flags[w]}</b><br>{text}"
-            return text
-        for (h, d, lab), k, a in zip(self._arcs, self._kinds, self._layout.arcs):
-            x, y, wd, ht = a.label_rect
-            if x <= pos.x() <= x + wd and y <= pos.y() <= y + ht:
-                hw = "ROOT" if h == 0 else self._forms[h - 1]
-                extra = f" — {DIFF[k][0]}" if k in DIFF else ""
-                if (h, d) in self._nonproj:
-                    extra += " — non-projective (crosses another arc)"
-                return f"{hw} → {self._forms[d - 1]} ({lab}){extra}"
-        return ""
+        return arc_hit.tooltip_at(self.state, self._layout, self._arcs, self._kinds, self._nonproj, pos.x(), pos.y())

@@ -14,64 +14,23 @@ Double-clicking a sentence opens its gold-versus-parsed diff.
 from __future__ import annotations
 
 import os
-import traceback
-from typing import Any, Callable
+from typing import Callable
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, QThread, Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from deplab.parser.conllu import ConlluError, read_conllu
-from deplab.parser.evaluate import Evaluation, TokenizationMismatch, evaluate
+from deplab.parser.conllu import read_conllu
+from deplab.parser.evaluate import Evaluation, evaluate
 
 from deplab.app.model.document import EDITED, GOLD, Document
-from deplab.app.qt.table_model import RowsTableModel
+from .table_model import RowsTableModel
+from .workers import Task, run_task
 
 MODE_CORRECTIONS, MODE_DOC_VS_FILE, MODE_FILES = "corrections", "doc-vs-file", "files"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class Cancelled(Exception):
-    pass
-
-
-class BackgroundTask(QThread):
-    """Runs ``fn(task)`` in a thread; ``fn`` calls ``task.report(done, total)`` and checks
-    ``task.cancelled``.  Emits ``succeeded(result)`` or ``failed(message)``, then ``finished``."""
-
-    progress = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, fn: Callable[["BackgroundTask"], Any], parent=None, label: str = ""):
-        super().__init__(parent)
-        self.fn = fn
-        self.label = label
-        self.cancelled = False
-        self.result: Any = None
-        self.error: str | None = None
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def report(self, done: int, total: int) -> None:
-        self.progress.emit(int(done), int(total))
-
-    def run(self) -> None:
-        try:
-            self.result = self.fn(self)
-        except (ConlluError, TokenizationMismatch, OSError, ValueError) as e:
-            self.error = str(e)
-            self.failed.emit(self.error)
-            return
-        except Exception as e:  # an unexpected bug: keep the app alive, show the cause
-            self.error = f"{type(e).__name__}: {e}"
-            traceback.print_exc()
-            self.failed.emit(self.error)
-            return
-        self.succeeded.emit(self.result)
 
 
 def corrections_pairs(doc: Document, include_edited: bool = False) -> tuple[list, list, list[int]]:
@@ -156,7 +115,7 @@ class EvaluationPanel(QWidget):
         self.gold_sentences: list = []
         self.system_sentences: list = []
         self.doc_indices: list[int | None] = []
-        self._task: BackgroundTask | None = None
+        self._task: Task | None = None
 
         self.mode = QComboBox()
         self.mode.addItem("Gold corrections vs parser predictions (current document)", MODE_CORRECTIONS)
@@ -269,7 +228,7 @@ class EvaluationPanel(QWidget):
             edit.setText(path)
 
     # -- running -----------------------------------------------------------------------------
-    def _inputs(self) -> Callable[[BackgroundTask], tuple]:
+    def _inputs(self) -> Callable[[object], tuple]:
         """Collects what to compare in the GUI thread; returns the work for the thread."""
         mode = self.mode.currentData()
         doc = self.doc_provider()
@@ -306,8 +265,8 @@ class EvaluationPanel(QWidget):
         return work_files
 
     def run(self, wait: bool = False) -> None:
-        """Starts the evaluation in a worker thread (``wait=True`` blocks, for scripts and tests)."""
-        if self._task is not None and self._task.isRunning():
+        """Starts the evaluation in the background (``wait=True`` returns when it is shown)."""
+        if self._task is not None and self._task.running:
             return
         try:
             work = self._inputs()
@@ -316,16 +275,12 @@ class EvaluationPanel(QWidget):
             return
         self.run_button.setEnabled(False)
         self.summary.setText("Evaluating…")
-        task = BackgroundTask(work, self)
-        task.succeeded.connect(self._show)
-        task.failed.connect(self._show_error)
-        task.finished.connect(lambda: self.run_button.setEnabled(True))
+        task = run_task(work, on_done=self._show, on_error=self._show_error, name="evaluate")
+        for signal in (task.finished, task.failed, task.cancelledSignal):
+            signal.connect(lambda *_: self.run_button.setEnabled(True))
         self._task = task
-        task.start()
         if wait:
             task.wait()
-            from PySide6.QtCore import QCoreApplication
-            QCoreApplication.processEvents()
 
     def _show_error(self, message: str) -> None:
         self.summary.setText(f"<span style='color:#B00000'>Cannot evaluate: {message}</span>")

@@ -26,16 +26,20 @@ from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 from deplab.parser.bundled import DEFAULT_MODEL_DIR, bundled_models
 from deplab.parser.conllu import Sentence
 
+from deplab import __version__
+
 from . import export
+from .sentence_controller import LONG_INPUT, SentenceController  # noqa: F401  (LONG_INPUT re-exported)
+from .settings import app_settings
 from .workers import Task, run_task, show_progress
 from .workspace_view import SentenceWorkspaceView
 
-LONG_INPUT = 1500  # characters: longer inputs are parsed in a worker thread
 MAX_RECENT = 20
 
 
 def default_settings() -> QSettings:
-    return QSettings("DepLab", "DepLab")
+    """The settings store of a window made without one (:func:`.settings.app_settings`)."""
+    return app_settings()
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +61,6 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._load_task: Task | None = None
-        self._parse_task: Task | None = None
         self._pending_text: str | None = None
         self.last_parse_ms: float | None = None
         self.recent_inputs: list[str] = []
@@ -68,11 +71,12 @@ class MainWindow(QMainWindow):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.view.input.setCompleter(completer)
+        self.sentences = SentenceController(self)
         self.view.parseRequested.connect(self.parse_text)
         self.view.sentenceChosen.connect(self.select_batch_sentence)
         self.workspace.changed.connect(self._update_actions)
         self.workspace.mode_changed.connect(lambda *_: self._update_actions())
-        self.workspace.step_changed.connect(lambda *_: self._update_actions())
+        # stepping changes no action's state: the actions listen to the trace and the mode only
         self.view.controls.playingChanged.connect(self._playing_changed)
         self.resize(1360, 860)
         from .compression_tab import install_compression  # Lab dock ▸ Compression (before restoring the layout)
@@ -112,9 +116,15 @@ class MainWindow(QMainWindow):
         A("open_model", "Open &model…", self.choose_model, QKeySequence.StandardKey.Open, "file",
           tip="Load a DepLab model folder")
         self.bundled_menu = self.menus["file"].addMenu("Bundled mo&dels")
+        self.bundled_group = QActionGroup(self)  # the model in use is checked
+        self.bundled_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.bundled_actions: dict[Path, QAction] = {}
         for path, summary in bundled_models():
             label = f"{path.name}{' (default)' if path == DEFAULT_MODEL_DIR else ''}: {summary}"
-            self.bundled_menu.addAction(label, lambda p=path: self.load_model(None if p == DEFAULT_MODEL_DIR else p))
+            act = self.bundled_menu.addAction(label, lambda p=path: self.load_model(None if p == DEFAULT_MODEL_DIR else p))
+            act.setCheckable(True)
+            self.bundled_group.addAction(act)
+            self.bundled_actions[Path(path).resolve()] = act
         self.recent_menu = self.menus["file"].addMenu("&Recent inputs")
         self.menus["file"].addSeparator()
         export_menu = self.menus["file"].addMenu("&Export tree")
@@ -318,6 +328,7 @@ class MainWindow(QMainWindow):
         self.view.explain.set_model_info(info)
         self.view.features.set_architecture(info.get("arch") if info else None,
                                             info.get("features_read") if info else None)
+        self._check_bundled(info.get("path") if info else None)
         if info:
             where = Path(info["path"]).name if info.get("path") else "in memory"
             self.model_label.setText(f"Model: {where} ({info.get('arch')}, {info.get('parameters', 0):,} parameters)")
@@ -335,119 +346,32 @@ class MainWindow(QMainWindow):
         self.pipelineChanged.emit(pipeline)
         self._update_actions()
 
+    def _check_bundled(self, path) -> None:
+        """File ▸ Bundled models: a check mark on the model in use (none for another model)."""
+        key = Path(path).resolve() if path else None
+        for p, act in self.bundled_actions.items():
+            act.setChecked(p == key)
+
     # -- parsing -----------------------------------------------------------------------------------
-    def parse_text(self, text: str) -> None:
-        """Tokenizes, tags and parses ``text`` with the current model and shows the first sentence."""
-        t0 = time.perf_counter()  # Enter pressed
-        text = text.strip()
-        if not text:
-            return
-        self._remember_input(text)
-        if self.pipeline is None:
-            if self.is_loading():
-                self._pending_text = text
-                self.statusBar().showMessage("The model is still loading: the input is parsed as soon as it is ready.")
-            else:
-                self.statusBar().showMessage("No model is loaded: use File ▸ Open model… "
-                                             + (f"({self.model_error})" if self.model_error else ""))
-            return
-        if len(text) > LONG_INPUT:
-            self._parse_in_worker(text)
-            return
-        trace = None
-        try:
-            sentences = self.pipeline.sentences_from_text(text)
-            if len(sentences) == 1:  # tagged and parsed once, step by step: the stepper's trace is the parse
-                parsed, trace = self.pipeline.parse_traced(sentences[0])
-                sentences = [parsed]
-            else:
-                sentences = self.pipeline.parse(sentences)
-        except Exception as e:
-            self.statusBar().showMessage(f"Could not parse the input: {e}")
-            return
-        self._show_batch(sentences, trace)
-        self.arc_view.canvas().repaint()
-        self.last_parse_ms = (time.perf_counter() - t0) * 1000
-        n = len(self.workspace.forms)
-        self.timing_label.setText(f"{n} words parsed and drawn in {self.last_parse_ms:.0f} ms")
+    # -- the typed sentence (app/qt/sentence_controller.py) ---------------------------------------
+    def parse_text(self, text: str, wait: bool = False) -> Task | None:
+        """Tokenizes, tags and parses ``text`` in the background and shows the first sentence
+        (``wait=True`` returns once it is drawn)."""
+        return self.sentences.parse_text(text, wait)
 
-    def _parse_in_worker(self, text: str) -> None:
-        pipeline = self.pipeline
+    def is_parsing(self) -> bool:
+        return self.sentences.is_parsing()
 
-        def work(ctx):
-            if hasattr(pipeline, "sentences_from_text"):
-                ctx.progress(0, 0, "tokenizing")
-                sents = pipeline.sentences_from_text(text)
-                total = len(sents)
-
-                def progress(done):
-                    if ctx.cancelled():
-                        raise RuntimeError("cancelled")
-                    ctx.progress(done, total, "parsing")
-                ctx.progress(0, total, "parsing")
-                return pipeline.parse(sents, progress=progress)
-            return pipeline.parse_text(text)
-
-        self._busy(True, "Parsing…")
-        self.view.input.setEnabled(False)
-        self.view.parse_button.setEnabled(False)
-        self.view.sentence_box.setEnabled(False)  # the pipeline is busy in the worker
-
-        def finish(result=None):
-            self._busy(False)
-            self.view.input.setEnabled(True)
-            self.view.parse_button.setEnabled(True)
-            self.view.sentence_box.setEnabled(True)
-            if result is not None:
-                self._show_batch(result)
-                self.statusBar().showMessage(f"Parsed {len(result)} sentences.", 5000)
-
-        def failed(msg):
-            finish()
-            self.statusBar().showMessage(f"Could not parse the input: {msg}")
-        task = run_task(work, on_done=finish, on_error=failed, on_progress=self._on_progress, name="parse")
-        task.cancelledSignal.connect(lambda: (finish(), self.statusBar().showMessage("Parsing cancelled.", 4000)))
-        self._parse_task = task
-
-    def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
-        ws = self.workspace
-        ws.set_batch(sentences)
-        if sentences:
-            self.select_batch_sentence(0, first_trace)
-        else:
-            ws.set_sentence(None)
-        self.view.controls.stop()
-        self.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
+    @property
+    def _parse_task(self) -> Task | None:
+        return self.sentences._parse_task
 
     def select_batch_sentence(self, i: int, trace=None) -> None:
-        ws = self.workspace
-        if not 0 <= i < len(ws.batch):
-            return
-        ws.batch_index = i
-        s = ws.batch[i]
-        trace = self._trace(s) if trace is None else trace
-        ws.set_sentence(s, trace, gold=False, start_at_end=True)
-        if self.view.sentence_box.currentIndex() != i:
-            self.view.sentence_box.blockSignals(True)
-            self.view.sentence_box.setCurrentIndex(i)
-            self.view.sentence_box.blockSignals(False)
-
-    def _trace(self, sentence: Sentence):
-        if self.pipeline is None or not sentence.words:
-            return None
-        try:
-            return self.pipeline.trace(sentence)
-        except Exception as e:
-            self.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
-            return None
+        self.sentences.select_batch_sentence(i, trace)
 
     def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
         """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
-        self.view.controls.stop()
-        self.workspace.set_batch([sentence])
-        self.workspace.set_sentence(sentence, self._trace(sentence), gold=gold, start_at_end=True)
-        if self.workspace.gold_note:
-            self.statusBar().showMessage(self.workspace.gold_note, 8000)
+        self.sentences.show_sentence(sentence, gold)
 
     def set_mode(self, mode: str) -> None:
         if mode in self.workspace.available_modes():
@@ -512,11 +436,23 @@ class MainWindow(QMainWindow):
     def show_explanation(self) -> None:
         self.view.tabs.setCurrentWidget(self.view.explain)
 
+    def about_text(self) -> str:
+        """The About box: version, licences, where the bundled models come from."""
+        return (f"<h3>DepLab {__version__}</h3><p>A lab for dependency syntax: watch a neural arc-standard "
+                "transition parser (Chen &amp; Manning 2014) work step by step, annotate CoNLL-U "
+                "treebanks, compress and fine-tune the parser.</p>"
+                "<p>The code is released under the MIT licence.</p>"
+                "<p>The bundled models (<tt>en_ewt</tt>, <tt>en_ewt_h128</tt>, <tt>en_ewt_cm2014</tt>) were "
+                "trained by DepLab's own code on the Universal Dependencies English Web Treebank "
+                "(UD English-EWT, train for training, dev for model selection); as works derived from it they "
+                "are licensed under CC BY-SA 4.0 "
+                "(<a href='https://creativecommons.org/licenses/by-sa/4.0/'>creativecommons.org/licenses/by-sa/4.0</a>). "
+                "UD English-EWT: Silveira et al. (2014), <i>A Gold Standard Dependency Corpus for English</i>; "
+                "<a href='https://github.com/UniversalDependencies/UD_English-EWT'>"
+                "github.com/UniversalDependencies/UD_English-EWT</a>.</p>")
+
     def about(self) -> None:
-        QMessageBox.about(self, "About DepLab",
-                          "<h3>DepLab</h3><p>A lab for dependency syntax: watch a neural arc-standard "
-                          "transition parser (Chen &amp; Manning 2014) work step by step, annotate CoNLL-U "
-                          "treebanks, compress and fine-tune the parser.</p>")
+        QMessageBox.about(self, "About DepLab", self.about_text())
 
     # -- export ----------------------------------------------------------------------------------------
     def export_to(self, path: str | os.PathLike, fmt: str | None = None) -> None:

@@ -2,8 +2,10 @@
 
 While a document has unsaved edits, :class:`Autosaver` writes its recovery
 file every few seconds (only when something changed since the last write),
-atomically, into a per-user data folder (``QStandardPaths.AppDataLocation``
-/ ``recovery``, or ``$DEPLAB_DATA_DIR/recovery``).  The file records which
+atomically, into ``recovery/`` of the user's data folder
+(:func:`deplab.parser.paths.recovery_dir`; ``$DEPLAB_DATA_DIR/recovery`` when set).
+The window never waits for it: each changed sentence is serialised once, when
+it changes, and the file is written by a background task.  The file records which
 CoNLL-U file it belongs to and the id of the process that wrote it; saving,
 or closing without saving, deletes it.  At the next start,
 :func:`find_orphans` lists recovery files whose process is gone (a crash,
@@ -16,28 +18,22 @@ import os
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from deplab.app.model import recovery_file
 from deplab.app.model.document import Document, RecoveryError, RecoveryInfo
+from deplab.parser import paths
+
+from .workers import run_task
 
 AUTOSAVE_MS = 3000
 SUFFIX = ".deplab-recovery.json"
 
 
-def data_dir() -> str:
-    """The per-user data folder ($DEPLAB_DATA_DIR overrides it, e.g. in tests)."""
-    d = os.environ.get("DEPLAB_DATA_DIR") or QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation) or os.path.expanduser("~/.local/share/deplab")
-    if not os.environ.get("DEPLAB_DATA_DIR") and os.path.basename(d.rstrip("/")) in ("", "python", "python3"):
-        d = os.path.join(os.path.dirname(d.rstrip("/")), "deplab")  # no application name set
-    return d
-
-
 def recovery_dir() -> str:
-    d = os.path.join(data_dir(), "recovery")
-    os.makedirs(d, exist_ok=True)
-    return d
+    """Where recovery files go: ``recovery/`` in the user's data folder (created on first use)."""
+    return str(paths.recovery_dir())
 
 
 def recovery_path(doc: Document, session: str | None = None) -> str:
@@ -147,7 +143,11 @@ def _ask_dialog(parent: QWidget | None, info: RecoveryInfo) -> str:
 
 
 class Autosaver(QObject):
-    """Writes the document's recovery file every ``interval_ms`` while it has unsaved edits."""
+    """Writes the document's recovery file every ``interval_ms`` while it has unsaved edits.
+
+    Incremental: a sentence is serialised once after it changes (``Document.changed`` drops it from
+    the cache), not at every tick; serialising and writing run in a background task.
+    """
 
     written = Signal(str)
 
@@ -158,7 +158,11 @@ class Autosaver(QObject):
         self.doc: Document | None = None
         self.path: str | None = None
         self._written_revision: int | None = None
+        self._texts: dict[int, str] = {}  # sentence index -> its CoNLL-U text since it last changed
+        self._touched: set[int] = set()  # sentences changed since the running write started
+        self._task = None
         self.error: str | None = None
+        self.last_tick_ms: float | None = None  # time the GUI thread spent in the last tick
         self.timer = QTimer(self)
         self.timer.setInterval(self.interval_ms)
         self.timer.timeout.connect(self.tick)
@@ -167,14 +171,24 @@ class Autosaver(QObject):
         if self.doc is not None:
             self.doc.dirty_changed.disconnect(self._dirty_changed)
             self.doc.path_changed.disconnect(self._path_changed)
+            self.doc.changed.disconnect(self._changed)
         self.remove()
         self.doc = doc
         self._written_revision = None
+        self._texts = {}
         self.path = recovery_path(doc) if doc is not None else None
         if doc is not None:
             doc.dirty_changed.connect(self._dirty_changed)
             doc.path_changed.connect(self._path_changed)
+            doc.changed.connect(self._changed)
             self._dirty_changed(doc.dirty)
+        else:
+            self.timer.stop()
+
+    def _changed(self, indices) -> None:
+        for i in indices:
+            self._texts.pop(i, None)  # serialised again at the next tick, once
+        self._touched.update(indices)
 
     def _dirty_changed(self, dirty: bool) -> None:
         if dirty:
@@ -188,22 +202,45 @@ class Autosaver(QObject):
         self.remove()
         self.path = recovery_path(self.doc)
 
-    def tick(self) -> None:
+    def tick(self, wait: bool = False) -> None:
         doc = self.doc
         if doc is None or not doc.dirty or self.path is None:
             return
-        if self._written_revision == doc.revision:
+        if self._written_revision == doc.revision or (self._task is not None and self._task.running):
             return
-        try:
-            doc.write_recovery(self.path)
-        except OSError as e:  # a full disk must not crash the editor; shown in the status bar
-            self.error = str(e)
-            return
-        self.error = None
-        self._written_revision = doc.revision
-        self.written.emit(self.path)
+        t0 = time.perf_counter()
+        changed = doc.recovery_changed()
+        missing = [i for i in changed if i not in self._texts]
+        cached = dict(self._texts)
+        revision, path = doc.revision, self.path
+        self._touched = set()
+        self.last_tick_ms = (time.perf_counter() - t0) * 1000
+
+        def work(ctx):  # serialises the sentences changed since the last write, writes the file
+            texts = {i: doc[i].to_text() for i in missing}
+            cached.update(texts)
+            recovery_file.write(path, doc.recovery_record(cached, changed))
+            return texts
+
+        def done(texts):
+            if self.doc is doc:
+                self._texts.update((i, t) for i, t in texts.items() if i not in self._touched)
+            if self.doc is doc and self.path == path:
+                self.error = None
+                self._written_revision = revision
+                self.written.emit(path)
+            else:  # saved or closed while it was written: the copy is stale
+                discard(path)
+
+        def failed(message: str):  # a full disk must not crash the editor; shown in the status bar
+            self.error = message
+        self._task = run_task(work, on_done=done, on_error=failed, name="autosave")
+        if wait:
+            self._task.wait()
 
     def remove(self) -> None:
+        if self._task is not None and self._task.running:
+            self._task.wait(30)  # a write in flight must not re-create the file after it is removed
         if self.path:
             discard(self.path)
         self._written_revision = None

@@ -1,46 +1,90 @@
-"""Long work off the GUI thread: loading models, parsing many sentences.
+"""The one way the app runs long work off the GUI thread: a :class:`Task` on Qt's global thread pool.
 
-``run_task(fn, on_done=..., on_error=..., on_progress=...)`` runs
-``fn(ctx)`` on Qt's global thread pool; ``ctx.progress(done, total, text)``
-reports progress and ``ctx.cancelled()`` tells the function to stop early.
-The callbacks are always called on the GUI thread (the Task object lives
-there and receives the worker's signals through queued connections).
+``run_task(fn, on_done=..., on_error=..., on_progress=..., on_cancelled=...)`` runs ``fn(ctx)``
+in a worker thread.  The work reports progress with the engine's protocol,
+``ctx.progress(done, total, message)`` (:class:`deplab.parser.progress.Progress`), and stops when
+``ctx.cancelled()`` is true, either by returning or by raising
+:class:`deplab.parser.progress.Cancelled` (``ctx.check()`` does that).  The callbacks are always
+called on the GUI thread.  A task keeps no reference to its result once delivered, and nobody
+parents it to a long-lived widget: a finished task is freed (re-opening a file must not keep the
+previous document alive).
 """
 from __future__ import annotations
 
+import gc
 import threading
+import time
 import traceback
+from contextlib import contextmanager
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+
+from deplab.parser.progress import Cancelled, check
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextmanager
+def collector_paused(freeze: bool = False):
+    """No cyclic garbage collection while a worker builds or reads a large structure (a 12,000-sentence
+    treebank is millions of objects): each full collection would traverse them all holding the GIL,
+    and the window would stall for up to a second.  Reference counting still frees memory.
+
+    ``freeze``: afterwards, move every object alive into the collector's permanent generation
+    (``gc.freeze``) so that no later collection traverses the document just read; its sentences hold
+    no reference cycles and are freed by reference counting when the document is closed."""
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if freeze:
+                gc.freeze()
+            if _gc_pauses == 0:
+                gc.enable()
 
 
 class TaskContext:
+    """What the work sees of its task: progress reporting and the cancel flag."""
+
     def __init__(self, task: "Task"):
         self._task = task
 
-    def progress(self, done: int, total: int, text: str = "") -> None:
-        _emit(self._task._relay.progress, int(done), int(total), text)
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        _emit(self._task._relay.progress, int(done), int(total), message)
 
     def cancelled(self) -> bool:
         return self._task._cancel.is_set()
+
+    def check(self) -> None:
+        """Raises :class:`Cancelled` once the user asked to stop."""
+        check(self.cancelled)
 
 
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(str, str)
+    cancelled = Signal()
     progress = Signal(int, int, str)
 
 
 class Task(QObject):
-    """One background job; emits ``finished(result)``, ``failed(message)``, ``progressed(done, total, text)``."""
+    """One background job; emits ``finished(result)``, ``failed(message)``, ``progressed(done, total,
+    message)`` or ``cancelledSignal()``, always on the GUI thread."""
 
     finished = Signal(object)
     failed = Signal(str)
     progressed = Signal(int, int, str)
     cancelledSignal = Signal()
 
-    _alive: set["Task"] = set()
+    _alive: set["Task"] = set()  # running tasks (a task must outlive its worker); discarded when done
 
     def __init__(self, fn: Callable[[TaskContext], Any], name: str = ""):
         super().__init__()
@@ -49,6 +93,7 @@ class Task(QObject):
         self._relay = _Relay()
         self._relay.done.connect(self._on_done)
         self._relay.failed.connect(self._on_failed)
+        self._relay.cancelled.connect(self._on_cancelled)
         self._relay.progress.connect(self._on_progress)
         self.running = False
         self.error_details = ""
@@ -74,10 +119,24 @@ class Task(QObject):
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
 
+    def wait(self, timeout_s: float = 60.0) -> "Task":
+        """Runs the event loop until the task is done (scripts and tests; the window keeps repainting)."""
+        deadline = time.monotonic() + timeout_s
+        app = QCoreApplication.instance()
+        while self.running and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.002)
+        app.processEvents()
+        return self
+
+    def _end(self) -> None:
+        self.running = False
+        self.fn = None  # the closure may hold large inputs (a document's sentences)
+        Task._alive.discard(self)
+
     @Slot(object)
     def _on_done(self, result: object) -> None:
-        self.running = False
-        Task._alive.discard(self)
+        self._end()
         if self._cancel.is_set():
             self.cancelledSignal.emit()
         else:
@@ -85,18 +144,22 @@ class Task(QObject):
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
-        self.running = False
+        self._end()
         self.error_details = details
-        Task._alive.discard(self)
         if self._cancel.is_set():
             self.cancelledSignal.emit()
         else:
             self.failed.emit(message)
 
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._end()
+        self.cancelledSignal.emit()
+
     @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, text: str) -> None:
+    def _on_progress(self, done: int, total: int, message: str) -> None:
         if not self._cancel.is_set():
-            self.progressed.emit(done, total, text)
+            self.progressed.emit(done, total, message)
 
 
 class _Runnable(QRunnable):
@@ -106,13 +169,16 @@ class _Runnable(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        task = self.task
+        task, self.task = self.task, None
         try:
             result = task.fn(TaskContext(task))
+        except Cancelled:
+            _emit(task._relay.cancelled)
         except Exception as e:  # reported to the user as a message, never as a crash
             _emit(task._relay.failed, str(e) or type(e).__name__, traceback.format_exc())
         else:
             _emit(task._relay.done, result)
+            del result
 
 
 def _emit(signal, *args) -> None:
@@ -124,7 +190,8 @@ def _emit(signal, *args) -> None:
 
 def run_task(fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[str], None] | None = None,
-             on_progress: Callable[[int, int, str], None] | None = None, name: str = "") -> Task:
+             on_progress: Callable[[int, int, str], None] | None = None, name: str = "",
+             on_cancelled: Callable[[], None] | None = None) -> Task:
     task = Task(fn, name)
     if on_done:
         task.finished.connect(on_done)
@@ -132,6 +199,8 @@ def run_task(fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | 
         task.failed.connect(on_error)
     if on_progress:
         task.progressed.connect(on_progress)
+    if on_cancelled:
+        task.cancelledSignal.connect(on_cancelled)
     return task.start()
 
 

@@ -1,0 +1,142 @@
+"""A typed sentence's path to the screen, one way: text → pipeline (in a background task: tokenize,
+tag, parse, and for one sentence its step-by-step trace) → the workspace model → its views.
+
+The window never parses on the GUI thread; a new input replaces one still being parsed.  The
+sentences of a multi-sentence input get their trace when they are chosen (one sentence, ~15 ms).
+"""
+from __future__ import annotations
+
+import time
+
+from deplab.parser.conllu import Sentence
+
+from .parse_controller import parse_sentences
+from .workers import Task, run_task
+
+LONG_INPUT = 1500  # characters: longer inputs show progress and disable the input while they parse
+
+
+class SentenceController:
+    """Parses what is typed into the window's input line and shows it in the workspace."""
+
+    def __init__(self, window):
+        self.w = window
+        self._parse_task: Task | None = None
+
+    def parse_text(self, text: str, wait: bool = False) -> Task | None:
+        """Tokenizes, tags and parses ``text`` in the background and shows the first sentence
+        (``wait=True`` returns once it is drawn, for scripts and tests).  A new input replaces one
+        still being parsed."""
+        w = self.w
+        t0 = time.perf_counter()  # Enter pressed
+        text = text.strip()
+        if not text:
+            return None
+        w._remember_input(text)
+        if w.pipeline is None:
+            if w.is_loading():
+                w._pending_text = text
+                w.statusBar().showMessage("The model is still loading: the input is parsed as soon as it is ready.")
+            else:
+                w.statusBar().showMessage("No model is loaded: use File ▸ Open model… "
+                                          + (f"({w.model_error})" if w.model_error else ""))
+            return None
+        if self._parse_task is not None and self._parse_task.running:
+            self._parse_task.detach()  # the newest input wins
+        pipeline = w.pipeline
+        long_input = len(text) > LONG_INPUT
+
+        def work(ctx):
+            ctx.progress(0, 0, "tokenizing")
+            sentences = pipeline.sentences_from_text(text)
+            if len(sentences) == 1:  # tagged and parsed once, step by step: the stepper's trace is the parse
+                parsed, trace = pipeline.parse_traced(sentences[0])
+                return [parsed], trace
+            return parse_sentences(pipeline, sentences, ctx), None
+
+        if long_input:  # a long parse shows progress, and the input waits for it
+            w._busy(True, "Parsing…")
+            self._set_input_enabled(False)
+
+        def finish():
+            if long_input:
+                w._busy(False)
+                self._set_input_enabled(True)
+
+        def done(result):
+            finish()
+            sentences, trace = result
+            self._show_batch(sentences, trace)
+            w.arc_view.canvas().repaint()
+            w.last_parse_ms = (time.perf_counter() - t0) * 1000
+            n = len(w.workspace.forms)
+            w.timing_label.setText(f"{n} words parsed and drawn in {w.last_parse_ms:.0f} ms")
+            if long_input:
+                w.statusBar().showMessage(f"Parsed {len(sentences)} sentences.", 5000)
+
+        def failed(msg):
+            finish()
+            w.statusBar().showMessage(f"Could not parse the input: {msg}")
+
+        def cancelled():
+            finish()
+            w.statusBar().showMessage("Parsing cancelled.", 4000)
+        task = run_task(work, on_done=done, on_error=failed, on_progress=w._on_progress if long_input else None,
+                        on_cancelled=cancelled, name="parse")
+        self._parse_task = task
+        if wait:
+            task.wait()
+        return task
+
+    def _set_input_enabled(self, on: bool) -> None:
+        w = self.w
+        w.view.input.setEnabled(on)
+        w.view.parse_button.setEnabled(on)
+        w.view.sentence_box.setEnabled(on)
+
+    def is_parsing(self) -> bool:
+        return self._parse_task is not None and self._parse_task.running
+
+    def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
+        w = self.w
+        ws = w.workspace
+        ws.set_batch(sentences)
+        if sentences:
+            self.select_batch_sentence(0, first_trace)
+        else:
+            ws.set_sentence(None)
+        w.view.controls.stop()
+        w.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
+
+    def select_batch_sentence(self, i: int, trace=None) -> None:
+        w = self.w
+        ws = w.workspace
+        if not 0 <= i < len(ws.batch):
+            return
+        ws.batch_index = i
+        s = ws.batch[i]
+        trace = self._trace(s) if trace is None else trace
+        ws.set_sentence(s, trace, gold=False, start_at_end=True)
+        if w.view.sentence_box.currentIndex() != i:
+            w.view.sentence_box.blockSignals(True)
+            w.view.sentence_box.setCurrentIndex(i)
+            w.view.sentence_box.blockSignals(False)
+
+    def _trace(self, sentence: Sentence):
+        w = self.w
+        if w.pipeline is None or not sentence.words:
+            return None
+        try:
+            return w.pipeline.trace(sentence)
+        except Exception as e:
+            w.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
+            return None
+
+    def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
+        """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
+        w = self.w
+        w.view.controls.stop()
+        w.workspace.set_batch([sentence])
+        w.workspace.set_sentence(sentence, self._trace(sentence), gold=gold, start_at_end=True)
+        if w.workspace.gold_note:
+            w.statusBar().showMessage(w.workspace.gold_note, 8000)

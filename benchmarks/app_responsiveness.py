@@ -1,0 +1,125 @@
+"""The longest time the window's event loop is held up during everyday treebank actions (offscreen).
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/app_responsiveness.py --file TREEBANK [--model DIR]
+
+A 5 ms heartbeat timer runs on the GUI thread; the longest gap between two beats while an action
+runs is how long the window could not repaint or take input.  The actions: opening the treebank,
+moving between sentences, an edit, an autosave (after every sentence was changed, as after Parse
+All, so the recovery copy holds them all), saving, typing a sentence to parse, and opening a
+200 MB file that is not CoNLL-U.  The target is under 100 ms for each.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from deplab.app.qt.main_window import MainWindow  # noqa: E402
+from deplab.parser.pipeline import Pipeline  # noqa: E402
+
+
+class Heartbeat:
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._beat)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _beat(self):
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def measure(self, app, action, until=lambda: True, timeout_s: float = 300) -> tuple[float, float]:
+        """(longest stall in ms, wall time in s) of ``action()`` and the event loop until ``until()``."""
+        for _ in range(3):
+            app.processEvents()
+        self.worst, self.last = 0.0, time.perf_counter()
+        self.timer.start()
+        t0 = time.perf_counter()
+        action()
+        self._beat()
+        deadline = time.monotonic() + timeout_s
+        while not until() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+        wall = time.perf_counter() - t0
+        for _ in range(3):
+            app.processEvents()
+        self.timer.stop()
+        return self.worst * 1000, wall
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--file", default=str(ROOT.parent / "shared/data/ud/en_ewt/en_ewt-ud-train.conllu"))
+    ap.add_argument("--model", help="model folder (default: the bundled model)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    tmp = tempfile.mkdtemp()
+    os.environ["DEPLAB_DATA_DIR"] = tmp
+    copy = os.path.join(tmp, Path(args.file).name)
+    with open(args.file, "rb") as f, open(copy, "wb") as g:
+        g.write(f.read())
+    junk = os.path.join(tmp, "junk.conllu")
+    with open(junk, "wb") as g:
+        line = b"This is a long line of prose that is certainly not a CoNLL-U token line at all.\n"
+        g.write(line * (200 * 1024 * 1024 // len(line)))
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(QSettings(os.path.join(tmp, "bench.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    pipeline = Pipeline.load(args.model)
+    pipeline.warm_up()  # as File ▸ Open model does, in its background task
+    window.set_pipeline(pipeline)
+    ctl = window.annotation
+    ctl.ask = lambda *a: "Save Anyway" if "error" in a[1] else "Don't Save"
+    errors = []
+    ctl.show_error = lambda title, text: errors.append(text)
+    hb = Heartbeat()
+    rows = []
+
+    def row(name, result):
+        rows.append((name, *result))
+        print(f"{name:<52} longest stall {result[0]:7.1f} ms   (took {result[1]:.2f} s)", flush=True)
+
+    row(f"open {Path(args.file).name}", hb.measure(app, lambda: ctl.open_path(copy), lambda: ctl.idle()))
+    print(f"  {len(ctl.doc)} sentences")
+    row("next sentence (x20)", hb.measure(app, lambda: [ctl.step_sentence(1) for _ in range(20)]))
+    ctl.ask_relation_after_attach = False
+    row("an edit (re-attach a word)", hb.measure(app, lambda: ctl.attach(1, 0)))
+    doc = ctl.doc
+    for i in range(len(doc)):  # every sentence changed, as after Parse All Unannotated
+        doc._modified.add(i)
+    doc.revision += 1
+    saver = ctl.autosaver
+    row("autosave, every sentence changed", hb.measure(app, saver.tick, lambda: saver._task is None or not saver._task.running))
+    row("save (all sentences re-serialised)", hb.measure(app, lambda: ctl.save(wait=False),
+                                                         lambda: not ctl.files.save_task.running))
+    row("type a 20-word sentence and parse it", hb.measure(app, lambda: window.parse_text(
+        "The old farmer who lives near the river sold three small horses to a young woman from the city yesterday"),
+        lambda: not window.is_parsing()))
+    ctl.doc.mark_clean()
+    row("open a 200 MB file that is not CoNLL-U", hb.measure(app, lambda: ctl.open_path(junk), lambda: ctl.idle()))
+    print(f"  refused: {errors[-1] if errors else '(not refused!)'}; document kept: {ctl.doc is doc}")
+    worst = max(r[1] for r in rows)
+    print(f"longest stall over all actions: {worst:.1f} ms")
+    ctl.doc.mark_clean()
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
