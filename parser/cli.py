@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
+import re
 import sys
 
 from .conllu import ConlluError
@@ -43,6 +46,9 @@ EPILOG = ("Run deplab without arguments to open the desktop app; deplab COMMAND 
           "  DEPLAB_QUIT_AFTER  the app quits after this many seconds (for smoke tests)\n")
 
 
+_SAYS_DEFAULT = re.compile(r"\bdefault[: ]")
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Help that shows every option's default, as ``(default: …)``, unless its help text already says it
     or there is nothing to show (a flag, or no default)."""
@@ -50,8 +56,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         d = action.default
-        if ("default" in text or d is None or d is argparse.SUPPRESS or isinstance(d, bool) or d == []
-                or action.nargs == 0 or not action.option_strings):
+        if (_SAYS_DEFAULT.search(text) or d is None or d is argparse.SUPPRESS or isinstance(d, bool)
+                or d in ([], "") or action.nargs == 0 or not action.option_strings):
             return text
         return f"{text} (default: %(default)s)" if text else "(default: %(default)s)"
 
@@ -132,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as e:
         what = f"{e.filename}: {e.strerror}" if e.filename else str(e)
         print(f"deplab {args.command}: error: {what}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # deplab parse … | head: the reader has gone, nothing to report
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
         return EXIT_ERROR
     except (KeyboardInterrupt, Cancelled):
         print(f"deplab {args.command}: interrupted", file=sys.stderr)

@@ -84,9 +84,9 @@ def run(args) -> int:
         for note in pipe.text_notices(text):
             _log.warning("%s: %s", name, note)
         sentences = pipe.sentences_from_text(text)
-    _log.info("%s: %d sentences (%s), model %s (%s)", name, len(sentences), fmt,
+    _log.info("%s: %d sentence(s) (%s), model %s (%s)", name, len(sentences), fmt,
               pipe.model_dir or "in memory", pipe.language)
-    with progress("parsing", "sentence") as bar:
+    with progress("parsing", "sentences") as bar:
         parsed = pipe.parse(sentences, keep_tags=args.keep_tags and fmt == "conllu",
                             progress=lambda done: bar(done, len(sentences)))
     out = to_conllu_text(parsed)
