@@ -99,6 +99,7 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
                "--threads", str(threads), *extra, threads=threads)
     else:
         deplab("train", "--train", str(train), "--dev", str(sel), "--out", str(model),
+               "--lang", train.name.split("-")[0],  # the split files are named LANG-train.conllu
                "--threads", str(threads), *extra, threads=threads)
     seconds = time.perf_counter() - t0
     out = work / (model.name + ".conllu")

@@ -1,6 +1,14 @@
 """Text or CoNLL-U in, parsed CoNLL-U out: tokenization, tagging and parsing together.
 
 This is the engine's front door for the app and the ``deplab parse`` command.
+
+The parser predicts basic trees only.  An input's enhanced graph (the DEPS column and the empty nodes
+``8.1`` it needs; de Marneffe et al. 2021, "Universal Dependencies", sec. 4.3) was built on top of the
+old basic tree, so a parsed sentence drops it whole: every word's DEPS becomes ``_`` and the empty
+nodes go (:func:`drop_enhanced_graph`).  Copying the new basic tree into DEPS instead would claim an
+enhanced annotation that nobody made (no propagated conjuncts, no ``xsubj``, no case-marked labels)
+and would be scored as one; keeping the old graph beside a new tree makes the file inconsistent (UD's
+``validate.py`` rejects it at level 2).  Multiword-token lines and every other column are kept.
 """
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from typing import Callable, Sequence
 
 from . import decode
 from .conllu import Sentence
+from .language import NO_SPACE_LANGUAGES, script_warning, segmentation_note
 from .model import Model
 from .oracle import oracle_trace
 from .tokenize import tokenize
@@ -16,16 +25,26 @@ from .transition import Trace
 from .tree import DependencyTree
 
 
+def drop_enhanced_graph(sentence: Sentence) -> Sentence:
+    """Removes the enhanced graph in place: DEPS ``_`` on every word, no empty nodes (see the module's
+    docstring for why).  Returns the sentence."""
+    if any(t.is_empty for t in sentence.tokens):
+        sentence.tokens = [t for t in sentence.tokens if not t.is_empty]
+    for w in sentence.words:
+        if w.deps != "_":
+            w.deps = "_"
+    return sentence
+
+
 def annotate(sentence: Sentence, parsed: decode.Parsed, keep_tags: bool = False) -> Sentence:
-    """A copy of ``sentence`` with predicted HEAD and DEPREL (and UPOS unless keep_tags); other columns kept."""
+    """A copy of ``sentence`` with predicted HEAD and DEPREL (and UPOS unless keep_tags), without its
+    stale enhanced graph (:func:`drop_enhanced_graph`); other columns and lines kept."""
     s = sentence.copy()
     for w, tag, h, l in zip(s.words, parsed.tags, parsed.heads, parsed.labels):
         if not keep_tags:
             w.upos = tag
         w.head, w.deprel = str(h), l
-        if w.deps != "_":
-            w.deps = "_"
-    return s
+    return drop_enhanced_graph(s)
 
 
 class Pipeline:
@@ -46,12 +65,23 @@ class Pipeline:
 
     @property
     def language(self) -> str:
+        """The ISO 639 code the model was trained for (``config.json``'s ``language``; ``en`` for models
+        that predate it)."""
         return self.model.config.get("language", "en")
 
+    def text_notices(self, text: str) -> list[str]:
+        """What a user should know about typed text before trusting its parse: a writing system that
+        does not fit the model's language (:func:`language.script_warning`) and, for languages written
+        without spaces, how the words were found (:func:`language.segmentation_note`)."""
+        notes = [script_warning(text, self.language), segmentation_note(text, self.language)]
+        return [n for n in notes if n]
+
     def sentences_from_text(self, text: str, first_id: int = 1) -> list[Sentence]:
-        """Unannotated sentences from plain text (spaCy rule-based tokenization)."""
+        """Unannotated sentences from plain text, tokenized for the model's language (spaCy's rules;
+        languages written without spaces by maximum matching against the model's words)."""
         out = []
-        for k, (forms, spaces) in enumerate(tokenize(text, self.language)):
+        lexicon = self.model.words.stoi if self.language in NO_SPACE_LANGUAGES else None
+        for k, (forms, spaces) in enumerate(tokenize(text, self.language, lexicon)):
             txt = "".join(f + (" " if sp else "") for f, sp in zip(forms, spaces)).strip()
             s = Sentence.from_words(forms, text=txt, sent_id=str(first_id + k))
             for w, sp in zip(s.words, spaces):

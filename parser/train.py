@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from .batch import BatchConfigurations
 from .conllu import Sentence, read_conllu
 from .decode import parse_batch
-from .errors import UserError
+from .errors import UsageError, UserError
 from .model import ROOT_CHAR, Model
 from .oracle import oracle_transitions
 from .tree import DependencyTree, projectivize
@@ -149,6 +149,7 @@ class TrainConfig:
     init: str | None = None         # continue training this model folder (same treebank) instead of a new model
     average: float = 0.0            # > 0: Polyak averaging, an exponential moving average of the weights with this
                                     # decay per step, is what dev scores and the saved model use
+    language: str = "en"            # ISO 639 code of the treebank, recorded in the model (the tokenizer's language)
 
 
 def set_seed(seed: int) -> random.Random:
@@ -359,7 +360,7 @@ class WeightAverage:
 def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
     words, chars, tags, labels = build_vocabularies(tb, cfg.min_count)
     sizes = {**DEFAULT_SIZES[cfg.arch], **cfg.sizes}
-    config = {"arch": cfg.arch, "sizes": sizes, "language": "en"}
+    config = {"arch": cfg.arch, "sizes": sizes, "language": cfg.language}
     if cfg.arch != "kg2016":
         config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2, **cfg.tagger_sizes}
     return Model.create(config, words, chars, tags, labels)
@@ -420,16 +421,19 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
 # -- command line ------------------------------------------------------------------
 
 def add_arguments(p):
-    p.add_argument("--train", required=True, help="training treebank (CoNLL-U)")
-    p.add_argument("--dev", help="development treebank for model selection (CoNLL-U)")
-    p.add_argument("--out", required=True, help="model folder to write")
-    p.add_argument("--arch", default="kg2016", choices=sorted(DEFAULT_SIZES))
-    p.add_argument("--epochs", type=int, default=15)
-    p.add_argument("--tagger-epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--train", required=True, metavar="FILE", help="training treebank (CoNLL-U)")
+    p.add_argument("--dev", metavar="FILE", help="development treebank for model selection (CoNLL-U)")
+    p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
+    p.add_argument("--lang", metavar="CODE",
+                   help="ISO 639 code of the treebank's language, recorded in the model and used to tokenize typed "
+                        "text (default: from a UD file name such as nl_alpino-ud-train.conllu, else asked)")
+    p.add_argument("--arch", default="kg2016", choices=sorted(DEFAULT_SIZES), help="network architecture")
+    p.add_argument("--epochs", type=int, default=15, help="parser training epochs")
+    p.add_argument("--tagger-epochs", type=int, default=10, help="UPOS tagger epochs (cm2014/weiss2015)")
+    p.add_argument("--batch-size", type=int, default=32, help="sentences per batch")
+    p.add_argument("--lr", type=float, default=2e-3, help="learning rate (Adam)")
     p.add_argument("--lr-decay", type=float, default=1.0, help="multiply the learning rate by this after every epoch")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="random seed (training is reproducible for a seed on one machine)")
     p.add_argument("--average", type=float, default=0.0, metavar="DECAY",
                    help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999)")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -441,29 +445,25 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from tqdm import tqdm
+    from .language import resolve_training_language
+    from .log import get_logger, progress as progress_reporter
     sizes = {}
     for kv in args.size:
         k, _, v = kv.partition("=")
+        if not v.strip().isdigit():
+            raise UsageError(f"--size {kv}: expected KEY=N with a whole number N")
         sizes[k] = int(v)
+    language = resolve_training_language(args.lang, args.train, args.init)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
                       tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init,
-                      average=args.average)
-    bar = None
-
-    def progress(k, n):
-        nonlocal bar
-        if bar is None or bar.total != n or k == 1:
-            if bar is not None:
-                bar.close()
-            bar = tqdm(total=n, unit="batch", file=sys.stderr, leave=False)
-        bar.update(k - bar.n)
-
-    def log(msg):
-        if bar is not None:
+                      average=args.average, language=language)
+    logger = get_logger(__name__)
+    with progress_reporter("training", "batch") as bar:
+        def log(msg):
             bar.clear()
-        print(msg, flush=True)
+            logger.info(msg)
 
-    train_model(args.train, args.dev, args.out, cfg, log=log, progress=progress)
+        logger.info(f"language: {language}")
+        train_model(args.train, args.dev, args.out, cfg, log=log, progress=lambda k, n: bar(k, n))
     return 0
