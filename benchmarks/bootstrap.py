@@ -104,7 +104,8 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
     seconds = time.perf_counter() - t0
     out = work / (model.name + ".conllu")
     deplab("parse", "--model", str(model), str(ev), "-o", str(out), threads=threads)
-    return {"seconds": seconds, "out": out}
+    best = json.loads((model / "config.json").read_text()).get("training", {}).get("best", {})
+    return {"seconds": seconds, "out": out, "select_las": best.get("LAS")}
 
 
 def run_udpipe(work: Path, train: Path, sel: Path, ev: Path) -> dict:
@@ -166,11 +167,13 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
         total, right, produced = nonprojective(evaluation, read_conllu(r["out"]))
         row = {"lang": lang, "size": size or "all", "train": len(train), "select": len(selection),
                "eval": len(evaluation), "system": name, **s, "seconds": round(r["seconds"], 1),
-               "nonproj_gold": total, "nonproj_right": right, "nonproj_produced": produced}
+               "nonproj_gold": total, "nonproj_right": right, "nonproj_produced": produced,
+               "select_LAS": r.get("select_las")}
         rows.append(row)
         np_text = f"{100 * right / total:5.1f}% of {total}" if total else "—"
+        sel = f"{r['select_las']:.2f}" if r.get("select_las") is not None else "—"
         print(f"| {lang} | {row['size']} ({len(train)}+{len(selection)}) | {name} | {s['UPOS']:.2f} | "
-              f"{s['UAS']:.2f} | {s['LAS']:.2f} | {np_text} | {produced} | {r['seconds']:.0f} s |", flush=True)
+              f"{s['UAS']:.2f} | {s['LAS']:.2f} | {np_text} | {produced} | {r['seconds']:.0f} s | {sel} |", flush=True)
     return rows
 
 
@@ -201,8 +204,8 @@ def main(argv=None) -> int:
     work_root = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="deplab-bootstrap-"))
     print(f"work folder: {work_root}")
     print("| lang | gold sentences (train+select) | system | UPOS | UAS | LAS | non-proj. arcs right | "
-          "non-proj. produced | training |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+          "non-proj. produced | training | selection LAS |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     rows = []
     for lang, path in files.items():
         for size in sizes:

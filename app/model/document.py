@@ -6,7 +6,7 @@ methods, which validate first and raise :class:`EditError` instead of
 breaking the tree (a cycle) or the file (a tab in a column).  Its parts live
 beside it, one concept each: the bytes it was read from
 (:mod:`.byte_store`), the status comments (:mod:`.status_codec`), search
-(:mod:`.search`) and the recovery file (:mod:`.recovery_file`).
+(:mod:`.sentence_filter`) and the recovery file (:mod:`.recovery_file`).
 
 Safety properties, each tested:
 
