@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "evaluate": ("deplab.parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
     "compress": ("deplab.parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
     "finetune": ("deplab.parser.finetune", "fine-tune a model on gold CoNLL-U data"),
+    "oracle": ("deplab.parser.oracle", "print the static oracle's transition sequence of every gold tree (--system)"),
 }
 
 
