@@ -270,6 +270,14 @@ class Workspace:
         trace = trace or self.trace
         return trace.arc_of(k) if trace is not None else None
 
+    def swapped_word(self, k: int | None = None) -> int | None:
+        """The word the transition before step k moved back to the buffer (SWAP), if it did."""
+        k = self.step if k is None else k
+        t = self.trace
+        if t is None or not 0 < k <= len(t) or t.transition_at(k - 1).kind != "SWAP":
+            return None
+        return t.steps[k - 1].config.stack[-2]
+
     def newest_arc(self) -> tuple[int, int] | None:
         """The arc built by the last transition before the current step (to highlight)."""
         if self.step == 0:
@@ -296,6 +304,9 @@ class Workspace:
     def shared_transition(self, k: int, mode: str) -> Transition | None:
         """What the ``mode`` trace does at step k, when it is still in the same configuration."""
         t = self.model_trace if mode == MODEL else self.oracle_trace
+        m, o = self.model_trace, self.oracle_trace
+        if m is not None and o is not None and m.system is not o.system:
+            return None  # different systems: no shared configurations
         d = self.divergence()
         if t is None or k >= len(t) or (d is not None and k > d):
             return None
