@@ -1,53 +1,70 @@
-"""Arc-standard for many sentences at once, in numpy arrays.
+"""Every transition system for many sentences at once, in numpy arrays.
 
-The same transitions as :mod:`parser.transition` and the same 18 positions as
+The same transitions as :mod:`parser.systems` and the same 18 positions as
 :mod:`parser.features`, but every operation is applied to a whole batch of
 configurations, so a model can score thousands of configurations with one
 matrix product (Chen & Manning 2014 parse ~1000 sentences/s this way; tests
-check this agrees with the readable :class:`~parser.transition.Configuration`).
+check this agrees with the readable :class:`~parser.configuration.Configuration`
+on whole treebanks, for every system).
 
 Word indices are 1..n, 0 is ROOT; index -1 means NULL and, used as an array
-index, hits the last column, which is kept at -1 (a sentinel).
-In arc-standard a new left child is always the leftmost so far and a new
-right child always the rightmost, so lc1/lc2/rc1/rc2 update in O(1).
+index, hits the last column, which is kept at -1 (a sentinel).  The buffer is
+kept as a stack too (b1 last), because SWAP puts words back in front of it.
+The two nearest-the-edge children on each side (lc1, lc2, rc1, rc2) are kept
+per word and updated in O(1) when an arc is added.  What a transition number
+means (its kind and label) comes from the :class:`~parser.transition.TransitionSet`.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .features import label_features
+from .transition import KIND_IDS, TransitionSet
+
+_SHIFT, _LEFT, _RIGHT, _REDUCE, _SWAP = (KIND_IDS[k] for k in ("SHIFT", "LEFT-ARC", "RIGHT-ARC", "REDUCE", "SWAP"))
+
 
 class BatchConfigurations:
-    def __init__(self, lengths, root_label: int, n_labels: int):
+    def __init__(self, lengths, transitions: TransitionSet):
         lengths = np.asarray(lengths, dtype=np.int64)
         B, N = len(lengths), int(lengths.max(initial=0))
         self.B, self.N, self.n = B, N, lengths
-        self.L = n_labels
-        self.root_label = root_label
+        self.ts = transitions
+        self.system = transitions.system.name
         width = N + 2  # words 0..N plus the sentinel
         self.stack = np.zeros((B, width), dtype=np.int64)
         self.sp = np.ones(B, dtype=np.int64)          # stack size (ROOT counts)
-        self.bp = np.ones(B, dtype=np.int64)          # next buffer word
+        cols = np.arange(width)
+        self.buffer = np.where(cols[None, :] < lengths[:, None], lengths[:, None] - cols[None, :], 0)
+        self.bsz = lengths.copy()                     # buffer size; b1 = buffer[bsz - 1]
         self.heads = np.full((B, width), -1, dtype=np.int64)
         self.labels = np.full((B, width), -1, dtype=np.int64)
-        self.lc1 = np.full((B, width), -1, dtype=np.int64)
-        self.lc2 = np.full((B, width), -1, dtype=np.int64)
-        self.rc1 = np.full((B, width), -1, dtype=np.int64)
-        self.rc2 = np.full((B, width), -1, dtype=np.int64)
+        self.lc1, self.lc2, self.rc1, self.rc2 = (np.full((B, width), -1, dtype=np.int64) for _ in range(4))
         self.rows = np.arange(B)
+        ts = transitions
+        lab = ts.label_of
+        self._left = np.nonzero((ts.kind_of == _LEFT) & (lab != ts.root_label))[0]
+        self._right = np.nonzero((ts.kind_of == _RIGHT) & (lab != ts.root_label))[0]
+        self._extra = {k: np.nonzero(ts.kind_of == k)[0] for k in (_REDUCE, _SWAP)}
 
+    # -- reading ------------------------------------------------------------------
     def terminal(self) -> np.ndarray:
-        return (self.bp > self.n) & (self.sp == 1)
+        if self.system == "arc-eager":
+            return self.bsz == 0
+        return (self.bsz == 0) & (self.sp == 1)
 
     def _stack_at(self, rows, depth):
         sp = self.sp[rows]
-        idx = np.maximum(sp - depth, 0)
-        return np.where(sp >= depth, self.stack[rows, idx], -1)
+        return np.where(sp >= depth, self.stack[rows, np.maximum(sp - depth, 0)], -1)
+
+    def _buffer_at(self, rows, k):
+        bsz = self.bsz[rows]
+        return np.where(bsz > k, self.buffer[rows, np.maximum(bsz - 1 - k, 0)], -1)
 
     def positions(self, rows: np.ndarray) -> np.ndarray:
         """[len(rows), 18] word positions of the feature template (-1 = NULL)."""
         s1, s2, s3 = (self._stack_at(rows, d) for d in (1, 2, 3))
-        bp, n = self.bp[rows], self.n[rows]
-        b1, b2, b3 = (np.where(bp + k <= n, bp + k, -1) for k in (0, 1, 2))
+        b1, b2, b3 = (self._buffer_at(rows, k) for k in (0, 1, 2))
         g = lambda arr, p: np.where(p >= 0, arr[rows, p], -1)
         lc1s1, rc1s1 = g(self.lc1, s1), g(self.rc1, s1)
         lc1s2, rc1s2 = g(self.lc1, s2), g(self.rc1, s2)
@@ -58,47 +75,103 @@ class BatchConfigurations:
 
     def label_features(self, rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """[len(rows), 12] label ids at the 12 child positions (-1 = NULL)."""
-        child = pos[:, 6:]
-        return np.where(child >= 0, self.labels[rows[:, None], child], -1)
+        return label_features(self.labels, rows, pos)
 
+    # -- legal transitions -------------------------------------------------------------
     def legal(self, rows: np.ndarray) -> np.ndarray:
-        """[len(rows), 2L+1] legal transitions (0 = SHIFT, 1+l LEFT-ARC(l), 1+L+l RIGHT-ARC(l))."""
-        L, r = self.L, self.root_label
-        sp, bp, n = self.sp[rows], self.bp[rows], self.n[rows]
-        arc = sp >= 2
-        s2_root = arc & (self._stack_at(rows, 2) == 0)
-        empty = bp > n
-        m = np.zeros((len(rows), 1 + 2 * L), dtype=bool)
-        m[:, 0] = ~empty
-        normal = (arc & ~s2_root)[:, None]
-        m[:, 1:1 + L] = normal
-        m[:, 1 + L:] = normal
-        m[:, 1 + r] = False
-        m[:, 1 + L + r] = s2_root & empty
+        """[len(rows), len(transitions)] which transition numbers are legal."""
+        ok = getattr(self, "_legal_" + self.system.replace("-", "_"))(rows)
+        ts = self.ts
+        m = np.zeros((len(rows), len(ts)), dtype=bool)
+        m[:, ts.number("SHIFT")] = ok["shift"]
+        m[:, self._left] = ok["left"][:, None]
+        m[:, self._right] = ok["right"][:, None]
+        m[:, ts.root_right] = ok["right_root"]
+        for kind, name in ((_REDUCE, "reduce"), (_SWAP, "swap")):
+            if len(self._extra[kind]):
+                m[:, self._extra[kind]] = ok[name][:, None]
         return m
 
+    def _legal_arc_standard(self, rows):
+        sp, empty = self.sp[rows], self.bsz[rows] == 0
+        arc = sp >= 2
+        s2_root = arc & (self._stack_at(rows, 2) == 0)
+        return {"shift": ~empty, "left": arc & ~s2_root, "right": arc & ~s2_root, "right_root": s2_root & empty}
+
+    def _legal_swap(self, rows):
+        ok = self._legal_arc_standard(rows)
+        s1, s2 = self._stack_at(rows, 1), self._stack_at(rows, 2)
+        ok["swap"] = (self.sp[rows] >= 3) & (s2 > 0) & (s2 < s1)
+        return ok
+
+    def _legal_arc_hybrid(self, rows):
+        sp, empty = self.sp[rows], self.bsz[rows] == 0
+        s1, s2 = self._stack_at(rows, 1), self._stack_at(rows, 2)
+        arc = sp >= 2
+        return {"shift": ~empty, "left": ~empty & (s1 != 0), "right": arc & (s2 != 0),
+                "right_root": arc & (s2 == 0) & empty}
+
+    def _legal_arc_eager(self, rows):
+        """The rules of :mod:`parser.systems.arc_eager`, including the ones that keep the run a tree."""
+        sp, bsz = self.sp[rows], self.bsz[rows]
+        nonempty = bsz > 0
+        s1 = self._stack_at(rows, 1)
+        s1_headed = (s1 != 0) & (self.heads[rows, s1] >= 0)
+        rooted = (self.heads[rows, 1:] == 0).any(axis=1)
+        on_stack = np.arange(self.stack.shape[1])[None, :] < sp[:, None]
+        words = self.stack[rows]
+        headless = (on_stack & (words != 0) & (np.take_along_axis(self.heads[rows], words, axis=1) < 0)).sum(1)
+        low_block = rooted & (sp == 2)
+        right_any = nonempty & ((bsz >= 2) | (headless == 0))
+        return {"shift": bsz >= 2, "left": nonempty & (s1 != 0) & ~s1_headed & ~low_block,
+                "right": right_any & (s1 != 0), "right_root": right_any & (s1 == 0) & ~rooted,
+                "reduce": nonempty & s1_headed & ~low_block}
+
+    # -- applying transitions ----------------------------------------------------------
     def apply(self, rows: np.ndarray, actions: np.ndarray) -> None:
-        L = self.L
-        shift = actions == 0
-        left = (actions >= 1) & (actions <= L)
-        right = actions > L
-        if shift.any():
-            r = rows[shift]
-            self.stack[r, self.sp[r]] = self.bp[r]
+        kind, lab = self.ts.kind_of[actions], self.ts.label_of[actions]
+        sp, bsz = self.sp[rows], self.bsz[rows]
+        s1 = self.stack[rows, sp - 1]
+        s2 = self.stack[rows, np.maximum(sp - 2, 0)]
+        b1 = self.buffer[rows, np.maximum(bsz - 1, 0)]
+        from_buffer = self.system in ("arc-eager", "arc-hybrid")  # LEFT-ARC: b1 -> s1
+        # the arc of LEFT-ARC and RIGHT-ARC in this system
+        for k, head, dep in ((_LEFT, b1 if from_buffer else s1, s1 if from_buffer else s2),
+                             (_RIGHT, s1 if self.system == "arc-eager" else s2, b1 if self.system == "arc-eager" else s1)):
+            sel = kind == k
+            if sel.any():
+                self._attach(rows[sel], head[sel], dep[sel], lab[sel])
+        # stack and buffer
+        push = (kind == _SHIFT) | ((kind == _RIGHT) & (self.system == "arc-eager"))
+        pop_top = ((kind == _RIGHT) & (self.system != "arc-eager")) | (kind == _REDUCE) | \
+            ((kind == _LEFT) & from_buffer)
+        pop_second = ((kind == _LEFT) & (not from_buffer)) | (kind == _SWAP)
+        if push.any():
+            r = rows[push]
+            self.stack[r, self.sp[r]] = b1[push]
             self.sp[r] += 1
-            self.bp[r] += 1
-        if left.any():
-            r, lab = rows[left], actions[left] - 1
-            s1, s2 = self.stack[r, self.sp[r] - 1], self.stack[r, self.sp[r] - 2]
-            self.heads[r, s2], self.labels[r, s2] = s1, lab
-            self.lc2[r, s1] = self.lc1[r, s1]
-            self.lc1[r, s1] = s2
-            self.stack[r, self.sp[r] - 2] = s1
-            self.sp[r] -= 1
-        if right.any():
-            r, lab = rows[right], actions[right] - 1 - L
-            s1, s2 = self.stack[r, self.sp[r] - 1], self.stack[r, self.sp[r] - 2]
-            self.heads[r, s1], self.labels[r, s1] = s2, lab
-            self.rc2[r, s2] = self.rc1[r, s2]
-            self.rc1[r, s2] = s1
-            self.sp[r] -= 1
+            self.bsz[r] -= 1
+        if (kind == _SWAP).any():
+            r = rows[kind == _SWAP]
+            self.buffer[r, self.bsz[r]] = s2[kind == _SWAP]
+            self.bsz[r] += 1
+        if pop_second.any():
+            r = rows[pop_second]
+            self.stack[r, self.sp[r] - 2] = s1[pop_second]
+        pop = pop_top | pop_second
+        if pop.any():
+            self.sp[rows[pop]] -= 1
+
+    def _attach(self, r, h, d, lab):
+        self.heads[r, d], self.labels[r, d] = h, lab
+        left = d < h
+        for side, (first, second, nearer) in ((left, (self.lc1, self.lc2, np.less)),
+                                              (~left, (self.rc1, self.rc2, np.greater))):
+            if not side.any():
+                continue
+            rr, hh, dd = r[side], h[side], d[side]
+            c1, c2 = first[rr, hh], second[rr, hh]
+            new_first = (c1 < 0) | nearer(dd, c1)
+            new_second = ~new_first & ((c2 < 0) | nearer(dd, c2))
+            second[rr, hh] = np.where(new_first, c1, np.where(new_second, dd, c2))
+            first[rr, hh] = np.where(new_first, dd, c1)

@@ -31,6 +31,7 @@ SUBCOMMANDS = {
     "rewrite": ("deplab.parser.grew.rewrite_command", "rewrite CoNLL-U files with Grew rules (pattern + commands)"),
     "validate": ("deplab.parser.validate", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),
     "agree": ("deplab.parser.agreement", "inter-annotator agreement (UAS/LAS, Cohen's/Fleiss' kappa) between CoNLL-U files"),
+    "oracle": ("deplab.parser.oracle", "print the static oracle's transition sequence of every gold tree (--system)"),
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

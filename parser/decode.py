@@ -5,7 +5,8 @@ transition with the highest score.  :func:`parse_batch` advances many
 sentences together (one feature gather and one forward pass per step for the
 whole batch); :func:`trace` runs the readable :class:`Configuration` and
 records every step (scores, legal moves, features) for the app.  Both choose
-the same transitions (tested).
+the same transitions (tested).  Both work for every transition system: the
+model's :class:`~parser.transition.TransitionSet` says which one.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import torch
 from . import features as F
 from .batch import BatchConfigurations
 from .model import Model
-from .transition import Configuration, Step, Trace
+from .transition import Step, Trace
 from .vocab import SPECIALS
 
 
@@ -132,8 +133,7 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
     b = model.encode(forms_list, tags_list)
     ctx = _context(model, b, tags_list is None)
     score = model.parser.scorer(ctx)
-    L = len(model.labels)
-    state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), L)
+    state = BatchConfigurations(b.lengths.numpy(), model.transitions)
     active = np.nonzero(~state.terminal())[0]
     margin_lists = [[] for _ in forms_list] if margins else None
     while active.size:
@@ -185,13 +185,13 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None)
     tags = [model.tags.itos[t] for t in b.tags[0, 1:len(forms) + 1].tolist()] if tags is None else list(tags)
     score = model.parser.scorer(ctx)
     lab_index = {l: i for i, l in enumerate(model.labels)}
-    c = Configuration.initial(len(forms))
+    c = model.transitions.initial(len(forms))
     steps = []
     row = np.zeros(1, dtype=np.int64)
     while not c.is_terminal():
-        pos = F.positions(c)
-        labs = [lab_index.get(c.labels[p], -1) if p > 0 and c.labels[p] else -1 for p in pos[6:]]
-        logits = score(row, np.array([pos], dtype=np.int64), np.array([labs], dtype=np.int64))[0]
+        pos = np.array([F.positions(c)], dtype=np.int64)
+        labs = F.label_features(F.label_ids(c, lab_index), row, pos)
+        logits = score(row, pos, labs)[0]
         probs = torch.softmax(logits, 0).tolist()  # over all transitions; illegal ones are shown greyed out
         legal, values = model.transitions.legal_mask(c), logits.tolist()
         chosen = max((k for k, ok in enumerate(legal) if ok), key=values.__getitem__)  # the first best, as argmax

@@ -6,10 +6,19 @@ of s1 and s2 (lc1, lc2, rc1, rc2); and the leftmost of the leftmost and the
 rightmost of the rightmost child of s1 and s2.  Words and tags are read at all
 18 positions, arc labels at the 12 child positions.  A position that does not
 exist is NULL (-1 here); word 0 is ROOT.
+
+The template reads only the stack, the buffer and the arcs, so it is defined
+for every transition system (:mod:`parser.systems`); with SWAP a word's left
+children are still the ones left of it in the sentence.  Kiperwasser &
+Goldberg's (2016) four BiLSTM slots are the first four positions (s1, s2, s3,
+b1).  Label features are computed by :func:`label_features` only, for one
+configuration and for a batch alike.
 """
 from __future__ import annotations
 
-from .transition import Configuration
+import numpy as np
+
+from .configuration import Configuration
 
 POSITIONS = [
     "s1", "s2", "s3", "b1", "b2", "b3",
@@ -18,6 +27,7 @@ POSITIONS = [
     "lc1(lc1(s1))", "rc1(rc1(s1))", "lc1(lc1(s2))", "rc1(rc1(s2))",
 ]
 LABEL_POSITIONS = POSITIONS[6:]
+LABEL_SLOTS = slice(6, 18)  # the child positions, whose arc labels are features
 FEATURE_NAMES = ([p + ".w" for p in POSITIONS] + [p + ".t" for p in POSITIONS]
                  + [p + ".l" for p in LABEL_POSITIONS])
 
@@ -41,6 +51,23 @@ def positions(c: Configuration) -> list[int]:
             lc(lc(s1, 1), 1), rc(rc(s1, 1), 1), lc(lc(s2, 1), 1), rc(rc(s2, 1), 1)]
 
 
+def label_features(labels: np.ndarray, rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """[len(rows), 12] label ids at the 12 child positions (-1 = NULL), from ``labels[row, word]`` (label id
+    of each word's arc, -1 while it has none) and ``pos`` [len(rows), 18] from :func:`positions`."""
+    child = pos[:, LABEL_SLOTS]
+    return np.where(child >= 0, labels[rows[:, None], child], -1)
+
+
+def label_ids(c: Configuration, index: dict[str, int]) -> np.ndarray:
+    """[1, n+2] the label id of every word's arc in ``c`` (-1: none or unknown; the last column is NULL),
+    the ``labels`` argument of :func:`label_features` for one configuration."""
+    out = np.full((1, c.n + 2), -1, dtype=np.int64)
+    for d, lab in enumerate(c.labels):
+        if lab is not None:
+            out[0, d] = index.get(lab, -1)
+    return out
+
+
 def describe(c: Configuration, forms: list[str], tags: list[str]) -> dict[str, tuple[str, int]]:
     """Every feature by name -> (the word, tag or label it picks, its word index)."""
     pos = positions(c)
@@ -49,7 +76,7 @@ def describe(c: Configuration, forms: list[str], tags: list[str]) -> dict[str, t
         out[name + ".w"] = (_word(p, forms), p)
     for name, p in zip(POSITIONS, pos):
         out[name + ".t"] = (_word(p, tags), p)
-    for name, p in zip(LABEL_POSITIONS, pos[6:]):
+    for name, p in zip(LABEL_POSITIONS, pos[LABEL_SLOTS]):
         out[name + ".l"] = (c.labels[p] if p > 0 and c.labels[p] else "<NULL>", p)
     return out
 

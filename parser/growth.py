@@ -172,10 +172,11 @@ def _grow_labels(model: Model, new: list[str], margin: float) -> None:
     right = _mean_row(out, [1 + L + l for l in non_root], margin)
     # new numbering: 0 SHIFT | LEFT old (1..L), LEFT new | RIGHT old, RIGHT new
     sources = [0] + [1 + l for l in range(L)] + [left] * K + [1 + L + l for l in range(L)] + [right] * K
+    sources += list(range(1 + 2 * L, len(model.transitions)))  # REDUCE / SWAP (arc-eager, swap) stay last
     _remap_linear(out, sources)
     for emb in label_tables(model):  # row 0 is the NULL label, row l+1 label l
         _append_rows(emb, emb.weight.detach()[1:].mean(0, keepdim=True).expand(K, -1))
-    model.transitions = TransitionSet(old_labels + new)
+    model.transitions = model.transitions.with_labels(old_labels + new)
 
 
 def transition_map(old: TransitionSet, new: TransitionSet) -> list[int]:

@@ -44,7 +44,7 @@ class Model:
     @classmethod
     def create(cls, config: dict, words: Vocabulary, chars: Vocabulary, tags: Vocabulary,
                labels: Sequence[str]) -> "Model":
-        transitions = TransitionSet(labels)
+        transitions = TransitionSet(labels, config.get("system"))  # no "system": arc-standard
         arch = config["arch"]
         n_lab = len(transitions.labels)
         sizes = config.setdefault("sizes", {})

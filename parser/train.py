@@ -2,11 +2,17 @@
 
 Chen & Manning (2014, sec. 3.3): every configuration on the oracle path of a
 training tree is one example (features -> gold transition), trained with
-cross-entropy.  Non-projective trees are projectivised first
-(:func:`parser.tree.projectivize`) and the number of lifted arcs is reported.
+cross-entropy.  Every transition system of :mod:`parser.systems` can be trained;
+for the projective ones non-projective trees are projectivised first
+(:func:`parser.tree.projectivize`) and the number of lifted arcs is reported,
+swap (Nivre 2009) learns them as they are.  With a dynamic oracle (arc-eager,
+arc-hybrid) training can explore (Kiperwasser & Goldberg 2016, after
+Goldberg & Nivre 2012): the model follows its own prediction with some
+probability and learns the optimal moves from the configurations it reaches.
 The tagger is trained with cross-entropy on UPOS; for ``kg2016`` tagging and
 parsing share the BiLSTM and are trained together.  The epoch with the best
-dev LAS is kept.  ``deplab train`` is the command-line front end.
+dev LAS is kept; without dev data a seeded part of the training file is held
+out for this.  ``deplab train`` is the command-line front end.
 """
 from __future__ import annotations
 
@@ -29,7 +35,11 @@ from .conllu import Sentence, read_conllu
 from .decode import parse_batch
 from .errors import UsageError, UserError
 from .model import ROOT_CHAR, Model
+from . import features as FT
+from .dynamic_oracle import cost_array
 from .oracle import oracle_transitions
+from .progress import Cancelled, check
+from .systems import SYSTEMS, get_system
 from .tree import DependencyTree, projectivize
 from .vocab import UNK_ID, Vocabulary, normalize
 
@@ -96,15 +106,16 @@ class Examples:
 
 
 def oracle_examples(tb: Treebank, model: Model) -> Examples:
-    """Replays the oracle for all sentences at once and records the features at each step."""
-    index = model.transitions.index
-    seqs = [[index[t] for t in oracle_transitions(h, l)] for h, l in zip(tb.heads, tb.labels)]
+    """Replays the static oracle of the model's system for all sentences at once and records the features at
+    each step (the trees must be derivable: projectivised for the projective systems)."""
+    index, system = model.transitions.index, model.transitions.system
+    seqs = [[index[t] for t in oracle_transitions(h, l, system)] for h, l in zip(tb.heads, tb.labels)]
     S = len(seqs)
     T = max(len(s) for s in seqs)
     A = np.full((S, T), -1, dtype=np.int64)
     for i, s in enumerate(seqs):
         A[i, :len(s)] = s
-    state = BatchConfigurations([len(f) for f in tb.forms], model.labels.index("root"), len(model.labels))
+    state = BatchConfigurations([len(f) for f in tb.forms], model.transitions)
     sent, pos, labs, acts = [], [], [], []
     for t in range(T):
         rows = np.nonzero(A[:, t] >= 0)[0]
@@ -150,6 +161,12 @@ class TrainConfig:
     average: float = 0.0            # > 0: Polyak averaging, an exponential moving average of the weights with this
                                     # decay per step, is what dev scores and the saved model use
     language: str = "en"            # ISO 639 code of the treebank, recorded in the model (the tokenizer's language)
+    system: str | None = None       # transition system; None: swap if the data has non-projective trees, else
+                                    # arc-standard (see choose_system)
+    explore: float = 0.0            # > 0 (arc-eager, arc-hybrid): follow the model's own prediction with this
+                                    # probability and learn the dynamic oracle's optimal moves
+    explore_after: int = 1          # exploration starts after this many epochs of static-oracle training
+    heldout: float = 0.1            # without dev data: the part of the training sentences held out for selection
 
 
 def set_seed(seed: int) -> random.Random:
@@ -188,6 +205,7 @@ class Trainer:
         self.word_ids = [model.words.ids(normalize(f) for f in s) for s in train.forms]
         counts = model.words.counts
         self.word_counts = [[counts.get(normalize(f), 0) for f in s] for s in train.forms]
+        self._golds = None  # the dynamic oracle's view of the training trees, made when exploration starts
 
     def _encode(self, idx: list[int], tags: list[list[str]] | None, dropout: bool):
         ids = [self.word_ids[i] for i in idx]
@@ -212,8 +230,7 @@ class Trainer:
             total = 0.0
             batches = _batches(len(self.train), self.cfg.batch_size, self.rng)
             for k, idx in enumerate(batches):
-                if self.cancelled():
-                    raise KeyboardInterrupt
+                check(self.cancelled)
                 b = self._encode(idx, self.train.tags, dropout=True)
                 loss = self._tag_loss(tagger(b), b)
                 opt.zero_grad()
@@ -230,6 +247,40 @@ class Trainer:
                 best, best_state = upos, {k: v.clone() for k, v in tagger.state_dict().items()}
         tagger.load_state_dict(best_state)
         return best
+
+    def _explore_loss(self, idx: list[int], ctx) -> tuple[torch.Tensor, int]:
+        """Runs the batch's sentences with the model, following its own prediction with probability
+        ``cfg.explore`` and an optimal move otherwise; the loss is the cross-entropy towards the best-scored
+        zero-cost transition in every configuration reached (Goldberg & Nivre 2012; Kiperwasser &
+        Goldberg 2016)."""
+        model, ts = self.model, self.model.transitions
+        system = ts.system
+        if not system.dynamic:
+            raise UserError(f"--explore needs a dynamic oracle: {system.name} has none (arc-eager and arc-hybrid do)")
+        if self._golds is None:
+            self._golds = [system.gold(h, l) for h, l in zip(self.train.heads, self.train.labels)]
+        label_index = {l: i for i, l in enumerate(ts.labels)}
+        configs = [system.initial(len(self.train.forms[i])) for i in idx]
+        zero = np.zeros(1, dtype=np.int64)
+        losses, count = [], 0
+        active = [r for r, c in enumerate(configs) if not c.is_terminal()]
+        while active:
+            pos = np.array([FT.positions(configs[r]) for r in active], dtype=np.int64)
+            labs = np.concatenate([FT.label_features(FT.label_ids(configs[r], label_index), zero, pos[k:k + 1])
+                                   for k, r in enumerate(active)])
+            logits = model.parser.scores(ctx, torch.tensor(active), torch.from_numpy(pos), torch.from_numpy(labs))
+            values = logits.detach().numpy()
+            cost = np.stack([cost_array(configs[r], self._golds[idx[r]], ts) for r in active])
+            optimal = np.where(cost == 0, values, -np.inf)
+            target = optimal.argmax(1)
+            losses.append(F.cross_entropy(logits, torch.from_numpy(target), reduction="sum"))
+            count += len(active)
+            predicted = np.where(cost >= 0, values, -np.inf).argmax(1)
+            for k, r in enumerate(active):
+                follow = predicted[k] if self.rng.random() < self.cfg.explore else target[k]
+                configs[r].apply(ts[int(follow)])
+            active = [r for r in active if not configs[r].is_terminal()]
+        return torch.stack(losses).sum() / max(count, 1), count
 
     @staticmethod
     def _tag_loss(logits, b):
@@ -274,11 +325,29 @@ class Trainer:
             model.parser.train()
             t0, total, n_ex = time.time(), 0.0, 0
             batches = self.epoch_batches(epoch)
+            exploring = cfg.explore > 0 and epoch > cfg.explore_after and objective is None
+            if exploring and epoch == cfg.explore_after + 1:
+                self.log(f"exploring from epoch {epoch}: the model's own prediction is followed with probability "
+                         f"{cfg.explore:g}, the dynamic oracle's optimal moves are learned")
             for k, idx in enumerate(batches):
-                if self.cancelled():
-                    raise KeyboardInterrupt
+                check(self.cancelled)
                 b = self._encode(idx, train_tags, dropout=True)
                 ctx = model.parser.context(b)
+                if exploring:
+                    loss, n = self._explore_loss(idx, ctx)
+                    if joint:
+                        loss = loss + self._tag_loss(model.parser.tag_logits(ctx), b)
+                    opt.zero_grad()
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(params, 5.0)
+                    opt.step()
+                    if averaged is not None:
+                        averaged.update()
+                    total += loss.item() * n
+                    n_ex += n
+                    if self.progress:
+                        self.progress(k + 1, len(batches))
+                    continue
                 sel = np.concatenate([np.arange(ex.offsets[i], ex.offsets[i + 1]) for i in idx])
                 local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
                 logits = model.parser.scores(ctx, torch.from_numpy(local), torch.from_numpy(ex.pos[sel]),
@@ -357,10 +426,33 @@ class WeightAverage:
         return live
 
 
+def choose_system(sentences: Sequence[Sentence]) -> str:
+    """The default system for a treebank: swap (which builds non-projective trees) when some of its trees
+    are non-projective, else arc-standard."""
+    for s in sentences:
+        heads = [w.head_index for w in s.words]
+        if heads and None not in heads:
+            tree = DependencyTree(heads)
+            if tree.is_valid() and not tree.is_projective():
+                return "swap"
+    return "arc-standard"
+
+
+def hold_out(sentences: Sequence[Sentence], fraction: float, seed: int) -> tuple[list[Sentence], list[Sentence]]:
+    """A seeded split of ``sentences`` into (train, held out): ``fraction`` of them, at least one, held out
+    (none when there are fewer than two sentences).  File order is kept on both sides."""
+    n = len(sentences)
+    if n < 2 or fraction <= 0:
+        return list(sentences), []
+    k = min(n - 1, max(1, round(fraction * n)))
+    held = set(random.Random(seed).sample(range(n), k))
+    return [s for i, s in enumerate(sentences) if i not in held], [s for i, s in enumerate(sentences) if i in held]
+
+
 def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
     words, chars, tags, labels = build_vocabularies(tb, cfg.min_count)
     sizes = {**DEFAULT_SIZES[cfg.arch], **cfg.sizes}
-    config = {"arch": cfg.arch, "sizes": sizes, "language": cfg.language}
+    config = {"arch": cfg.arch, "sizes": sizes, "language": cfg.language, "system": get_system(cfg.system).name}
     if cfg.arch != "kg2016":
         config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2, **cfg.tagger_sizes}
     return Model.create(config, words, chars, tags, labels)
@@ -384,18 +476,44 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     train_sents = read_conllu(train_path)
-    dev = read_conllu(dev_path) if dev_path else []
-    tb = Treebank.from_sentences(train_sents)
-    log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees projectivised "
-        f"({tb.lifted} arcs lifted); {tb.skipped} skipped (no complete tree)")
-    if cfg.init:  # e.g. a second run with a lower learning rate (annealing)
-        model = Model.load(cfg.init)
+    heldout = 0
+    if dev_path:
+        dev = read_conllu(dev_path)
+    else:
+        train_sents, dev = hold_out(train_sents, cfg.heldout, cfg.seed)
+        heldout = len(dev)
+        if dev:
+            log(f"no dev data: {len(dev)} of the {len(train_sents) + len(dev)} training sentences "
+                f"({cfg.heldout:.0%}, seed {cfg.seed}) are held out for model selection and not trained on")
+        else:
+            log("warning: no dev data and too few sentences to hold any out: the last epoch is kept")
+    init = Model.load(cfg.init) if cfg.init else None
+    if init is not None:
+        cfg.system = init.transitions.system.name
+    elif cfg.system is None:
+        cfg.system = choose_system(train_sents)
+        log(f"transition system {cfg.system} (the default: "
+            + ("the training data has non-projective trees)" if cfg.system == "swap" else "all training trees are "
+               "projective)"))
+    system = get_system(cfg.system)
+    if cfg.explore > 0 and not system.dynamic:
+        raise UserError(f"--explore needs a dynamic oracle: {system.name} has none (arc-eager and arc-hybrid do)")
+    tb = Treebank.from_sentences(train_sents, projective=system.projective)
+    if system.projective:
+        log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees projectivised "
+            f"({tb.lifted} arcs lifted); {tb.skipped} skipped (no complete tree)")
+    else:
+        log(f"{len(tb)} training sentences, non-projective trees kept as they are ({system.name}); "
+            f"{tb.skipped} skipped (no complete tree)")
+    if init is not None:  # e.g. a second run with a lower learning rate (annealing)
+        model = init
         before = model.config.setdefault("training", {})
         before["earlier_runs"] = before.get("earlier_runs", []) + [{"from": str(cfg.init),
                                                                     "history": before.pop("history", [])}]
     else:
         model = new_model(tb, cfg)
-    log(f"architecture {cfg.arch}: {model.n_parameters():,} parameters, {len(model.transitions)} transitions, "
+    log(f"architecture {cfg.arch}, system {system.name}: {model.n_parameters():,} parameters, "
+        f"{len(model.transitions)} transitions, "
         f"{len(model.words)} words")
     trainer = Trainer(model, tb, cfg, log=log, progress=progress)
     if model.tagger is not None and not cfg.init:  # a continued model keeps its tagger
@@ -404,8 +522,11 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
             log(f"tagger taken from {cfg.tagger_from}")
         else:
             trainer.train_tagger(dev, cfg.tagger_epochs)
-    record = {"train": str(train_path), "dev": str(dev_path), "seed": cfg.seed, "epochs": cfg.epochs,
-              "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted}
+    record = {"train": str(train_path), "dev": str(dev_path) if dev_path else None, "seed": cfg.seed,
+              "epochs": cfg.epochs, "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted,
+              "system": system.name, "explore": cfg.explore}
+    if not dev_path:
+        record["heldout_sentences"] = heldout
 
     def checkpoint(best):  # the best model so far is always on disk
         model.config.setdefault("training", {}).update(record, best=best)
@@ -422,12 +543,23 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
 
 def add_arguments(p):
     p.add_argument("--train", required=True, metavar="FILE", help="training treebank (CoNLL-U)")
-    p.add_argument("--dev", metavar="FILE", help="development treebank for model selection (CoNLL-U)")
+    p.add_argument("--dev", metavar="FILE", help="development treebank for model selection (CoNLL-U); without it a seeded part "
+                                                 "of the training file is held out (--heldout)")
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
     p.add_argument("--lang", metavar="CODE",
                    help="ISO 639 code of the treebank's language, recorded in the model and used to tokenize typed "
                         "text (default: from a UD file name such as nl_alpino-ud-train.conllu, else asked)")
     p.add_argument("--arch", default="kg2016", choices=sorted(DEFAULT_SIZES), help="network architecture")
+    p.add_argument("--system", choices=list(SYSTEMS),
+                   help="transition system (default: swap when the training data has non-projective trees, "
+                        "else arc-standard)")
+    p.add_argument("--explore", type=float, default=0.0, metavar="P",
+                   help="arc-eager/arc-hybrid: follow the model's own prediction with probability P and learn "
+                        "the dynamic oracle's optimal moves (e.g. 0.9)")
+    p.add_argument("--explore-after", type=int, default=1, metavar="N",
+                   help="epochs of static-oracle training before exploration starts")
+    p.add_argument("--heldout", type=float, default=0.1, metavar="FRACTION",
+                   help="without --dev: the part of the training sentences held out for model selection")
     p.add_argument("--epochs", type=int, default=15, help="parser training epochs")
     p.add_argument("--tagger-epochs", type=int, default=10, help="UPOS tagger epochs (cm2014/weiss2015)")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per batch")
@@ -457,7 +589,8 @@ def run(args) -> int:
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
                       tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init,
-                      average=args.average, language=language)
+                      average=args.average, language=language, system=args.system, explore=args.explore,
+                      explore_after=args.explore_after, heldout=args.heldout)
     logger = get_logger(__name__)
     with progress_reporter("training", "batch") as bar:
         def log(msg):

@@ -1,48 +1,55 @@
-"""The arc-standard transition system over configurations (stack, buffer, arcs).
+"""Transitions by number, and recorded runs of a parser or an oracle (``Step``, ``Trace``).
 
-Nivre (2004), "Incrementality in deterministic dependency parsing", in the
-notation of Chen & Manning (2014, "A fast and accurate dependency parser using
-neural networks"): s1 is the top of the stack, s2 the word below it, b1 the
-first word of the buffer.  Word 0 is ROOT.
+A :class:`TransitionSet` numbers the transitions of one system for one label
+set: 0 = SHIFT, then LEFT-ARC(l) and RIGHT-ARC(l) per label, then the system's
+own (REDUCE for arc-eager, SWAP for swap).  A network scores these numbers;
+:mod:`parser.batch` reads the kind and label of each number from here.
 
-* SHIFT          moves b1 onto the stack.
-* LEFT-ARC(l)    adds the arc s1 -l-> s2 and removes s2   (s2 must not be ROOT).
-* RIGHT-ARC(l)   adds the arc s2 -l-> s1 and removes s1.
-
-RIGHT-ARC from ROOT is allowed only with the label ``root`` and an empty buffer,
-and ``root`` is allowed only there, so every terminal configuration is a tree
-with exactly one root word.
+The systems themselves (what a transition does, when it is legal, the oracles)
+are in :mod:`parser.systems`; configurations in :mod:`parser.configuration`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Sequence
 
-SHIFT, LEFT, RIGHT = "SHIFT", "LEFT-ARC", "RIGHT-ARC"
-ROOT_LABEL = "root"
+import numpy as np
 
+from .configuration import (ARC_KINDS, KIND_IDS, LEFT, REDUCE, RIGHT, ROOT_LABEL, SHIFT, SWAP, Configuration, Gold,
+                            Namer, Transition, TransitionSystem, default_namer)
+from .dynamic_oracle import costs as dynamic_costs
+from .features import describe
+from .systems import SYSTEMS, get_system
 
-@dataclass(frozen=True)
-class Transition:
-    kind: str  # SHIFT, LEFT-ARC or RIGHT-ARC
-    label: str | None = None
+__all__ = ["SHIFT", "LEFT", "RIGHT", "REDUCE", "SWAP", "ROOT_LABEL", "Transition", "Configuration",
+           "TransitionSet", "Step", "Trace", "SYSTEMS", "get_system", "KIND_IDS"]
 
-    def __str__(self) -> str:
-        return self.kind if self.kind == SHIFT else f"{self.kind}({self.label})"
 
 
 class TransitionSet:
-    """Numbers the transitions: 0 = SHIFT, then LEFT-ARC(l) and RIGHT-ARC(l) per label."""
+    """The transitions of ``system`` for ``labels``, numbered (``root`` is added when missing)."""
 
-    def __init__(self, labels: Sequence[str]):
+    def __init__(self, labels: Sequence[str], system: str | TransitionSystem | None = None):
+        self.system = get_system(system)
         self.labels = list(labels)
         if ROOT_LABEL not in self.labels:
             self.labels.append(ROOT_LABEL)
         self.transitions = [Transition(SHIFT)]
         self.transitions += [Transition(LEFT, l) for l in self.labels]
         self.transitions += [Transition(RIGHT, l) for l in self.labels]
+        self.transitions += [Transition(k) for k in self.system.extra_kinds]
         self.index = {t: i for i, t in enumerate(self.transitions)}
         self.root_right = self.index[Transition(RIGHT, ROOT_LABEL)]
+        self.root_label = self.labels.index(ROOT_LABEL)
+        label_id = {l: i for i, l in enumerate(self.labels)}
+        # per transition number: its kind (KIND_IDS) and label id (-1 without a label), for batch.py
+        self.kind_of = np.array([KIND_IDS[t.kind] for t in self.transitions], dtype=np.int64)
+        self.label_of = np.array([label_id[t.label] if t.label is not None else -1 for t in self.transitions],
+                                 dtype=np.int64)
+
+    def with_labels(self, labels: Sequence[str]) -> "TransitionSet":
+        """The same system over another label list (e.g. the model's labels plus new ones)."""
+        return TransitionSet(labels, self.system)
 
     def __len__(self) -> int:
         return len(self.transitions)
@@ -50,63 +57,35 @@ class TransitionSet:
     def __getitem__(self, i: int) -> Transition:
         return self.transitions[i]
 
-    def legal_mask(self, config: "Configuration") -> list[bool]:
+    def __iter__(self):
+        return iter(self.transitions)
+
+    def number(self, kind: str, label: str | None = None) -> int:
+        return self.index[Transition(kind, label)]
+
+    def initial(self, n: int) -> Configuration:
+        return self.system.initial(n)
+
+    def legal_array(self, config: Configuration) -> np.ndarray:
+        """Which transitions (by number) are legal in ``config``, as a boolean array.
+
+        In every system a label matters to legality only as ``root`` or not ``root``, so each kind is
+        asked twice, not once per label."""
+        allows = self.system.allows
+        ok = {}
+        for kind in self.system.kinds:
+            if kind in ARC_KINDS:
+                ok[kind] = (allows(config, Transition(kind, ROOT_LABEL)), allows(config, Transition(kind, "")))
+            else:
+                ok[kind] = (False, allows(config, Transition(kind)))
+        table = np.array([ok[k] for k in KIND_IDS if k in ok], dtype=bool)  # [kinds, (root, other)]
+        rows = np.array([list(KIND_IDS).index(k) for k in KIND_IDS if k in ok])
+        where = np.searchsorted(rows, self.kind_of)
+        return table[where, (self.label_of != self.root_label).astype(np.int64)]
+
+    def legal_mask(self, config: Configuration) -> list[bool]:
         """Which transitions (by number) are legal in ``config``."""
-        L = len(self.labels)
-        can_shift = bool(config.buffer)
-        can_arc = len(config.stack) >= 2
-        s2_is_root = can_arc and config.stack[-2] == 0
-        mask = [can_shift] + [False] * (2 * L)
-        if can_arc:
-            for i, lab in enumerate(self.labels):
-                is_root = lab == ROOT_LABEL
-                mask[1 + i] = not s2_is_root and not is_root
-                mask[1 + L + i] = (is_root and s2_is_root and not config.buffer) or (not is_root and not s2_is_root)
-        return mask
-
-
-@dataclass
-class Configuration:
-    """A parser state: ``stack`` (ROOT=0 at the bottom, s1 last), ``buffer`` and the arcs so far."""
-
-    n: int
-    stack: list[int] = field(default_factory=lambda: [0])
-    buffer: list[int] = field(default_factory=list)
-    heads: list[int | None] = field(default_factory=list)
-    labels: list[str | None] = field(default_factory=list)
-
-    @classmethod
-    def initial(cls, n: int) -> "Configuration":
-        return cls(n, [0], list(range(1, n + 1)), [None] * (n + 1), [None] * (n + 1))
-
-    def copy(self) -> "Configuration":
-        return Configuration(self.n, list(self.stack), list(self.buffer), list(self.heads), list(self.labels))
-
-    def is_terminal(self) -> bool:
-        return not self.buffer and self.stack == [0]
-
-    def apply(self, t: Transition) -> None:
-        if t.kind == SHIFT:
-            self.stack.append(self.buffer.pop(0))
-        elif t.kind == LEFT:
-            s1, s2 = self.stack[-1], self.stack[-2]
-            del self.stack[-2]
-            self.heads[s2], self.labels[s2] = s1, t.label
-        else:
-            s1, s2 = self.stack.pop(), self.stack[-1]
-            self.heads[s1], self.labels[s1] = s2, t.label
-
-    @property
-    def arcs(self) -> list[tuple[int, int, str]]:
-        """(head, dependent, label) built so far, in word order of the dependent."""
-        return [(h, d, self.labels[d]) for d, h in enumerate(self.heads) if h is not None]
-
-    # children in word order, as the feature template needs them
-    def left_children(self, h: int) -> list[int]:
-        return [d for d in range(1, h) if self.heads[d] == h]
-
-    def right_children(self, h: int) -> list[int]:
-        return [d for d in range(self.n, h, -1) if self.heads[d] == h]
+        return self.legal_array(config).tolist()
 
 
 @dataclass
@@ -127,7 +106,6 @@ class Step:
         0 for ROOT, -1 when the position is empty); None for the oracle."""
         if self.inputs is None:
             return None
-        from .features import describe  # features.py builds on this module
         return describe(self.config, *self.inputs)
 
 
@@ -137,7 +115,9 @@ class Trace:
 
     ``steps[i].config`` is the configuration before transition i; ``final`` is
     the terminal configuration.  ``config_at(k)`` gives the configuration after
-    k transitions, so a viewer can step back and forth exactly.
+    k transitions, so a viewer can step back and forth exactly.  ``gold`` is the
+    tree an oracle trace was derived from (and the one ``reason`` and ``costs``
+    compare with); a model trace may be given one too.
     """
 
     forms: list[str]
@@ -146,15 +126,42 @@ class Trace:
     steps: list[Step]
     final: Configuration
     source: str = "model"  # "model" or "oracle"
+    gold: Gold | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    @property
+    def system(self) -> TransitionSystem:
+        return self.transitions.system
 
     def config_at(self, k: int) -> Configuration:
         return self.steps[k].config if k < len(self.steps) else self.final
 
     def transition_at(self, k: int) -> Transition:
         return self.transitions[self.steps[k].chosen]
+
+    def arc_of(self, k: int) -> tuple[int, int, str] | None:
+        """(head, dependent, label) added by transition k; None for one that adds no arc."""
+        if not 0 <= k < len(self.steps):
+            return None
+        t = self.transition_at(k)
+        arc = self.system.arc(self.steps[k].config, t)
+        return (arc[0], arc[1], t.label) if arc else None
+
+    def arcs_built(self, k: int | None = None) -> list[tuple[int, int, str]]:
+        """Arcs added by the first k transitions (all without k), in the order they were added."""
+        k = len(self.steps) if k is None else min(k, len(self.steps))
+        return [a for a in (self.arc_of(i) for i in range(k)) if a]
+
+    def arc_steps(self) -> dict[int, int]:
+        """dependent -> the step whose transition attached it."""
+        out = {}
+        for i in range(len(self.steps)):
+            a = self.arc_of(i)
+            if a:
+                out[a[1]] = i
+        return out
 
     def first_divergence(self, other: "Trace") -> int | None:
         """Index of the first step where the two traces choose different transitions.
@@ -165,3 +172,19 @@ class Trace:
             if self.transitions[a.chosen] != other.transitions[b.chosen]:
                 return a.index
         return None if len(self.steps) == len(other.steps) else min(len(self.steps), len(other.steps))
+
+    def word(self, i: int) -> str:
+        return "ROOT" if i == 0 else f"{self.forms[i - 1]}({i})"
+
+    def reason(self, k: int, name: Namer | None = None) -> str:
+        """Why the static oracle takes transition k of this (oracle) trace; "" without a gold tree."""
+        if self.gold is None or not 0 <= k < len(self.steps):
+            return ""
+        return self.system.reason(self.steps[k].config, self.gold, self.transition_at(k), name or self.word)
+
+    def costs(self, k: int) -> list[int | None] | None:
+        """The dynamic oracle's cost of every transition (None: illegal) in the configuration before step k
+        (after the last step: None); None when the system has no dynamic oracle or there is no gold tree."""
+        if self.gold is None or not self.system.dynamic or not 0 <= k < len(self.steps):
+            return None
+        return dynamic_costs(self.steps[k].config, self.gold, self.transitions)

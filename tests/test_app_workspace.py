@@ -83,9 +83,9 @@ def test_oracle_reasons_name_the_rule(sentences):
     for k in range(ws.n_steps):
         ws.set_step(k)
         kinds.setdefault(ws.next_transition().kind, ws.oracle_reason())
-    assert kinds[LEFT].startswith("LEFT-ARC: the gold head of s2")
-    assert kinds[RIGHT].startswith("RIGHT-ARC: the gold head of s1")
-    assert kinds[SHIFT].startswith("SHIFT")
+    assert kinds[LEFT].startswith("LEFT-ARC because s2's gold head is s1") and "all its dependents" in kinds[LEFT]
+    assert kinds[RIGHT].startswith("RIGHT-ARC because s1's gold head is s2")
+    assert kinds[SHIFT].startswith("SHIFT because")
 
 
 def test_divergence_between_two_engine_traces(sentences):
@@ -175,3 +175,95 @@ def test_batch_signal():
     assert seen == [2] and ws.batch_index == 0
     ws.clear()
     assert seen == [2, 0] and ws.sentence is None
+
+
+def test_the_mode_menu_picks_the_oracles_system(sentences):
+    from deplab.parser.oracle import oracle_transitions
+    s = sentences[0]
+    ws = Workspace()
+    seen = []
+    ws.system_changed.connect(seen.append)
+    ws.set_sentence(s, gold=True)
+    assert ws.system_name == "arc-standard" and ws.oracle_trace.system.name == "arc-standard"
+    for name in ("arc-eager", "arc-hybrid", "swap", "arc-standard"):
+        ws.set_system(name)
+        assert ws.oracle_trace.system.name == name and seen[-1] == name
+        assert [ws.oracle_trace.transition_at(k) for k in range(ws.n_steps)] == oracle_transitions(*gold_of(s), name)
+        ws.last()
+        assert ws.tree_at() == gold_of(s)
+        assert all(ws.oracle_reason(k).split()[0] in ("SHIFT", "LEFT-ARC", "RIGHT-ARC", "REDUCE", "SWAP")
+                   and " because " in ws.oracle_reason(k) for k in range(ws.n_steps))
+    ws.set_system("arc-eager")
+    assert any(t.kind == "REDUCE" for t in (ws.oracle_trace.transition_at(k) for k in range(ws.n_steps)))
+
+
+def test_swap_oracle_keeps_a_non_projective_gold_tree():
+    forms = "I saw a man yesterday who was tall".split()
+    heads = [2, 0, 4, 2, 2, 8, 8, 4]
+    labels = ["nsubj", "root", "det", "obj", "obl", "nsubj", "cop", "acl"]
+    s = Sentence.from_words(forms)
+    for w, h, l in zip(s.words, heads, labels):
+        w.head, w.deprel, w.upos = str(h), l, "X"
+    ws = Workspace()
+    ws.set_sentence(s, gold=True)
+    assert "lifted" in ws.gold_note
+    ws.set_system("swap")
+    assert ws.gold_note == ""
+    ws.last()
+    assert ws.tree_at()[0] == heads  # crossing arcs and all
+    assert any(ws.oracle_trace.transition_at(k).kind == "SWAP" for k in range(ws.n_steps))
+
+
+def test_typed_text_oracle_derives_the_parsers_tree_once_a_system_is_picked(sentences):
+    s = sentences[1]
+    heads, labels = gold_of(s)
+    forms, tags = [w.form for w in s.words], [w.upos for w in s.words]
+    ts = TransitionSet(sorted(set(labels)), "arc-hybrid")
+    model = oracle_trace(forms, tags, heads, labels, ts)  # stands in for the parser's trace
+    model.source, model.gold = "model", None
+    typed = Sentence.from_words(forms)
+    ws = Workspace()
+    ws.transitions = ts
+    ws.set_sentence(typed, model)
+    assert ws.available_modes() == [MODEL]
+    ws.set_system("arc-hybrid")
+    assert ws.available_modes() == [MODEL, ORACLE] and ws.parser_gold and ws.gold is None
+    assert "parser's own tree" in ws.gold_note
+    assert ws.divergence() is None  # the oracle rebuilds exactly what the parser built
+    # the dynamic oracle: at every step the model's move is optimal towards its own tree
+    for k in range(ws.n_steps):
+        ws.set_step(k)
+        costs = ws.costs()
+        assert costs[model.steps[k].chosen] == 0
+        assert ws.next_transition() in ws.optimal_transitions()
+
+
+def test_costs_after_a_wrong_move_and_compare_systems(sentences):
+    s = sentences[0]
+    heads, labels = gold_of(s)
+    forms, tags = [w.form for w in s.words], [w.upos for w in s.words]
+    wrong = list(heads)
+    i = next(d for d in range(len(wrong)) if wrong[d] != 0 and heads.count(0) == 1 and wrong[d] != d + 1)
+    ts = TransitionSet(sorted(set(labels)), "arc-hybrid")
+    ws = Workspace()
+    ws.transitions = ts
+    ws.set_system("arc-hybrid")
+    from deplab.parser.tree import DependencyTree
+    for cand in range(len(heads) + 1):  # a projective tree that attaches one word elsewhere
+        trial = list(heads)
+        trial[i] = cand
+        t = DependencyTree(trial)
+        if cand != heads[i] and cand != i + 1 and t.is_valid() and t.is_projective():
+            wrong = trial
+            break
+    model = oracle_trace(forms, tags, wrong, labels, ts)
+    model.source, model.gold = "model", None
+    ws.set_sentence(s, model, gold=True)
+    d = ws.divergence()
+    assert d is not None
+    assert ws.costs(d)[model.steps[d].chosen] > 0  # the model's wrong move costs the gold arc
+    ws.set_step(d + 1)
+    assert ws.optimal_transitions()  # after the mistake there is still a best way on
+    a, b = ws.oracle_of("arc-standard"), ws.oracle_of("arc-eager")
+    assert len(a) == 2 * len(forms) and len(forms) <= len(b) < 2 * len(forms)  # eager stops with words on the stack
+    assert set(a.arc_steps()) == set(b.arc_steps()) == set(range(1, len(forms) + 1))

@@ -5,7 +5,10 @@ from deplab.parser.batch import BatchConfigurations
 from deplab.parser.conllu import read_conllu
 from deplab.parser.features import FEATURE_NAMES, describe, positions
 from deplab.parser.oracle import oracle_transitions
-from deplab.parser.transition import LEFT, RIGHT, SHIFT, Configuration, Transition, TransitionSet
+from deplab.parser.systems import get_system
+from deplab.parser.transition import LEFT, RIGHT, SHIFT, Transition, TransitionSet
+
+ARC_STANDARD = get_system("arc-standard")
 from deplab.parser.tree import DependencyTree
 
 from conftest import FIXTURES
@@ -23,7 +26,7 @@ def test_features_of_a_hand_built_configuration():
     # "the big dog barked loudly": after SHIFT x3, LEFT-ARC(amod), LEFT-ARC(det), SHIFT
     forms = ["the", "big", "dog", "barked", "loudly"]
     tags = ["DET", "ADJ", "NOUN", "VERB", "ADV"]
-    c = Configuration.initial(5)
+    c = ARC_STANDARD.initial(5)
     for t in [Transition(SHIFT)] * 3 + [Transition(LEFT, "amod"), Transition(LEFT, "det"), Transition(SHIFT)]:
         c.apply(t)
     assert c.stack == [0, 3, 4] and c.buffer == [5]
@@ -45,8 +48,8 @@ def test_batched_positions_equal_readable_positions_on_oracle_paths():
     labels = sorted({l for t in trees for l in t.labels})
     ts = TransitionSet(labels)
     seqs = [[ts.index[t] for t in oracle_transitions(t.heads, t.labels)] for t in trees]
-    state = BatchConfigurations([len(t) for t in trees], ts.labels.index("root"), len(ts.labels))
-    configs = [Configuration.initial(len(t)) for t in trees]
+    state = BatchConfigurations([len(t) for t in trees], ts)
+    configs = [ARC_STANDARD.initial(len(t)) for t in trees]
     for step in range(max(map(len, seqs))):
         rows = np.array([i for i, s in enumerate(seqs) if step < len(s)])
         pos = state.positions(rows)

@@ -100,7 +100,7 @@ def test_decoding_scorer_equals_the_training_scores(tiny_model_dir):
     with torch.no_grad():
         ctx = model.parser.context(b)
         score = model.parser.scorer(ctx)
-        state = BatchConfigurations(b.lengths.numpy(), model.labels.index("root"), len(model.labels))
+        state = BatchConfigurations(b.lengths.numpy(), model.transitions)
         rows = np.arange(len(forms))
         for _ in range(6):  # a few steps in, so that children and labels are set
             pos = state.positions(rows)

@@ -6,19 +6,28 @@ Qt-free (napari-style): views observe the plain-Python signals.
 * ``step_changed(step)`` — the current step moved.
 * ``mode_changed(mode)`` — switched between ``"model"`` and ``"oracle"``.
 * ``batch_changed()`` — a new list of sentences (several typed at once).
+* ``system_changed(name)`` — the oracle follows another transition system.
 
 Step *k* is the configuration after *k* transitions, ``0 <= k <= len(trace)``;
 the transition shown "at" step k is the one applied next.  The traces come
 from the engine (``parser.pipeline`` for the model, ``parser.oracle`` for the
-gold sequence); nothing here parses.
+gold sequence); nothing here parses, and every rule (which arc a transition
+adds, why the oracle chooses it, what a move costs, where two traces part) is
+asked of the trace, so this module only presents.
+
+The oracle follows the transition system picked with :meth:`set_system`
+(default: the model's).  For typed text there is no gold tree; once a system
+is picked, the oracle derives the parser's own tree instead, and ``gold_note``
+says so.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 from deplab.parser.conllu import Sentence
-from deplab.parser.oracle import oracle_trace
-from deplab.parser.transition import LEFT, RIGHT, Configuration, Trace, Transition, TransitionSet
+from deplab.parser.oracle import NotDerivable, oracle_trace
+from deplab.parser.systems import SYSTEMS, get_system
+from deplab.parser.transition import Configuration, Trace, Transition, TransitionSet
 from deplab.parser.tree import DependencyTree, projectivize
 
 from .events import Signal
@@ -32,6 +41,9 @@ class Workspace:
         self.step_changed = Signal()
         self.mode_changed = Signal()
         self.batch_changed = Signal()
+        self.system_changed = Signal()
+        self.system: str | None = None  # the oracle's transition system; None: the model's
+        self.parser_gold = False         # the oracle derives the parser's tree (typed text, after set_system)
         self.transitions: TransitionSet | None = None  # the model's, when one is loaded
         self.sentence: Sentence | None = None
         self.forms: list[str] = []
@@ -64,8 +76,11 @@ class Workspace:
             tags = list(model_trace.tags)
         self.tags = tags
         self.gold, self.oracle_trace, self.gold_note = None, None, ""
+        self.parser_gold = False
         if gold and sentence is not None:
             self._set_gold([w.head_index for w in words], [w.deprel for w in words])
+        elif self.system is not None:
+            self._set_parser_gold()
         self.mode = MODEL if model_trace is not None or self.oracle_trace is None else ORACLE
         self.step = self.n_steps if start_at_end else 0
         self.changed.emit()
@@ -99,12 +114,83 @@ class Workspace:
             self.gold_note = "no oracle: the gold tree is not a tree (" + "; ".join(problems) + ")"
             return
         self.gold = (list(heads), list(labels))
-        proj, lifts = projectivize(heads)
+        self._derive(list(heads), list(labels))
+
+    def _set_parser_gold(self) -> None:
+        """Typed text: the oracle derives the parser's own tree (there is no other)."""
+        m = self.model_trace
+        if m is None or self.gold is not None or not self.forms:
+            return
+        self.parser_gold = True
+        self.gold_note = "typed text, no gold tree: the oracle's gold tree is the parser's own tree"
+        self._derive(list(m.final.heads[1:]), list(m.final.labels[1:]))
+        if self.oracle_trace is not None:
+            self.oracle_trace.source = "oracle"
+
+    def _derive(self, heads: list[int], labels: list[str]) -> None:
+        """The oracle trace of the chosen system for this tree (projectivized first when the system needs it)."""
+        system = get_system(self.system_name)
+        proj, lifts = (projectivize(heads) if system.projective else (heads, 0))
         if lifts:
-            self.gold_note = (f"the gold tree is non-projective: the oracle follows its projectivized form "
-                              f"({lifts} arc{'s' if lifts > 1 else ''} lifted)")
-        labels_known = self.transitions or TransitionSet(sorted({l for l in labels}))
-        self.oracle_trace = oracle_trace(self.forms, self.tags, proj, labels, labels_known)
+            note = (f"the gold tree is non-projective: the {system.name} oracle follows its projectivized form "
+                    f"({lifts} arc{'s' if lifts > 1 else ''} lifted)")
+            self.gold_note = f"{self.gold_note}; {note}" if self.gold_note else note
+        try:
+            self.oracle_trace = oracle_trace(self.forms, self.tags, proj, labels, self.transitions_for(system.name,
+                                                                                                        labels))
+        except NotDerivable as e:
+            self.oracle_trace = None
+            self.gold_note = f"no {system.name} oracle: {e}"
+
+    def transitions_for(self, system: str, labels: Sequence[str] = ()) -> TransitionSet:
+        """The model's transitions when the model uses ``system``, else the same labels in ``system``."""
+        if self.transitions is not None:
+            if self.transitions.system.name == system:
+                return self.transitions
+            return TransitionSet(self.transitions.labels, system)
+        return TransitionSet(sorted(set(labels)), system)
+
+    # -- transition system -------------------------------------------------------------------
+    @property
+    def system_name(self) -> str:
+        """The oracle's system: the one picked, else the model's, else arc-standard."""
+        if self.system is not None:
+            return self.system
+        return self.transitions.system.name if self.transitions is not None else "arc-standard"
+
+    @property
+    def systems(self) -> list[str]:
+        return list(SYSTEMS)
+
+    def set_system(self, name: str) -> None:
+        """The oracle follows ``name`` (for typed text: deriving the parser's tree)."""
+        get_system(name)  # unknown names raise
+        self.system = name
+        self.gold_note, self.oracle_trace = "", None
+        if self.gold is not None:
+            self._derive(*self.gold)
+        else:
+            self._set_parser_gold()
+        self._fix_mode()
+        self.step = min(self.step, self.n_steps)
+        self.system_changed.emit(name)
+        self.changed.emit()
+
+    def oracle_of(self, system: str) -> Trace | None:
+        """The oracle trace of ``system`` for the current gold (or parser's) tree, e.g. to compare systems;
+        None when there is no tree or the system cannot derive it."""
+        tree = self.gold
+        if tree is None and self.model_trace is not None and self.parser_gold:
+            tree = (list(self.model_trace.final.heads[1:]), list(self.model_trace.final.labels[1:]))
+        if tree is None:
+            return None
+        heads, labels = tree
+        if get_system(system).projective:
+            heads = projectivize(heads)[0]
+        try:
+            return oracle_trace(self.forms, self.tags, heads, labels, self.transitions_for(system, labels))
+        except NotDerivable:
+            return None
 
     def clear(self) -> None:
         self.set_batch([])
@@ -180,16 +266,17 @@ class Workspace:
         return list(c.heads[1:]), list(c.labels[1:])
 
     def arc_of(self, k: int, trace: Trace | None = None) -> tuple[int, int, str] | None:
-        """(head, dependent, label) built by transition k, None for SHIFT."""
+        """(head, dependent, label) built by transition k, None for one that builds none (the trace's rule)."""
         trace = trace or self.trace
-        if trace is None or not 0 <= k < len(trace):
+        return trace.arc_of(k) if trace is not None else None
+
+    def swapped_word(self, k: int | None = None) -> int | None:
+        """The word the transition before step k moved back to the buffer (SWAP), if it did."""
+        k = self.step if k is None else k
+        t = self.trace
+        if t is None or not 0 < k <= len(t) or t.transition_at(k - 1).kind != "SWAP":
             return None
-        c, t = trace.steps[k].config, trace.transition_at(k)
-        if t.kind == LEFT:
-            return c.stack[-1], c.stack[-2], t.label
-        if t.kind == RIGHT:
-            return c.stack[-2], c.stack[-1], t.label
-        return None
+        return t.steps[k - 1].config.stack[-2]
 
     def newest_arc(self) -> tuple[int, int] | None:
         """The arc built by the last transition before the current step (to highlight)."""
@@ -201,12 +288,7 @@ class Workspace:
     def arcs_built(self, k: int | None = None) -> list[tuple[int, int, str]]:
         """Arcs built in the first k transitions, in the order they were built."""
         k = self.step if k is None else k
-        out = []
-        for i in range(min(k, self.n_steps)):
-            a = self.arc_of(i)
-            if a:
-                out.append(a)
-        return out
+        return self.trace.arcs_built(k) if self.trace is not None else []
 
     def divergence(self) -> int | None:
         """The first step where the model and the oracle choose different transitions.
@@ -215,45 +297,48 @@ class Workspace:
         transition set can hold labels the model does not know.
         """
         m, o = self.model_trace, self.oracle_trace
-        if m is None or o is None:
+        if m is None or o is None or m.system is not o.system:
             return None
-        for k in range(min(len(m), len(o))):
-            if m.transition_at(k) != o.transition_at(k):
-                return k
-        return None if len(m) == len(o) else min(len(m), len(o))
+        return m.first_divergence(o)
 
     def shared_transition(self, k: int, mode: str) -> Transition | None:
         """What the ``mode`` trace does at step k, when it is still in the same configuration."""
         t = self.model_trace if mode == MODEL else self.oracle_trace
+        m, o = self.model_trace, self.oracle_trace
+        if m is not None and o is not None and m.system is not o.system:
+            return None  # different systems: no shared configurations
         d = self.divergence()
         if t is None or k >= len(t) or (d is not None and k > d):
             return None
         return t.transition_at(k)
 
     def oracle_reason(self, k: int | None = None) -> str:
-        """Why the static oracle chooses its transition at step k (for the teaching view)."""
+        """Why the static oracle chooses its transition at step k (the system's own explanation)."""
         k = self.step if k is None else k
         o = self.oracle_trace
-        if o is None or self.gold is None or k >= len(o):
-            return ""
-        c, t = o.steps[k].config, o.transition_at(k)
-        heads = [None] + projectivize(self.gold[0])[0]
+        return o.reason(k, self._namer) if o is not None else ""
 
-        def w(i: int) -> str:
-            return "ROOT" if i == 0 else f"{self.forms[i - 1]}({i})"
-        if t.kind == LEFT:
-            return f"LEFT-ARC: the gold head of s2 = {w(c.stack[-2])} is s1 = {w(c.stack[-1])}."
-        if t.kind == RIGHT:
-            return (f"RIGHT-ARC: the gold head of s1 = {w(c.stack[-1])} is s2 = {w(c.stack[-2])}, "
-                    f"and all of s1's own dependents are attached.")
-        if len(c.stack) < 2:
-            return "SHIFT: fewer than two words on the stack, no arc is possible."
-        s1, s2 = c.stack[-1], c.stack[-2]
-        if heads[s1] == s2:
-            missing = [d for d in range(1, len(heads)) if heads[d] == s1 and c.heads[d] is None]
-            return (f"SHIFT: s1 = {w(s1)} belongs to s2 = {w(s2)}, but its dependent(s) "
-                    f"{', '.join(w(d) for d in missing)} still wait in the buffer.")
-        return f"SHIFT: no gold arc between s1 = {w(s1)} and s2 = {w(s2)}."
+    def _namer(self, i: int) -> str:
+        return "ROOT" if i == 0 else f"{self.forms[i - 1]}({i})"
+
+    def costs(self, k: int | None = None) -> list[int | None] | None:
+        """The dynamic oracle's cost of every transition (None: illegal) at step k of the current trace,
+        towards the oracle's tree; None when the system has no dynamic oracle or there is no tree."""
+        k = self.step if k is None else k
+        t, o = self.trace, self.oracle_trace
+        if t is None or o is None or not t.system.dynamic or t.system is not o.system or k >= len(t):
+            return None
+        if t is o:
+            return o.costs(k)
+        probe = Trace(t.forms, t.tags, t.transitions, t.steps, t.final, t.source, gold=o.gold)
+        return probe.costs(k)
+
+    def optimal_transitions(self, k: int | None = None) -> list[Transition]:
+        """The transitions of cost 0 at step k (every one still leads to the best reachable tree)."""
+        costs = self.costs(k)
+        if costs is None:
+            return []
+        return [self.trace.transitions[i] for i, c in enumerate(costs) if c == 0]
 
     def rows(self) -> list[tuple[int, str, str, str]]:
         """The transition table: (step, transition, stack, buffer) for every configuration."""

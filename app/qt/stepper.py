@@ -7,8 +7,14 @@ All three widgets observe an :class:`app.model.workspace.Workspace`:
 * :class:`StepControls` — first / back / play-pause / forward / last, a speed
   slider, a step slider and what happens next;
 * :class:`TransitionTable` — step, transition, stack, buffer for every
-  configuration; the current row is selected, clicking a row jumps there, the
-  first divergence between model and oracle is marked.
+  configuration (a row is the configuration *before* its transition); the
+  current row is selected, clicking a row jumps there, the first divergence
+  between model and oracle is marked.  The stack column keeps the top of the
+  stack visible when it does not fit.
+
+After a SWAP the word it moved back is marked in the buffer; for arc-eager and
+arc-hybrid the configuration view lists the transitions that are still optimal
+(the dynamic oracle's cost-0 moves) and what the next one costs.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt, 
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QListWidgetItem, QScrollArea, QSizePolicy, QSlider, QStyle,
-                               QTableView, QToolButton, QVBoxLayout, QWidget)
+                               QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
@@ -80,6 +86,7 @@ class ChipRow(QWidget):
                 "top": ("#0072B2", "#005A8C", "#FFFFFF"),
                 "first": ("#FFFFFF", "#0072B2", "#0072B2"),
                 "root": ("#F0F0F0", "#555555", "#333333"),
+                "swapped": ("#FBE3D6", "#D55E00", "#111111"),
             }.get(style, ("#F4F7FA", "#9DB4C8", "#111111"))
             p.setPen(QPen(QColor(border), 1.2))
             p.setBrush(QColor(fill))
@@ -142,10 +149,17 @@ class ConfigurationView(QWidget):
         self.buffer_note.setStyleSheet("color:#666")
         g.addWidget(self.buffer_note, 3, 1)
         g.addWidget(self._buffer_scroll, 4, 0, 1, 2)
+        self.optimal = QLabel()
+        self.optimal.setTextFormat(Qt.TextFormat.RichText)
+        self.optimal.setWordWrap(True)
+        self.optimal.setToolTip("The dynamic oracle (Goldberg & Nivre 2012, 2013): a transition of cost 0 still "
+                                "leads to the best tree reachable from here, also after earlier mistakes; the cost "
+                                "is the number of gold arcs a transition makes unreachable.")
+        g.addWidget(self.optimal, 5, 0, 1, 2)
         self.arcs_head = head("Arcs built", "Arcs added so far (head —label→ dependent), newest last.")
-        g.addWidget(self.arcs_head, 5, 0, 1, 2)
-        g.addWidget(self.arcs, 6, 0, 1, 2)
-        g.setRowStretch(6, 1)
+        g.addWidget(self.arcs_head, 6, 0, 1, 2)
+        g.addWidget(self.arcs, 7, 0, 1, 2)
+        g.setRowStretch(7, 1)
         g.setColumnStretch(0, 1)
         workspace.changed.connect(self.refresh)
         workspace.step_changed.connect(lambda *_: self.refresh())
@@ -161,11 +175,13 @@ class ConfigurationView(QWidget):
             self.buffer.setChips([])
             self.arcs.clear()
             self.arcs_head.setText("<b>Arcs built</b>")
+            self.optimal.setVisible(False)
             return
         t = ws.next_transition()
         nxt = f"next: <b>{t}</b>" if t else "<b>terminal</b>: the tree is complete"
+        who = "model" if ws.mode == MODEL else "oracle"
         self.title.setText(f"Configuration after {ws.step} of {ws.n_steps} transitions "
-                           f"({'model' if ws.mode == MODEL else 'oracle'}) — {nxt}")
+                           f"({who}, {ws.trace.system.name}) — {nxt}")
         stack = []
         for pos, i in enumerate(c.stack):
             depth = len(c.stack) - pos
@@ -173,8 +189,11 @@ class ConfigurationView(QWidget):
             cap = f"s{depth}" if depth <= 3 else ""
             stack.append((ws.word(i), cap, style))
         self.stack.setChips(stack)
-        self.buffer.setChips([(ws.word(i), f"b{k + 1}" if k < 3 else "", "first" if k == 0 else "")
+        swapped = ws.swapped_word()
+        self.buffer.setChips([(ws.word(i), "swapped back" if i == swapped else (f"b{k + 1}" if k < 3 else ""),
+                               "swapped" if i == swapped else ("first" if k == 0 else ""))
                               for k, i in enumerate(c.buffer)], "empty: every word has been read")
+        self._show_optimal()
         QTimer.singleShot(0, self._show_stack_top)
         self._buffer_scroll.horizontalScrollBar().setValue(0)
         built = ws.arcs_built()
@@ -191,6 +210,22 @@ class ConfigurationView(QWidget):
             self.arcs.addItem(item)
         if built:
             self.arcs.scrollToBottom()
+
+    def _show_optimal(self) -> None:
+        ws = self.ws
+        costs = ws.costs()
+        self.optimal.setVisible(costs is not None)
+        if costs is None:
+            self.optimal.setText("")
+            return
+        best = ws.optimal_transitions()
+        nxt = ws.trace.steps[ws.step].chosen
+        cost = costs[nxt]
+        names = ", ".join(str(t) for t in best[:8]) + (" …" if len(best) > 8 else "")
+        verdict = ("<span style='color:#009E73'>optimal</span>" if cost == 0 else
+                   f"<span style='color:#D55E00'>costs {cost} gold arc{'s' if cost != 1 else ''}</span>")
+        self.optimal.setText(f"<b>Still optimal</b> (dynamic oracle, cost 0): {names or '—'}<br>"
+                             f"the next transition, {ws.trace.transitions[nxt]}, {verdict}")
 
     def _show_stack_top(self) -> None:
         bar = self._stack_scroll.horizontalScrollBar()
@@ -337,7 +372,13 @@ class StepControls(QWidget):
 
 
 class _TableModel(RowsTableModel):
-    HEADERS = ("#", "Transition", "Stack", "Buffer")
+    HEADERS = ("#", "Transition", "Stack before it", "Buffer before it")
+    HEADER_TIP = "Each row is the configuration before its transition: the transition is applied to this stack and buffer."
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADER_TIP
+        return super().headerData(section, orientation, role)
 
     def __init__(self, workspace: Workspace):
         super().__init__()
@@ -386,6 +427,14 @@ class _TableModel(RowsTableModel):
         return None
 
 
+class _ElideLeft(QStyledItemDelegate):
+    """Cuts long text on the left, so the stack's top (its right end) stays visible."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
 class TransitionTable(QTableView):
     """The whole transition sequence; the current step's row is selected."""
 
@@ -407,6 +456,8 @@ class TransitionTable(QTableView):
         self.setColumnWidth(0, 36)
         self.setColumnWidth(1, 190)
         self.setColumnWidth(2, 220)
+        self._stack_delegate = _ElideLeft(self)
+        self.setItemDelegateForColumn(2, self._stack_delegate)
         self.clicked.connect(lambda idx: workspace.set_step(idx.row()))
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         workspace.changed.connect(self.reload)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 from .arc_view import ROLE_BUFFER, ROLE_STACK, ArcView
+from .compare_systems import CompareSystemsView
 from .explain import ExplainPanel
 from .features_view import FeaturesView
 from .scores_view import ScoresView
@@ -65,6 +66,12 @@ class SentenceWorkspaceView(QWidget):
         self.mode_group.addButton(self.oracle_radio)
         self.model_radio.toggled.connect(lambda on: on and self._set_mode(MODEL))
         self.oracle_radio.toggled.connect(lambda on: on and self._set_mode(ORACLE))
+        self.system_box = QComboBox()
+        self.system_box.addItems(workspace.systems)
+        self.system_box.setToolTip("The transition system the oracle follows (arc-standard, arc-eager, arc-hybrid, "
+                                   "swap for non-projective trees); for typed text the oracle derives the parser's "
+                                   "own tree")
+        self.system_box.textActivated.connect(self._set_system)  # also re-picking the current one
         self.compare_box = QCheckBox("Compare with gold")
         self.compare_box.setToolTip("Colour the arcs by agreement with the gold tree; missing gold arcs dashed")
         self.compare_box.toggled.connect(lambda *_: self.refresh_arcs())
@@ -78,6 +85,7 @@ class SentenceWorkspaceView(QWidget):
         top.addWidget(mode_label)
         top.addWidget(self.model_radio)
         top.addWidget(self.oracle_radio)
+        top.addWidget(self.system_box)
         top.addWidget(self.compare_box)
         self.info = QLabel()
         self.info.setStyleSheet("color:#555")
@@ -94,6 +102,8 @@ class SentenceWorkspaceView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.features, "Features")
         self.tabs.addTab(self.explain, "How it works")
+        self.compare = CompareSystemsView(workspace)
+        self.tabs.addTab(self.compare, "Compare systems")
 
         self.upper_split = QSplitter(Qt.Orientation.Horizontal)
         self.upper_split.setObjectName("upper_split")
@@ -156,6 +166,10 @@ class SentenceWorkspaceView(QWidget):
         if mode != self.ws.mode and mode in self.ws.available_modes():
             self.ws.set_mode(mode)
 
+    def _set_system(self, name: str) -> None:
+        if name:
+            self.ws.set_system(name)
+
     def _feature_word(self, i: int) -> None:
         self._focus_word = i
         self.arc_view.setHighlights(self.features.positions(), i if i >= 0 else None)
@@ -189,6 +203,9 @@ class SentenceWorkspaceView(QWidget):
         else:
             self.oracle_radio.setToolTip("The gold transition sequence of the gold tree (Ctrl+2)")
         self.compare_box.setEnabled(ws.gold is not None)
+        self.system_box.blockSignals(True)
+        self.system_box.setCurrentText(ws.system_name)
+        self.system_box.blockSignals(False)
         notes = []
         if ws.sentence is not None:
             sid = ws.sentence.sent_id

@@ -1,0 +1,105 @@
+"""Non-projective parsing on Dutch: swap (Nivre 2009) against arc-standard (issue 17).
+
+    python benchmarks/nonprojective.py --threads 1            # both systems, default recipe
+    python benchmarks/nonprojective.py --systems swap --epochs 20
+
+Data: ``../shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu`` (718 sentences, 9.5% of them non-projective).
+The sentences are shuffled with ``random.Random(--seed)``; the first 90% are the training file, the other 10%
+the test sentences.  Each system is trained with ``deplab train``'s code and no dev file, so training holds
+out a seeded 10% of the training file for model selection (the test sentences are never seen).  Scores are
+parser.evaluate's (CoNLL 2018 conventions, gold tokenization, predicted UPOS).  Non-projective arcs are the
+gold arcs (head, dependent) of test sentences that :meth:`parser.tree.DependencyTree.non_projective_arcs`
+finds; "exact" means the parser predicted that head for the word (and, for "labelled", the relation too).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ALPINO = next((p for p in (r / "shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu" for r in ROOT.parents)
+               if p.exists()), ROOT.parent / "shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu")
+
+
+def nonprojective_counts(gold, predicted) -> dict:
+    from deplab.parser.tree import DependencyTree
+    total = exact = labelled = produced = produced_correct = 0
+    for g, p in zip(gold, predicted):
+        gw, pw = g.words, p.words
+        for h, d in DependencyTree([w.head_index for w in gw]).non_projective_arcs():
+            total += 1
+            if pw[d - 1].head_index == h:
+                exact += 1
+                labelled += pw[d - 1].deprel.split(":")[0] == gw[d - 1].deprel.split(":")[0]
+        for h, d in DependencyTree([w.head_index for w in pw]).non_projective_arcs():
+            produced += 1
+            produced_correct += gw[d - 1].head_index == h
+    return {"gold_nonprojective_arcs": total, "exact": exact, "exact_labelled": labelled,
+            "exact_%": 100.0 * exact / max(total, 1), "exact_labelled_%": 100.0 * labelled / max(total, 1),
+            "predicted_nonprojective_arcs": produced, "predicted_nonprojective_correct": produced_correct}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=str(ALPINO))
+    ap.add_argument("--systems", nargs="+", default=["swap", "arc-standard"])
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out", help="write the results here as JSON")
+    args = ap.parse_args(argv)
+
+    import torch
+    torch.set_num_threads(args.threads)
+    from deplab.parser.conllu import read_conllu, write_conllu
+    from deplab.parser.decode import parse_batch
+    from deplab.parser.evaluate import evaluate
+    from deplab.parser.pipeline import annotate
+    from deplab.parser.train import TrainConfig, train_model
+
+    sentences = read_conllu(args.data)
+    order = list(range(len(sentences)))
+    random.Random(args.seed).shuffle(order)
+    cut = round(0.9 * len(order))
+    train = [sentences[i] for i in sorted(order[:cut])]
+    test = [sentences[i] for i in sorted(order[cut:])]
+    print(f"{args.data}: {len(train)} training sentences, {len(test)} test sentences (seed {args.seed})", flush=True)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        train_path = Path(tmp) / "train.conllu"
+        write_conllu(train, train_path)
+        for system in args.systems:
+            t0 = time.time()
+            cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=system, threads=args.threads)
+            model, best = train_model(train_path, None, Path(tmp) / system, cfg,
+                                      log=lambda m: print(f"  [{system}] {m}", flush=True))
+            parsed = parse_batch(model, [[w.form for w in s.words] for s in test])
+            predicted = [annotate(s, p) for s, p in zip(test, parsed)]
+            scores = evaluate(test, predicted).to_json()
+            results[system] = {"UPOS": scores["UPOS"], "UAS": scores["UAS"], "LAS": scores["LAS"],
+                               "selected_epoch": best["epoch"], "minutes": (time.time() - t0) / 60,
+                               **nonprojective_counts(test, predicted)}
+            print(f"  [{system}] done: {json.dumps(results[system])}", flush=True)
+    print()
+    print("| system | UPOS | UAS | LAS | gold non-projective arcs | predicted exactly | with the relation "
+          "| non-projective arcs predicted (correct) | training min |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for system, r in results.items():
+        print(f"| {system} | {r['UPOS']:.2f} | {r['UAS']:.2f} | {r['LAS']:.2f} | {r['gold_nonprojective_arcs']} "
+              f"| {r['exact']} ({r['exact_%']:.1f}%) | {r['exact_labelled']} ({r['exact_labelled_%']:.1f}%) "
+              f"| {r['predicted_nonprojective_arcs']} ({r['predicted_nonprojective_correct']}) "
+              f"| {r['minutes']:.1f} |")
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
