@@ -12,7 +12,8 @@ from deplab.parser.model import Model
 from deplab.parser.train import Treebank
 from deplab.parser.compression import huffman
 from deplab.parser.compression.experiments import Lab, results_csv
-from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d, share_weights
+from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d
+from deplab.parser.compression.sharing import share_weights
 from deplab.parser.compression.layers import model_layers
 from deplab.parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
 from deplab.parser.compression.retrain import retrain

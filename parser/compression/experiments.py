@@ -20,31 +20,23 @@ from typing import Callable, Sequence
 
 from ..conllu import Sentence, read_conllu
 from ..model import Model
+from ..progress import Cancelled
 from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .distill import init_from_teacher as init_from_teacher_weights
-from .kmeans import QuantizationAware, TieConstraint, share_weights
+from .kmeans import QuantizationAware, TieConstraint
+from .sharing import share_weights
 from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
 from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
-from .retrain import BATCH_SIZE, Cancelled, retrain
+from .retrain import BATCH_SIZE, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
+from .spec import METHODS  # noqa: F401 (re-exported)
 from .storage import save_compressed
 from .uniform import quantize_vectors, vector_layers
 from .vocabulary import prune_vocabulary, rare_row_rates
-
-METHODS = {
-    "original": "the uncompressed float32 model",
-    "prune": "magnitude pruning (Han et al. 2015), optional retraining with the mask fixed",
-    "sensitivity": "prune each layer alone at increasing sparsity, measure dev LAS",
-    "l1": "L1-regularised retraining (proximal steps drive weights to zero)",
-    "share": "weight sharing: k-means quantization + centroid fine-tuning + Huffman coding",
-    "deep": "Deep Compression pipeline: prune + retrain, k-means + fine-tune, Huffman coding",
-    "int8": "int8 weights and torch dynamic quantization of Linear/LSTM",
-    "distill": "knowledge distillation into a smaller student (vs the same student on gold only)",
-}
 
 
 SCOPES = {"global": "global |w|", "std": "global |w|/σ", "layer": "per layer"}
