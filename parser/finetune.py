@@ -503,6 +503,7 @@ def run_experiment(base: Model, train: Sequence[Sentence], heldout: Sequence[Sen
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
         "seconds": round(time.time() - t0, 1),
     }
+    record["guard"] = "rehearsal" if cfg.rehearsal_data and cfg.rehearsal > 0 else parse_guard(cfg.guard)
     ft.model.config["finetune"] = record
     return FinetuneResult(base_scores, ft, scratch, record)
 
@@ -605,11 +606,11 @@ def run(args) -> int:
         train, heldout = split_heldout(sentences, pct, args.seed)
         data["heldout"] = {"source": "split", "percent": pct, "seed": args.seed}
     treebank(train, args.train)
-    print(f"fine-tuning {base.path} on {len(train)} sentences of {args.train}; "
+    print(f"fine-tuning {Path(base.path).name if base.path else 'the model'} on {len(train)} sentences of {args.train}; "
           f"{len(heldout)} held-out sentences", flush=True)
-    result = run_experiment(base, train, heldout, cfg, baseline=args.baseline, data=data,
-                            log=lambda m: print(m, flush=True))
-    result.finetuned.model.save(out)
+    from .active_learning import finetune_to_folder
+    result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data,
+                                log=lambda m: print(m, flush=True))
     if heldout:
         print(format_table(result))
     print(f"fine-tuned model written to {out}")

@@ -20,6 +20,11 @@ from .decode import parse_batch
 from .model import Model
 
 
+def uncertainty_score(margins: Sequence[float]) -> float:
+    """1 - the mean margin of a sentence's decisions: higher means less certain (0 without a real decision)."""
+    return 1.0 - sum(margins) / len(margins) if margins else 0.0
+
+
 @dataclass
 class Uncertainty:
     index: int           # position in the input list
@@ -30,7 +35,7 @@ class Uncertainty:
     @property
     def score(self) -> float:
         """1 - mean margin: higher means less certain (what the navigator shows)."""
-        return 1.0 - self.mean_margin
+        return 1.0 - self.mean_margin if self.steps else 0.0
 
     def to_json(self) -> dict:
         return {"index": self.index, "score": round(self.score, 4), "mean_margin": round(self.mean_margin, 4),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
                                QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from .charts import LineChart
 from .workers import Task, run_task, show_progress
 
 FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
@@ -39,101 +40,6 @@ def models_folder() -> Path:
 def _as_model(obj):
     """A parser.model.Model from a Model, a Pipeline (``.model``) or None."""
     return getattr(obj, "model", obj) if obj is not None else None
-
-
-# -- charts ----------------------------------------------------------------------------------------
-
-class LineChart(QChartView):
-    """A small line chart whose axes follow the data; series are addressed by key."""
-
-    def __init__(self, title: str, x_title: str, y_title: str, parent: QWidget | None = None):
-        chart = QChart()
-        chart.setTitle(title)
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.setBackgroundRoundness(0)
-        super().__init__(chart, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(210)
-        self.x_axis, self.y_axis = QValueAxis(), QValueAxis()
-        self.x_axis.setTitleText(x_title)
-        self.y_axis.setTitleText(y_title)
-        self.x_axis.setLabelFormat("%d")
-        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        self.series: dict[str, QLineSeries] = {}
-        self._lines: dict[str, float] = {}  # horizontal reference lines: key -> y
-        self.min_x_span = 1.0
-        self._rescale()  # integer ticks from the start, also while empty
-
-    def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True,
-                   legend: bool = True) -> QLineSeries:
-        s = QLineSeries()
-        s.setName(name)
-        pen = QPen(QColor(color))
-        pen.setWidthF(2.0)
-        if dashed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        s.setPen(pen)
-        s.setPointsVisible(markers)
-        self.chart().addSeries(s)
-        s.attachAxis(self.x_axis)
-        s.attachAxis(self.y_axis)
-        if not legend:
-            for m in self.chart().legend().markers(s):
-                m.setVisible(False)
-        self.series[key] = s
-        return s
-
-    def clear_points(self) -> None:
-        for s in self.series.values():
-            s.clear()
-        self._lines.clear()
-        self._rescale()
-
-    def append(self, key: str, x: float, y: float) -> None:
-        self.series[key].append(QPointF(float(x), float(y)))
-        self._rescale()
-
-    def set_line(self, key: str, y: float) -> None:
-        """A horizontal line at ``y`` across the data's x range (e.g. the base model's LAS)."""
-        self._lines[key] = float(y)
-        self._rescale()
-
-    def points(self, key: str) -> list[tuple[float, float]]:
-        return [(p.x(), p.y()) for p in self.series[key].points()]
-
-    def _rescale(self) -> None:
-        pts = [p for k, s in self.series.items() if k not in self._lines for p in s.points()]
-        xs = [p.x() for p in pts] or [0.0]
-        ys = [p.y() for p in pts] + list(self._lines.values())
-        x0, x1 = min(xs), max(max(xs), min(xs) + self.min_x_span)
-        for key, y in self._lines.items():
-            s = self.series[key]
-            s.replace([QPointF(x0, y), QPointF(x1, y)])
-        self.x_axis.setRange(x0, x1)
-        step = max(_nice_step((x1 - x0) / 8), 1.0)  # integer ticks (epochs, sentences): labels are "%d"
-        self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
-        self.x_axis.setTickAnchor(0.0)
-        self.x_axis.setTickInterval(step)
-        if ys:
-            lo, hi = min(ys), max(ys)
-            pad = max((hi - lo) * 0.08, 0.5)
-            self.y_axis.setRange(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
-            self.y_axis.applyNiceNumbers()
-        else:
-            self.y_axis.setRange(0, 1)
-
-
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= raw (integer ticks for epochs and sizes)."""
-    step = 1.0
-    while step < raw:
-        for m in (2, 2.5, 2):
-            step *= m
-            if step >= raw:
-                break
-    return step
 
 
 class _Relay(QObject):

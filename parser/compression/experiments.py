@@ -101,7 +101,8 @@ def format_table(results: Sequence[Result]) -> str:
 class Lab:
     """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``."""
 
-    def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path, train: str | Path | None = None,
+    def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path,
+                 train: Sequence[Sentence] | str | Path | None = None,
                  work_dir: str | Path | None = None, seed: int = 1,
                  log: Callable[[str], None] = print, progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] = lambda: False):
@@ -109,8 +110,9 @@ class Lab:
         self.dev = read_conllu(dev) if isinstance(dev, (str, Path)) else list(dev)
         if not self.dev:
             raise ValueError("the evaluation treebank has no sentences")
-        self.train_path = Path(train) if train else None
-        self._train: Treebank | None = None
+        # any CoNLL-U treebank with gold trees: a file, or sentences (e.g. the document open in the app)
+        self.train_path = Path(train) if isinstance(train, (str, Path)) and train else None
+        self._train: Treebank | None = Treebank.from_sentences(train) if isinstance(train, (list, tuple)) else None
         import tempfile
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="deplab-compress-"))
         self.work_dir.mkdir(parents=True, exist_ok=True)
@@ -146,7 +148,7 @@ class Lab:
     def treebank(self) -> Treebank:
         if self._train is None:
             if self.train_path is None:
-                raise ValueError("retraining needs a training treebank (--train)")
+                raise ValueError("retraining needs a training treebank")
             self.progress(0, 0, "reading the training treebank")
             self._train = Treebank.from_sentences(read_conllu(self.train_path))
         return self._train

@@ -37,7 +37,7 @@ WORDS = {"sparsity": "the sparsity", "bits": "bits per weight", "uniform": "unif
          "teacher_alpha": "the teacher's weight", "temperature": "the temperature", "min_count": "the word count",
          "average": "the weight average's decay", "ramp": "the ramp", "finetune_lr": "the fine-tuning lr factor",
          "lr_decay": "the lr decay", "rare_rates": "the rare words' rate", "vector_rate": "the biases' rate",
-         "sizes": "64 LSTM units", "dev": "evaluation data", "train": "the training data",
+         "sizes": "64 LSTM units", "dev": "evaluation data", "train": "a training treebank",
          "retrain": "the retraining and fine-tuning epochs"}
 
 
