@@ -1,7 +1,10 @@
 """Lab ▸ Fine-tuning: adapt the parser to gold data, compare with training from scratch, parser in the loop.
 
-The front end of :mod:`parser.finetune`, :mod:`parser.learning_curve` and
-:mod:`parser.uncertainty`; nothing here trains or scores by itself.  Every
+The front end of :mod:`parser.active_learning` (fine-tune and save; retrain on the gold sentences,
+re-parse and re-rank the rest), :mod:`parser.learning_curve` and :mod:`parser.uncertainty`; nothing
+here trains, saves or scores by itself.  The options are :mod:`app.qt.finetune_form`'s, the plots
+:mod:`app.qt.charts`'.  Fine-tuning needs none of the base model's training data: a guard against
+forgetting (L2-SP by default) stands in for rehearsal unless the user chooses that file.  Every
 run happens in a worker thread (:mod:`app.qt.workers`) with progress and
 Cancel, on a copy of the model: a cancelled run saves nothing and the
 current model stays in use.  A finished run is saved as a new model folder
@@ -10,31 +13,26 @@ switches the app to it and "Back to previous model" switches back.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, QObject, QPointF, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
+                               QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .charts import LineChart
+from .finetune_form import FinetuneOptions
 from .workers import Task, run_task, show_progress
 
 FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
 
 
 def models_folder() -> Path:
-    """Where fine-tuned models go: $DEPLAB_DATA_DIR/models, else the user's app-data folder."""
-    d = os.environ.get("DEPLAB_DATA_DIR")
-    if not d:
-        d = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or str(Path.home() / ".deplab")
-    return Path(d) / "models"
+    """Where fine-tuned models go: the data folder's models (``deplab.parser.paths``; DEPLAB_DATA_DIR overrides)."""
+    from deplab.parser.paths import models_dir
+    return Path(models_dir())
 
 
 def _as_model(obj):
@@ -141,56 +139,10 @@ class FinetuneTab(QWidget):
 
         # options
         opts = QGroupBox("Options")
-        f = QGridLayout(opts)
-        self.train_emb = QCheckBox("embeddings")
-        self.train_hidden = QCheckBox("hidden layers")
-        self.train_out = QCheckBox("output layer")
-        for c, tip in ((self.train_emb, "word, character and relation embeddings (unchecked: frozen; "
-                        "new words still get trained embeddings)"),
-                       (self.train_hidden, "BiLSTM and hidden layers"),
-                       (self.train_out, "transition and tag softmax layers")):
-            c.setChecked(True)
-            c.setToolTip(tip)
-            c.toggled.connect(self._update_buttons)
-        parts = QHBoxLayout()
-        parts.addWidget(QLabel("Train:"))
-        for c in (self.train_emb, self.train_hidden, self.train_out):
-            parts.addWidget(c)
-        parts.addStretch(1)
-        f.addLayout(parts, 0, 0, 1, 4)
-        from deplab.parser.finetune import FinetuneConfig
-        d = FinetuneConfig()  # the defaults are the recipe chosen on GUM validation sentences
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 0.1)
-        self.lr.setSingleStep(1e-4)
-        self.lr.setValue(d.lr)
-        self.epochs = QSpinBox()
-        self.epochs.setRange(1, 200)
-        self.epochs.setValue(d.epochs)
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 512)
-        self.batch.setValue(d.batch_size)
-        self.patience = QSpinBox()
-        self.patience.setRange(0, 50)
-        self.patience.setValue(d.patience)
-        self.patience.setSpecialValueText("off")
-        self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
-        self.rehearsal = QSpinBox()
-        self.rehearsal.setRange(0, 100000)
-        self.rehearsal.setSingleStep(100)
-        self.rehearsal.setValue(d.rehearsal)
-        self.rehearsal.setSpecialValueText("off")
-        self.rehearsal.setToolTip("sentences of the base model's own training data mixed into every epoch, "
-                                  "so it forgets less (used only when that file is found)")
-        for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
-                                      ("Batch size", self.batch), ("Early stop", self.patience),
-                                      ("Rehearsal", self.rehearsal))):
-            f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
-            f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
-        self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
-        self.baseline.setChecked(True)
-        f.addWidget(self.baseline, 4, 0, 1, 4)
+        ov = QVBoxLayout(opts)
+        self.options = FinetuneOptions()
+        self.options.changed.connect(self._update_buttons)
+        ov.addWidget(self.options)
         col.addWidget(opts)
 
         # run row
@@ -258,7 +210,7 @@ class FinetuneTab(QWidget):
         lv = QVBoxLayout(lc)
         row = QHBoxLayout()
         row.addWidget(QLabel("Sentences:"))
-        self.sizes_edit = QLineEdit("50, 100, 250, 500, 1000")
+        self.sizes_edit = QLineEdit("25, 50, 100, 250, 500, 1000")
         self.sizes_edit.setToolTip("training sizes; each is fine-tuned and trained from scratch, "
                                    "and scored on the held-out data")
         row.addWidget(self.sizes_edit, 1)
@@ -353,7 +305,7 @@ class FinetuneTab(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.busy()
-        any_part = self.train_emb.isChecked() or self.train_hidden.isChecked() or self.train_out.isChecked()
+        any_part = self.options.any_part()
         for b in (self.run_button, self.curve_button, self.retrain_button):
             b.setEnabled(not busy and any_part)
         self.rank_button.setEnabled(not busy)
@@ -362,20 +314,7 @@ class FinetuneTab(QWidget):
         self.back_button.setEnabled(self.previous_path is not None)
 
     def config(self):
-        from deplab.parser.finetune import FinetuneConfig
-        freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
-                                      ("output", self.train_out)) if not c.isChecked())
-        cfg = FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
-                             freeze=freeze, patience=self.patience.value(), rehearsal=self.rehearsal.value())
-        base = self.base_model()
-        if cfg.rehearsal and base is not None:  # without the base model's training data: no rehearsal
-            from deplab.parser.errors import UserError
-            from deplab.parser.finetune import rehearsal_path
-            try:
-                rehearsal_path(base, cfg)
-            except UserError:
-                cfg.rehearsal = 0
-        return cfg
+        return self.options.config()
 
     def _gold_of_document(self) -> tuple[list, dict]:
         doc = self.doc_provider()
@@ -385,7 +324,8 @@ class FinetuneTab(QWidget):
         if not gold:
             raise ValueError("The document has no gold sentences yet: mark corrected sentences gold, "
                              "or choose a CoNLL-U file")
-        return gold, {"source": "document", "path": doc.path, "sentences": len(gold),
+        name = Path(doc.path).name if getattr(doc, "path", None) else None
+        return gold, {"source": "document", "name": name, "sentences": len(gold),
                       "words": sum(len(s.words) for s in gold)}
 
     def _inputs(self) -> Callable[[], tuple[list, list, dict]]:
@@ -479,28 +419,19 @@ class FinetuneTab(QWidget):
             self._error(str(e))
             return None
         cfg = self.config()
-        baseline = self.baseline.isChecked()
+        baseline = self.options.baseline.isChecked()
         out = self._new_folder(base)
         run_id = self._run_id + 1
         relay = self._relay
         self._reset_run_view()
 
-        def work(ctx):
-            from deplab.parser.finetune import run_experiment
+        def work(ctx):  # a cancelled run raises Cancelled: the task reports it, nothing is saved
+            from deplab.parser.active_learning import finetune_to_folder, summary
             train, held, info = read()
-            try:
-                result = run_experiment(base, train, held, cfg, baseline=baseline, data=info, log=lambda m: None,
+            result = finetune_to_folder(base, train, held, cfg, out, baseline=baseline, data=info, log=lambda m: None,
                                         progress=ctx.progress, cancelled=ctx.cancelled,
                                         on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
-            except KeyboardInterrupt:
-                return None
-            if ctx.cancelled():
-                return None
-            result.finetuned.model.save(out)
-            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
-                    "scratch": result.scratch.final if result.scratch else None,
-                    "growth": result.finetuned.growth.to_json(), "train": len(train), "heldout": len(held),
-                    "epochs": len(result.finetuned.history), "seconds": result.record.get("seconds")}
+            return summary(result, out, len(train), len(held))
         return self._start(work, "Fine-tuning", self._finished)
 
     def _reset_run_view(self) -> None:
@@ -601,7 +532,7 @@ class FinetuneTab(QWidget):
             self._error(str(e))
             return None
         cfg = self.config()
-        scratch = self.baseline.isChecked()
+        scratch = self.options.baseline.isChecked()
         run_id = self._run_id + 1
         relay = self._relay
         self.curve_chart.clear_points()
@@ -611,12 +542,9 @@ class FinetuneTab(QWidget):
             train, held, _ = read()
             if not held:
                 raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
-            try:
-                return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
-                                      progress=ctx.progress, cancelled=ctx.cancelled,
-                                      on_point=lambda p: relay.point.emit(run_id, p))
-            except KeyboardInterrupt:
-                return None
+            return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
+                                  progress=ctx.progress, cancelled=ctx.cancelled,
+                                  on_point=lambda p: relay.point.emit(run_id, p))
 
         def done(points):
             self.progress.setRange(0, 1)
@@ -715,39 +643,18 @@ class FinetuneTab(QWidget):
         originals = {i: doc[i].copy() for i in idx}
         texts = {i: s.to_text() for i, s in originals.items()}
         cfg = self.config()
-        pct = self.held_pct.value() if len(gold) >= 10 else 0
+        pct = self.held_pct.value()
         out = self._new_folder(base)
         run_id = self._run_id + 1
         relay = self._relay
         self._reset_run_view()
 
-        def work(ctx):
-            from deplab.parser.decode import parse_batch
-            from deplab.parser.finetune import run_experiment, split_heldout
-            from deplab.parser.pipeline import annotate
-            train, held = split_heldout(gold, pct, seed=1)
-            info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
-            try:
-                result = run_experiment(base, train, held, cfg, baseline=False, data=info, log=lambda m: None,
-                                        progress=ctx.progress, cancelled=ctx.cancelled,
-                                        on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
-            except KeyboardInterrupt:
-                return None
-            if ctx.cancelled():
-                return None
-            model = result.finetuned.model
-            model.save(out)
-            order = list(originals)
-            ctx.progress(0, len(order), "re-parsing")
-            parsed = parse_batch(model, [[w.form for w in originals[i].words] for i in order], margins=True,
-                                 progress=lambda d: ctx.progress(d, len(order), "re-parsing"))
-            parses = {i: annotate(originals[i], p) for i, p in zip(order, parsed)}
-            scores = {i: (1.0 - sum(p.margins) / len(p.margins)) if p.margins else 0.0
-                      for i, p in zip(order, parsed)}
-            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
-                    "scratch": None, "growth": result.finetuned.growth.to_json(), "train": len(train),
-                    "heldout": len(held), "epochs": len(result.finetuned.history),
-                    "seconds": result.record.get("seconds"), "parses": parses, "scores": scores}
+        def work(ctx):  # the engine fine-tunes, saves, re-parses and re-scores; the tab only shows it
+            from deplab.parser.active_learning import retrain_and_reparse
+            r = retrain_and_reparse(base, gold, originals, cfg, out, heldout_percent=pct, data=info,
+                                    progress=ctx.progress, cancelled=ctx.cancelled,
+                                    on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            return {**r.summary(), "parses": r.parses, "scores": r.scores}
 
         def done(summary):
             if summary is None:
