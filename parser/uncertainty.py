@@ -13,11 +13,12 @@ so ranking a document costs one parse.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .conllu import Sentence
 from .decode import parse_batch
 from .model import Model
+from .progress import Progress
 
 
 def uncertainty_score(margins: Sequence[float]) -> float:
@@ -43,15 +44,17 @@ class Uncertainty:
 
 
 def margins(model: Model, sentences: Sequence[Sentence], batch_size: int = 256,
-            progress: Callable[[int], None] | None = None) -> list[list[float]]:
-    """Per sentence, the best-minus-second margins of the greedy path (predicted tags)."""
+            progress: Progress | None = None) -> list[list[float]]:
+    """Per sentence, the best-minus-second margins of the greedy path (predicted tags).
+    ``progress(done, total, message)`` counts sentences."""
     forms = [[w.form for w in s.words] for s in sentences]
-    parsed = parse_batch(model, forms, batch_size=batch_size, progress=progress, margins=True)
+    count = (lambda d: progress(d, len(forms), "ranking by uncertainty")) if progress is not None else None
+    parsed = parse_batch(model, forms, batch_size=batch_size, progress=count, margins=True)
     return [p.margins for p in parsed]
 
 
 def rank(model: Model, sentences: Sequence[Sentence], by: str = "mean", batch_size: int = 256,
-         progress: Callable[[int], None] | None = None) -> list[Uncertainty]:
+         progress: Progress | None = None) -> list[Uncertainty]:
     """Sentences from least to most certain (``by`` = ``"mean"`` or ``"min"`` margin).
 
     Ties keep the input order; sentences without any real decision (one word) come last.

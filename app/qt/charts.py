@@ -27,6 +27,10 @@ METHOD_COLORS = {"original": "#000000", "prune": "#0072B2", "l1": "#56B4E9", "sh
                  "deep": "#D55E00", "int8": "#CC79A7", "distill": "#009E73", "student": "#999933"}
 
 
+# the fine-tuning plots: fine-tuned, from scratch, the base model (Okabe & Ito)
+FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"
+
+
 def new_chart(title: str) -> QChart:
     """A chart with the app's look: small bold-free title, tight margins, square corners, legend below."""
     chart = QChart()

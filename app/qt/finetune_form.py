@@ -88,11 +88,11 @@ class FinetuneOptions(QWidget):
         self.rehearsal.setValue(d.rehearsal)
         self.rehearsal.setSuffix(" sentences per epoch")
         f.addWidget(QLabel("Rehearsal"), 4, 0)
-        f.addWidget(self.rehearsal_data, 4, 1, 1, 2)
-        f.addWidget(self.rehearsal, 4, 3)
+        f.addWidget(self.rehearsal, 4, 1, 1, 3)
+        f.addWidget(self.rehearsal_data, 5, 0, 1, 4)
         self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
         self.baseline.setChecked(True)
-        f.addWidget(self.baseline, 5, 0, 1, 4)
+        f.addWidget(self.baseline, 6, 0, 1, 4)
         self._rehearsal_changed()
 
     def _rehearsal_changed(self) -> None:

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QF
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
                                QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from .charts import LineChart
+from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
+from .finetune_curve import LearningCurveWorkflow
 from .finetune_form import FinetuneOptions
+from .finetune_loop import ParserInTheLoopWorkflow
 from .workers import Task, run_task, show_progress
 
-FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
 
 
 def models_folder() -> Path:
@@ -61,7 +62,7 @@ def _file_row(placeholder: str) -> tuple[QWidget, QLineEdit, QPushButton]:
 
 # -- the tab -------------------------------------------------------------------------------------------
 
-class FinetuneTab(QWidget):
+class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
     """Signals: ``useModelRequested(path)`` (switch the app's model), ``sentenceRequested(index)``
     (show a document sentence), ``scoresChanged(dict)`` (uncertainty per document sentence index)."""
 
@@ -205,57 +206,8 @@ class FinetuneTab(QWidget):
         col.addLayout(res)
         col.addWidget(self.result_label)
 
-        # learning curve
-        lc = QGroupBox("Learning curve")
-        lv = QVBoxLayout(lc)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Sentences:"))
-        self.sizes_edit = QLineEdit("25, 50, 100, 250, 500, 1000")
-        self.sizes_edit.setToolTip("training sizes; each is fine-tuned and trained from scratch, "
-                                   "and scored on the held-out data")
-        row.addWidget(self.sizes_edit, 1)
-        self.curve_button = QPushButton("Run learning curve")
-        self.curve_button.clicked.connect(self.start_curve)
-        row.addWidget(self.curve_button)
-        lv.addLayout(row)
-        self.curve_chart = LineChart("Held-out LAS by amount of training data", "training sentences", "LAS")
-        self.curve_chart.add_series("ft", "fine-tuned", FT_COLOR)
-        self.curve_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
-        self.curve_chart.add_series("base", "base model", BASE_COLOR, dashed=True, markers=False)
-        self.curve_chart.min_x_span = 10
-        self.curve_chart.clear_points()  # axes for an empty chart
-        lv.addWidget(self.curve_chart)
-        col.addWidget(lc)
-
-        # parser in the loop
-        loop = QGroupBox("Parser in the loop")
-        pv = QVBoxLayout(loop)
-        row = QHBoxLayout()
-        self.rank_button = QPushButton("Rank unannotated sentences by uncertainty")
-        self.rank_button.setToolTip("Margin between the two best legal transitions along the greedy path "
-                                    "(Lewis & Gale 1994): correct the least certain sentences first")
-        self.rank_button.clicked.connect(self.start_ranking)
-        self.retrain_button = QPushButton("Retrain on my gold")
-        self.retrain_button.setToolTip("Fine-tune on the document's gold sentences (options above), switch to "
-                                       "the new model and re-parse the sentences that are not gold or edited")
-        self.retrain_button.clicked.connect(self.start_retrain)
-        row.addWidget(self.rank_button)
-        row.addWidget(self.retrain_button)
-        row.addStretch(1)
-        pv.addLayout(row)
-        self.rank_table = QTableWidget(0, 3)
-        self.rank_table.setHorizontalHeaderLabels(["#", "Uncertainty", "Sentence"])
-        self.rank_table.verticalHeader().setVisible(False)
-        self.rank_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rank_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rank_table.horizontalHeader().setStretchLastSection(True)
-        self.rank_table.setColumnWidth(0, 50)
-        self.rank_table.setColumnWidth(1, 90)
-        self.rank_table.setMinimumHeight(150)
-        self.rank_table.cellDoubleClicked.connect(
-            lambda r, _c: self.sentenceRequested.emit(int(self.rank_table.item(r, 0).data(Qt.ItemDataRole.UserRole))))
-        pv.addWidget(self.rank_table)
-        col.addWidget(loop)
+        self._build_curve(col)
+        self._build_loop(col)
         col.addStretch(1)
 
         scroll = QScrollArea()
@@ -513,168 +465,6 @@ class FinetuneTab(QWidget):
         self.useModelRequested.emit(prev)
         self.result_label.setText(f"Back to <tt>{prev}</tt>")
         self._update_buttons()
-
-    # -- learning curve -------------------------------------------------------------------------------------
-    def start_curve(self) -> Task | None:
-        if self.busy():
-            return None
-        self.refresh()
-        base = self.base_model()
-        if base is None:
-            self._error("Load a model first")
-            return None
-        from deplab.parser.errors import UserError
-        from deplab.parser.learning_curve import parse_sizes
-        try:
-            sizes = parse_sizes(self.sizes_edit.text())
-            read = self._inputs()
-        except (ValueError, UserError) as e:
-            self._error(str(e))
-            return None
-        cfg = self.config()
-        scratch = self.options.baseline.isChecked()
-        run_id = self._run_id + 1
-        relay = self._relay
-        self.curve_chart.clear_points()
-
-        def work(ctx):
-            from deplab.parser.learning_curve import learning_curve
-            train, held, _ = read()
-            if not held:
-                raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
-            return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
-                                  progress=ctx.progress, cancelled=ctx.cancelled,
-                                  on_point=lambda p: relay.point.emit(run_id, p))
-
-        def done(points):
-            self.progress.setRange(0, 1)
-            self.progress.setValue(1)
-            if points is None:
-                self._cancelled()
-                return
-            self.status.setText("Learning curve: " + "; ".join(
-                f"{p['sentences']}: {p['finetuned']['LAS']:.1f}"
-                + (f" vs {p['scratch']['LAS']:.1f}" if p.get("scratch") else "") for p in points)
-                + " (held-out LAS, fine-tuned vs from scratch)")
-            self.runFinished.emit({"curve": points})
-            self._update_buttons()
-        return self._start(work, "Learning curve", done)
-
-    def _on_point(self, run_id: int, p: dict) -> None:
-        if run_id != self._run_id:
-            return
-        self.curve_chart.set_line("base", p["base"]["LAS"])
-        self.curve_chart.append("ft", p["sentences"], p["finetuned"]["LAS"])
-        if p.get("scratch"):
-            self.curve_chart.append("scratch", p["sentences"], p["scratch"]["LAS"])
-
-    # -- parser in the loop ------------------------------------------------------------------------------------
-    def _candidates(self, doc) -> list[int]:
-        """Sentences the parser may rank and re-parse: neither gold nor edited by the user."""
-        return [i for i, st in enumerate(doc.statuses()) if st in ("unannotated", "parsed")]
-
-    def start_ranking(self) -> Task | None:
-        if self.busy():
-            return None
-        base = self.base_model()
-        doc = self.doc_provider()
-        if base is None or doc is None:
-            self._error("Ranking needs a loaded model and an open document")
-            return None
-        idx = self._candidates(doc)
-        if not idx:
-            self._error("Every sentence is gold or edited: nothing to rank")
-            return None
-        sents = [doc[i].copy() for i in idx]
-
-        def work(ctx):
-            from deplab.parser.uncertainty import rank
-            total = len(sents)
-            ranked = rank(base, sents, progress=lambda d: ctx.progress(d, total, "ranking"))
-            return {idx[u.index]: u.score for u in ranked}
-        return self._start(work, "Ranking by uncertainty", self._ranked)
-
-    def _ranked(self, scores: dict | None) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        if scores is None:
-            return
-        self.set_scores(scores)
-        self.status.setText(f"Ranked {len(scores)} sentences: the most uncertain are listed first "
-                            "(double-click one to open it).")
-        self.runFinished.emit({"scores": scores})
-        self._update_buttons()
-
-    def set_scores(self, scores: dict[int, float], top: int = 100) -> None:
-        self.scores = dict(scores)
-        doc = self.doc_provider()
-        order = sorted(scores, key=lambda i: (-scores[i], i))[:top]
-        self.rank_table.setRowCount(len(order))
-        for r, i in enumerate(order):
-            a = QTableWidgetItem(str(i + 1))
-            a.setData(Qt.ItemDataRole.UserRole, i)
-            b = QTableWidgetItem(f"{scores[i]:.3f}")
-            text = doc[i].text if doc is not None and i < len(doc) else ""
-            c = QTableWidgetItem(text)
-            c.setToolTip(text)
-            for it in (a, b):
-                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.rank_table.setItem(r, 0, a)
-            self.rank_table.setItem(r, 1, b)
-            self.rank_table.setItem(r, 2, c)
-        self.scoresChanged.emit(self.scores)
-
-    def start_retrain(self) -> Task | None:
-        """Fine-tunes on the document's gold sentences, then re-parses (and re-ranks) the others."""
-        if self.busy():
-            return None
-        self.refresh()
-        base = self.base_model()
-        doc = self.doc_provider()
-        if base is None or doc is None:
-            self._error("Retraining needs a loaded model and an open document")
-            return None
-        try:
-            gold, info = self._gold_of_document()
-        except ValueError as e:
-            self._error(str(e))
-            return None
-        idx = self._candidates(doc)
-        originals = {i: doc[i].copy() for i in idx}
-        texts = {i: s.to_text() for i, s in originals.items()}
-        cfg = self.config()
-        pct = self.held_pct.value()
-        out = self._new_folder(base)
-        run_id = self._run_id + 1
-        relay = self._relay
-        self._reset_run_view()
-
-        def work(ctx):  # the engine fine-tunes, saves, re-parses and re-scores; the tab only shows it
-            from deplab.parser.active_learning import retrain_and_reparse
-            r = retrain_and_reparse(base, gold, originals, cfg, out, heldout_percent=pct, data=info,
-                                    progress=ctx.progress, cancelled=ctx.cancelled,
-                                    on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
-            return {**r.summary(), "parses": r.parses, "scores": r.scores}
-
-        def done(summary):
-            if summary is None:
-                self._cancelled()
-                return
-            parses = summary.pop("parses")
-            scores = summary.pop("scores")
-            self._finished(summary)
-            live = self.doc_provider()
-            applied = []
-            if live is doc:  # apply only to sentences nobody touched meanwhile, never to gold
-                fresh = {i: p for i, p in parses.items() if doc[i].to_text() == texts[i] and doc.status(i) != "gold"}
-                apply = self.apply_parses or doc.apply_parses
-                applied = apply(fresh) if fresh else []
-                self.set_scores({i: scores[i] for i in scores if doc.status(i) != "gold"})
-            self.use_result()
-            self.status.setText(self.status.text() + f" Re-parsed {len(applied)} sentence(s) with the new model.")
-            summary["reparsed"] = applied
-        return self._start(work, "Retraining on the gold sentences", done)
-
 
 # -- installation into the main window ------------------------------------------------------------------------
 

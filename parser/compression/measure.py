@@ -10,14 +10,12 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-import torch
-
 from ..conllu import Sentence
 from ..decode import parse_batch
 from ..evaluate import evaluate
 from ..model import Model
 from ..pipeline import annotate
-from .layers import counts, model_layers  # noqa: F401 (counts: re-exported)
+from .layers import counts  # noqa: F401 (re-exported: measure.counts)
 from .storage import folder_bytes
 
 

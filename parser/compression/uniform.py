@@ -18,7 +18,6 @@ the same way (:func:`quantize_vectors`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
