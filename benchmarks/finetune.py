@@ -112,6 +112,56 @@ def tune(base, pool, val, forget, sizes, log) -> tuple[str, list]:
     return "\n".join(lines), rows
 
 
+def curve_table(out: dict) -> str:
+    points, o = out["curve"], out["options"]
+    name = out.get("name", "ATIS")
+    base_test = points[0]["base"]["LAS"]
+    base_ewt = points[0]["extra"]["EWT dev"]["base"]["LAS"]
+    lines = [f"LAS on {name} dev ({out['test']['sentences']} sentences) after fine-tuning on n {name} train sentences; "
+             f"{o['epochs']} epochs, last epoch scored; fine-tuning: lr {o['lr']:g}, guard {o['guard']}; from scratch: "
+             f"lr {o['scratch_lr']:g}; EWT dev LAS (forgetting) of the fine-tuned model, base {base_ewt:.2f}", "",
+             "| n | words | base | fine-tuned | from scratch | Δ vs base | Δ vs scratch | EWT dev (fine-tuned) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for p in points:
+        f, sc = p["finetuned"]["LAS"], (p.get("scratch") or {}).get("LAS")
+        lines.append(f"| {p['sentences']} | {p['words']:,} | {base_test:.2f} | {f:.2f} | "
+                     + (f"{sc:.2f}" if sc is not None else "–") + f" | {f - base_test:+.2f} | "
+                     + (f"{f - sc:+.2f}" if sc is not None else "–")
+                     + f" | {p['extra']['EWT dev']['finetuned']['LAS']:.2f} |")
+    return "\n".join(lines)
+
+
+def guards_table(out: dict) -> str:
+    name = out.get("name", "ATIS")
+    p0 = out["curve"][0]
+    base_test, base_ewt = p0["base"]["LAS"], p0["extra"]["EWT dev"]["base"]["LAS"]
+    base_half = p0["extra"]["EWT dev 2nd half"]["base"]["LAS"]
+    lines = [f"Forgetting guards: {name} dev LAS and EWT dev LAS (whole; 2nd half, unseen by --tune) after "
+             f"fine-tuning on n sentences; base: {base_test:.2f}, EWT dev {base_ewt:.2f}, 2nd half {base_half:.2f}", "",
+             f"| n | guard | {name} dev LAS | EWT dev LAS | forgetting | EWT 2nd half | forgetting |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in out["guards"]:
+        e, h = r["EWT dev"]["LAS"], r["EWT dev 2nd half"]["LAS"]
+        lines.append(f"| {r['sentences']} | {r['guard']} | {r['test']['LAS']:.2f} | {e:.2f} | {e - base_ewt:+.2f} | "
+                     f"{h:.2f} | {h - base_half:+.2f} |")
+    return "\n".join(lines)
+
+
+def targets(out: dict) -> list[str]:
+    by = {p["sentences"]: p for p in out["curve"]}
+    base_test = out["curve"][0]["base"]["LAS"]
+    checks = []
+    for n, need_base, need_scratch in ((25, 10, 10), (50, None, 10), (100, 20, 10)):
+        if n in by and by[n].get("scratch"):
+            f, sc = by[n]["finetuned"]["LAS"], by[n]["scratch"]["LAS"]
+            if need_base is not None:
+                checks.append(f"n={n}: fine-tuned {f:.2f} vs base+{need_base} = {base_test + need_base:.2f}: "
+                              + ("met" if f >= base_test + need_base else "NOT met"))
+            checks.append(f"n={n}: fine-tuned {f:.2f} vs scratch+{need_scratch} = {sc + need_scratch:.2f}: "
+                          + ("met" if f >= sc + need_scratch else "NOT met"))
+    return checks
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", help="base model folder (default: the bundled model)")
@@ -126,7 +176,17 @@ def main(argv=None) -> int:
                     help="torch threads; 1 by default (a shared 2-core machine: two threads spin at barriers)")
     ap.add_argument("--out", help="JSON results (default benchmarks/results/finetune_<data>.json)")
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
+    ap.add_argument("--report", action="store_true",
+                    help="only print the tables of the results file (--out), e.g. of a run still going")
     args = ap.parse_args(argv)
+    if args.report:
+        out = json.loads(Path(args.out or ROOT / "benchmarks" / "results" / f"finetune_{args.data}.json").read_text())
+        print(curve_table(out))
+        if out.get("guards"):
+            print()
+            print(guards_table(out))
+        print("\n".join(["", "Targets (issue 20):"] + targets(out)))
+        return 0
 
     import torch
     from deplab.parser.conllu import read_conllu
@@ -163,7 +223,7 @@ def main(argv=None) -> int:
         val = mixed[500:1000]
     if args.quick:
         pool, val = mixed, mixed[-10:]
-    record = {"base": model_record(base), "data": file_record(train_file, sentences),
+    record = {"name": args.data.upper(), "base": model_record(base), "data": file_record(train_file, sentences),
               "test": file_record(dev_file, test) if dev_file else {"split": "shuffled[1000:]", "sentences": len(test)},
               "forgetting": file_record(ewt_dev_file, ewt_dev), "threads": args.threads,
               "options": cfg_with().to_json()}
@@ -192,20 +252,7 @@ def main(argv=None) -> int:
     points = learning_curve(base, pool, test, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=on_point,
                             extra_eval=lambda n: forget_sets)
     out["curve_seconds"] = round(time.time() - t0, 1)
-    base_test = points[0]["base"]["LAS"]
-    base_ewt = points[0]["extra"]["EWT dev"]["base"]["LAS"]
-    lines = [f"LAS on {args.data.upper()} dev ({len(test)} sentences) after fine-tuning on n {args.data.upper()} train "
-             f"sentences; {cfg.epochs} epochs, last epoch scored; fine-tuning: lr {cfg.lr:g}, guard {cfg.guard}; "
-             f"from scratch: lr {cfg.scratch_lr:g}; EWT dev LAS (forgetting) of the fine-tuned model, base {base_ewt:.2f}",
-             "", "| n | words | base | fine-tuned | from scratch | Δ vs base | Δ vs scratch | EWT dev (fine-tuned) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for p in points:
-        f, sc = p["finetuned"]["LAS"], p.get("scratch", {}).get("LAS")
-        lines.append(f"| {p['sentences']} | {p['words']:,} | {base_test:.2f} | {f:.2f} | "
-                     + (f"{sc:.2f}" if sc is not None else "–") + f" | {f - base_test:+.2f} | "
-                     + (f"{f - sc:+.2f}" if sc is not None else "–")
-                     + f" | {p['extra']['EWT dev']['finetuned']['LAS']:.2f} |")
-    out["curve_markdown"] = "\n".join(lines)
+    out["curve_markdown"] = curve_table(out)
     log(out["curve_markdown"])
     save()
 
@@ -228,30 +275,12 @@ def main(argv=None) -> int:
             log(f"guard {g}, {n} sentences: {args.data} dev LAS {row['test']['LAS']:.2f}, "
                 f"EWT dev LAS {row['EWT dev']['LAS']:.2f} ({row['seconds']:.0f}s)")
             save()
-    base_half = las(base, ewt_dev[half:])["LAS"]
-    lines = [f"Forgetting guards: {args.data.upper()} dev LAS and EWT dev LAS (whole; 2nd half, unseen by --tune) after "
-             f"fine-tuning on n sentences; base: {base_test:.2f}, EWT dev {base_ewt:.2f}, 2nd half {base_half:.2f}", "",
-             "| n | guard | " + args.data.upper() + " dev LAS | EWT dev LAS | forgetting | EWT 2nd half | forgetting |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
-    for r in out["guards"]:
-        e, h = r["EWT dev"]["LAS"], r["EWT dev 2nd half"]["LAS"]
-        lines.append(f"| {r['sentences']} | {r['guard']} | {r['test']['LAS']:.2f} | {e:.2f} | {e - base_ewt:+.2f} | "
-                     f"{h:.2f} | {h - base_half:+.2f} |")
-    out["guards_markdown"] = "\n".join(lines)
+    out["base_ewt_2nd_half"] = las(base, ewt_dev[half:])
+    out["guards_markdown"] = guards_table(out)
     log(out["guards_markdown"])
     if args.data == "atis" and not args.no_scratch:
-        by = {p["sentences"]: p for p in points}
-        checks = []
-        for n, need_base, need_scratch in ((25, 10, 10), (50, None, 10), (100, 20, 10)):
-            if n in by:
-                f, sc = by[n]["finetuned"]["LAS"], by[n]["scratch"]["LAS"]
-                if need_base is not None:
-                    checks.append(f"n={n}: fine-tuned {f:.2f} vs base+{need_base} = {base_test + need_base:.2f}: "
-                                  + ("met" if f >= base_test + need_base else "NOT met"))
-                checks.append(f"n={n}: fine-tuned {f:.2f} vs scratch+{need_scratch} = {sc + need_scratch:.2f}: "
-                              + ("met" if f >= sc + need_scratch else "NOT met"))
-        out["targets"] = checks
-        log("\n".join(["Targets (issue 20):"] + checks))
+        out["targets"] = targets(out)
+        log("\n".join(["Targets (issue 20):"] + out["targets"]))
     out["seconds"] = round(time.time() - t0, 1)
     save()
     log(f"results written to {out_path}")
