@@ -47,12 +47,16 @@ def new_chart(title: str) -> QChart:
 class LineChart(QChartView):
     """A small line chart whose axes follow the data; series are addressed by key."""
 
-    def __init__(self, title: str, x_title: str, y_title: str, parent: QWidget | None = None):
+    def __init__(self, title: str, x_title: str, y_title: str, parent: QWidget | None = None, log_x: bool = False):
         chart = new_chart(title)
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(210)
-        self.x_axis, self.y_axis = QValueAxis(), QValueAxis()
+        self.log_x = log_x  # e.g. training sizes 25 ... 1,000: equal ratios at equal distances
+        self.x_axis, self.y_axis = (QLogValueAxis() if log_x else QValueAxis()), QValueAxis()
+        if log_x:
+            self.x_axis.setBase(10)
+            self.x_axis.setMinorTickCount(8)
         self.x_axis.setTitleText(x_title)
         self.y_axis.setTitleText(y_title)
         self.x_axis.setLabelFormat("%d")
@@ -105,14 +109,21 @@ class LineChart(QChartView):
         xs = [p.x() for p in pts] or [0.0]
         ys = [p.y() for p in pts] + list(self._lines.values())
         x0, x1 = min(xs), max(max(xs), min(xs) + self.min_x_span)
+        if self.log_x:
+            x0, x1 = (min(xs) * 0.8, max(xs) * 1.25) if pts else (1.0, 10.0)
         for key, y in self._lines.items():
             s = self.series[key]
             s.replace([QPointF(x0, y), QPointF(x1, y)])
         self.x_axis.setRange(x0, x1)
+        if self.log_x:
+            return self._rescale_y(ys)
         step = max(_nice_step((x1 - x0) / 8), 1.0)  # integer ticks (epochs, sentences): labels are "%d"
         self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
         self.x_axis.setTickAnchor(0.0)
         self.x_axis.setTickInterval(step)
+        self._rescale_y(ys)
+
+    def _rescale_y(self, ys: list[float]) -> None:
         if ys:
             lo, hi = min(ys), max(ys)
             pad = max((hi - lo) * 0.08, 0.5)

@@ -27,7 +27,8 @@ class LearningCurveWorkflow:
         self.curve_button.clicked.connect(self.start_curve)
         row.addWidget(self.curve_button)
         lv.addLayout(row)
-        self.curve_chart = LineChart("Held-out LAS by amount of training data", "training sentences", "LAS")
+        self.curve_chart = LineChart("Held-out LAS by amount of training data", "training sentences (log scale)",
+                                     "LAS", log_x=True)
         self.curve_chart.add_series("ft", "fine-tuned", FT_COLOR)
         self.curve_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
         self.curve_chart.add_series("base", "base model", BASE_COLOR, dashed=True, markers=False)
