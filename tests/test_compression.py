@@ -640,7 +640,7 @@ def test_distillation_can_start_from_the_teacher_but_the_baseline_never_does(tin
 
 
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
-    from deplab.parser.compression.retrain import Cancelled
+    from deplab.parser.progress import Cancelled  # the one Cancelled of the engine
     flag = {"n": 0}
 
     def cancelled():
