@@ -1,42 +1,37 @@
-"""The fine-tuning lab's GUM experiment and learning curve (issue 7).
+"""The fine-tuning lab's benchmark: a real domain shift, EWT web text -> ATIS air-travel queries (issue 20).
 
-    python benchmarks/finetune.py --threads 1     # base = the bundled EWT model; about 40-60 min, one core
-    python benchmarks/finetune.py --skip-curve    # only the 500-sentence experiment
-    python benchmarks/finetune.py --quick         # tiny fixture model and data, seconds (a smoke test)
-    python benchmarks/finetune.py --recipes       # how the recipe was chosen (validation sentences)
-    python benchmarks/finetune.py --domain-gap    # base LAS by sentence length, EWT dev vs GUM dev
+    python benchmarks/finetune.py --threads 1          # learning curve + forgetting guards, ATIS (about 1 h, one core)
+    python benchmarks/finetune.py --tune               # how the recipe was chosen (a held-out slice of ATIS train)
+    python benchmarks/finetune.py --data gum           # the older GUM experiment (same curve, GUM dev split)
+    python benchmarks/finetune.py --quick              # tiny fixture model and data, seconds (a smoke test)
 
-Data: ``../shared/data/ud/en_gum/en_gum-ud-dev.conllu`` (1,575 sentences of
-fiction, academic prose, interviews, vlogs, ... -- genres unlike EWT's web
-text).  Split (``--split seeded``, the default): the sentences are shuffled
-with ``random.Random(1)``;
+Data (ATIS, the default): UD English-ATIS train (4,274 sentences) shuffled with
+``random.Random(1)``.  The learning curve fine-tunes on the first n shuffled
+sentences (n = 25, 50, 100, 250, 500, 1000); the *last 500* shuffled sentences
+are the tuning slice ``--tune`` chooses the recipe on, never trained on by the
+curve.  Every model is scored on ATIS dev (572 sentences), which nothing
+chooses on.  Forgetting is the fine-tuned model's LAS on UD English-EWT dev
+(the base model's own domain); ``--tune`` measured forgetting on EWT dev's
+first 1,000 sentences only, so the second half (sentences 1,001-2,001) is
+reported too as the part no choice saw.
 
-* the 500-sentence experiment fine-tunes on the first 500 shuffled sentences
-  and scores on the other 1,075;
-* the learning curve trains on the first n of the first 1,000 shuffled
-  sentences (n = 50, 100, 250, 500, 1000) and scores every n on the same
-  held-out 575 (the last 575 shuffled sentences).
-
-``--split first`` instead takes the first 500 sentences in file order
-(whole documents: a harder, document-level split) for the 500 experiment.
-
-No model selection on the evaluation sentences: every run trains a fixed
-number of epochs and the model after the last epoch is scored (the per-epoch
-held-out scores are recorded for the curves only).  Fine-tuning: FinetuneConfig's
-defaults -- all parts trained, Adam lr 1e-3, batch 32, 30 epochs, 500 EWT train
-sentences mixed into every epoch (rehearsal), new words/relations added by
-vocabulary growth; chosen among the ``--recipes`` on 500 validation sentences
-(shuffled 500-999: inside the curve's pool, disjoint from its test sentences,
-but part of the 500-sentence experiment's 1,075).  From scratch: the same
-architecture and sizes, new vocabularies, lr 2e-3 (the usual training recipe),
-the same epochs and batch size, the n GUM sentences only.  Scores
-are parser.evaluate's (CoNLL 2018 conventions, gold tokenization, predicted
-UPOS).  Results go to ``--out`` as JSON and are printed as Markdown.
+The base model is the bundled ``resources/models/en_ewt``.  Fine-tuning uses
+FinetuneConfig's defaults (the recipe ``--tune`` chose), from scratch the same
+architecture, new vocabularies, lr 2e-3, the same epochs, on the n ATIS
+sentences only.  No model selection on ATIS dev: every run trains a fixed
+number of epochs and the last epoch is scored.  The forgetting guards
+(:mod:`parser.forgetting`) are compared at ``--guard-sizes``: none, LwF,
+L2-SP, both, and rehearsal of 500 EWT train sentences per epoch (the one
+guard that needs the base model's training data).  Scores are
+``parser.evaluate``'s (CoNLL 2018 conventions, gold tokens, predicted UPOS).
+Data and base model are recorded by file name and sha256.  Results go to
+``--out`` (JSON) and are printed as Markdown.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -45,239 +40,250 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GUM = ROOT.parent / "shared" / "data" / "ud" / "en_gum" / "en_gum-ud-dev.conllu"
+# the UD data beside the checkout (../shared; a git worktree one level deeper: ../../shared); DEPLAB_UD overrides
+UD = Path(os.environ.get("DEPLAB_UD") or next(
+    (p / "shared" / "data" / "ud" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "data" / "ud").is_dir()),
+    ROOT.parent / "shared" / "data" / "ud"))
+DATA = {
+    "atis": (UD / "en_atis" / "en_atis-ud-train.conllu", UD / "en_atis" / "en_atis-ud-dev.conllu"),
+    "gum": (UD / "en_gum" / "en_gum-ud-dev.conllu", None),  # GUM: one file, split into pool and held-out
+}
+EWT_TRAIN = UD / "en_ewt" / "en_ewt-ud-train.conllu"
+EWT_DEV = UD / "en_ewt" / "en_ewt-ud-dev.conllu"
 FIXTURES = ROOT / "tests" / "fixtures"
+TUNE_SLICE = 500
+GUARD_ROWS = ("none", "lwf", "l2sp", "lwf+l2sp", "rehearsal")
+
+# the recipes --tune compares (held-out ATIS train slice; EWT dev[:1000] for forgetting); FinetuneConfig's
+# defaults except what each row changes
+RECIPES = {
+    "no guard, lr 1e-3, 30 ep": {"guard": "none"},
+    "no guard, lr 3e-4, 30 ep": {"guard": "none", "lr": 3e-4},
+    "no guard, lr 2e-3, 30 ep": {"guard": "none", "lr": 2e-3},
+    "no guard, lr 1e-3, 15 ep": {"guard": "none", "epochs": 15},
+    "no guard, lr 1e-3, 60 ep": {"guard": "none", "epochs": 60},
+    "no guard, batch 8": {"guard": "none", "batch_size": 8},
+    "no guard, embeddings frozen": {"guard": "none", "freeze": ("embeddings",)},
+    "LwF w 1": {"guard": "lwf", "lwf_weight": 1.0},
+    "LwF w 0.3": {"guard": "lwf", "lwf_weight": 0.3},
+    "LwF w 3": {"guard": "lwf", "lwf_weight": 3.0},
+    "L2-SP a 1e-3": {"guard": "l2sp", "l2sp_alpha": 1e-3},
+    "L2-SP a 1e-2": {"guard": "l2sp", "l2sp_alpha": 1e-2},
+    "L2-SP a 1e-1": {"guard": "l2sp", "l2sp_alpha": 1e-1},
+    "LwF w 1, batch 8": {"guard": "lwf", "lwf_weight": 1.0, "batch_size": 8},
+    "LwF w 1 + L2-SP a 1e-2": {"guard": "lwf+l2sp", "lwf_weight": 1.0, "l2sp_alpha": 1e-2},
+}
 
 
-def splits(sentences, how: str, n_train: int, pool: int):
+def shuffled(sentences, seed: int = 1):
     order = list(range(len(sentences)))
-    random.Random(1).shuffle(order)
-    shuffled = [sentences[i] for i in order]
-    if how == "first":
-        main = (sentences[:n_train], sentences[n_train:])
-    else:
-        main = (shuffled[:n_train], shuffled[n_train:])
-    curve = (shuffled[:pool], shuffled[pool:])
-    return main, curve, shuffled
+    random.Random(seed).shuffle(order)
+    return [sentences[i] for i in order]
 
 
-# the fine-tuning recipes compared by --recipes (on validation sentences, never on the test sentences);
-# every option not given is FinetuneConfig's default except these (the old default recipe: lr 3e-4, batch 32)
-RECIPE_BASE = {"epochs": 15, "lr": 3e-4, "batch_size": 32, "warmup": 0.0, "rehearsal": 0, "freeze": ()}
-RECIPES = {"a lr 3e-4 (the old default)": {},
-           "b lr 1e-3": {"lr": 1e-3},
-           "c lr 2e-3": {"lr": 2e-3},
-           "d lr 1e-3, batch 8": {"lr": 1e-3, "batch_size": 8},
-           "e lr 1e-3, embeddings frozen": {"lr": 1e-3, "freeze": ("embeddings",)},
-           "f lr 1e-3, warm-up 10% + linear decay": {"lr": 1e-3, "warmup": 0.1},
-           "g lr 1e-3, rehearsal 500 EWT/epoch": {"lr": 1e-3, "rehearsal": 500},
-           "h lr 1e-3, rehearsal 500 EWT/epoch, 30 epochs (the default)": {"lr": 1e-3, "rehearsal": 500,
-                                                                          "epochs": 30}}
-
-
-def compare_recipes(base, shuffled, log, sizes=(50, 500)) -> str:
-    """Held-out LAS of each recipe on shuffled[500:1000]: inside the learning-curve pool, disjoint from
-    the curve's test sentences (the main experiment's evaluation sentences do include them)."""
-    from deplab.parser.finetune import FinetuneConfig, finetune
+def las(model, sentences) -> dict:
     from deplab.parser.learning_curve import _scores
-    val = shuffled[500:1000]
-    b = _scores(base, val)["LAS"]
-    lines = [f"Validation LAS on {len(val)} GUM sentences (base {b:.2f}); 15 epochs unless stated, last epoch scored",
-             "", "| recipe | " + " | ".join(f"{n} sentences" for n in sizes) + " |",
-             "|---|" + "---:|" * len(sizes)]
+    return _scores(model, sentences)
+
+
+def cfg_with(**kw):
+    from deplab.parser.finetune import FinetuneConfig
+    return FinetuneConfig(**{"patience": 0, "select_best": False, "eval_every_epoch": False, **kw})
+
+
+def tune(base, pool, val, forget, sizes, log) -> tuple[str, list]:
+    from deplab.parser.finetune import finetune
+    b, bf = las(base, val)["LAS"], las(base, forget)["LAS"]
+    lines = [f"Recipe choice: LAS on {len(val)} held-out ATIS *train* sentences (base {b:.2f}) and on the first "
+             f"{len(forget)} EWT dev sentences (forgetting; base {bf:.2f}); last epoch scored", "",
+             "| recipe | " + " | ".join(f"{n}: ATIS | {n}: EWT" for n in sizes) + " |",
+             "|---|" + "---:|---:|" * len(sizes)]
+    rows = []
     for name, kw in RECIPES.items():
         cells = []
         for n in sizes:
-            cfg = FinetuneConfig(**{"patience": 0, "select_best": False, "eval_every_epoch": False,
-                                    **RECIPE_BASE, **kw})
-            las = finetune(base, shuffled[:n], val, cfg, log=lambda m: None).final["LAS"]
-            cells.append(f"{las:.2f} ({las - b:+.2f})")
-            log(f"{name}, {n} sentences: {las:.2f}")
+            t0 = time.time()
+            m = finetune(base, pool[:n], val, cfg_with(**kw), log=lambda m: None).model
+            a, e = las(m, val)["LAS"], las(m, forget)["LAS"]
+            cells.append(f"{a:.2f} | {e:.2f}")
+            rows.append({"recipe": name, "options": kw, "sentences": n, "ATIS_val_LAS": a, "EWT_dev1000_LAS": e})
+            log(f"{name}, {n} sentences: ATIS val {a:.2f}, EWT {e:.2f} ({time.time() - t0:.0f}s)")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines), rows
+
+
+def curve_table(out: dict) -> str:
+    points, o = out["curve"], out["options"]
+    name = out.get("name", "ATIS")
+    base_test = points[0]["base"]["LAS"]
+    base_ewt = points[0]["extra"]["EWT dev"]["base"]["LAS"]
+    lines = [f"LAS on {name} dev ({out['test']['sentences']} sentences) after fine-tuning on n {name} train sentences; "
+             f"{o['epochs']} epochs, last epoch scored; fine-tuning: lr {o['lr']:g}, guard {o['guard']}; from scratch: "
+             f"lr {o['scratch_lr']:g}; EWT dev LAS (forgetting) of the fine-tuned model, base {base_ewt:.2f}", "",
+             "| n | words | base | fine-tuned | from scratch | Δ vs base | Δ vs scratch | EWT dev (fine-tuned) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for p in points:
+        f, sc = p["finetuned"]["LAS"], (p.get("scratch") or {}).get("LAS")
+        lines.append(f"| {p['sentences']} | {p['words']:,} | {base_test:.2f} | {f:.2f} | "
+                     + (f"{sc:.2f}" if sc is not None else "–") + f" | {f - base_test:+.2f} | "
+                     + (f"{f - sc:+.2f}" if sc is not None else "–")
+                     + f" | {p['extra']['EWT dev']['finetuned']['LAS']:.2f} |")
     return "\n".join(lines)
 
 
-BUCKETS = ((1, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 10**6))
-
-
-def domain_gap(base, gum, ewt_dev) -> str:
-    """LAS by sentence length on EWT dev (the base model's own domain) and GUM dev, and EWT dev's
-    per-length LAS reweighted to GUM's length distribution: the score the base model would get on
-    GUM if GUM were in-domain text of GUM's lengths.  GUM minus that is the part of the drop that
-    domain adaptation can win back; the rest comes from GUM's longer sentences."""
-    from deplab.parser.decode import parse_batch
-    from deplab.parser.evaluate import evaluate
-    from deplab.parser.pipeline import annotate
-
-    def by_length(sents):
-        parsed = parse_batch(base, [[w.form for w in s.words] for s in sents])
-        out = []
-        for lo, hi in BUCKETS:
-            idx = [i for i, s in enumerate(sents) if lo <= len(s.words) <= hi]
-            gold = [sents[i] for i in idx]
-            e = evaluate(gold, [annotate(sents[i], parsed[i]) for i in idx]).to_json()
-            out.append((sum(len(g.words) for g in gold), e["LAS"]))
-        whole = evaluate(sents, [annotate(s, p) for s, p in zip(sents, parsed)]).to_json()["LAS"]
-        return out, whole
-    e, e_all = by_length(ewt_dev)
-    g, g_all = by_length(gum)
-    ge = sum(n for n, _ in g)
-    ee = sum(n for n, _ in e)
-    expected = sum(ng / ge * le for (ng, _), (_, le) in zip(g, e))
-    lines = ["Base model LAS by sentence length (words), EWT dev vs GUM dev", "",
-             "| length | EWT words | EWT LAS | GUM words | GUM LAS |", "|---|---:|---:|---:|---:|"]
-    for (lo, hi), (ne, le), (ng, lg) in zip(BUCKETS, e, g):
-        name = f"{lo}–{hi}" if hi < 10**6 else f"{lo}+"
-        lines.append(f"| {name} | {100 * ne / ee:.1f}% | {le:.2f} | {100 * ng / ge:.1f}% | {lg:.2f} |")
-    lines.append(f"| all | {ee:,} | {e_all:.2f} | {ge:,} | {g_all:.2f} |")
-    lines += ["", f"EWT dev's per-length LAS at GUM's length mix: {expected:.2f}. Of the {e_all - g_all:.2f} points "
-              f"GUM dev is below EWT dev, {e_all - expected:.2f} come from GUM's longer sentences and "
-              f"{expected - g_all:.2f} from the domain at equal length."]
+def guards_table(out: dict) -> str:
+    name = out.get("name", "ATIS")
+    p0 = out["curve"][0]
+    base_test, base_ewt = p0["base"]["LAS"], p0["extra"]["EWT dev"]["base"]["LAS"]
+    base_half = p0["extra"]["EWT dev 2nd half"]["base"]["LAS"]
+    lines = [f"Forgetting guards: {name} dev LAS and EWT dev LAS (whole; 2nd half, unseen by --tune) after "
+             f"fine-tuning on n sentences; base: {base_test:.2f}, EWT dev {base_ewt:.2f}, 2nd half {base_half:.2f}", "",
+             f"| n | guard | {name} dev LAS | EWT dev LAS | forgetting | EWT 2nd half | forgetting |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in out["guards"]:
+        e, h = r["EWT dev"]["LAS"], r["EWT dev 2nd half"]["LAS"]
+        lines.append(f"| {r['sentences']} | {r['guard']} | {r['test']['LAS']:.2f} | {e:.2f} | {e - base_ewt:+.2f} | "
+                     f"{h:.2f} | {h - base_half:+.2f} |")
     return "\n".join(lines)
 
 
-def row(name, s, base):
-    d = f"{s['LAS'] - base['LAS']:+.2f}" if name != "base model" else ""
-    return f"| {name} | {s['UPOS']:.2f} | {s['UAS']:.2f} | {s['LAS']:.2f} | {d} |"
+def targets(out: dict) -> list[str]:
+    by = {p["sentences"]: p for p in out["curve"]}
+    base_test = out["curve"][0]["base"]["LAS"]
+    checks = []
+    for n, need_base, need_scratch in ((25, 10, 10), (50, None, 10), (100, 20, 10)):
+        if n in by and by[n].get("scratch"):
+            f, sc = by[n]["finetuned"]["LAS"], by[n]["scratch"]["LAS"]
+            if need_base is not None:
+                checks.append(f"n={n}: fine-tuned {f:.2f} vs base+{need_base} = {base_test + need_base:.2f}: "
+                              + ("met" if f >= base_test + need_base else "NOT met"))
+            checks.append(f"n={n}: fine-tuned {f:.2f} vs scratch+{need_scratch} = {sc + need_scratch:.2f}: "
+                          + ("met" if f >= sc + need_scratch else "NOT met"))
+    return checks
 
 
 def main(argv=None) -> int:
-    from deplab.parser.finetune import FinetuneConfig
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", help="base model folder (default: the bundled model)")
-    ap.add_argument("--data", default=str(GUM))
-    ap.add_argument("--split", choices=("seeded", "first"), default="seeded")
-    ap.add_argument("--train-size", type=int, default=500)
-    ap.add_argument("--pool", type=int, default=1000, help="learning-curve pool (the rest is its held-out set)")
-    ap.add_argument("--sizes", default="50,100,250,500,1000")
-    d = FinetuneConfig()
-    ap.add_argument("--epochs", type=int, default=d.epochs)
-    ap.add_argument("--lr", type=float, default=d.lr)
-    ap.add_argument("--batch-size", type=int, default=d.batch_size)
-    ap.add_argument("--warmup", type=float, default=d.warmup, help="slanted triangular lr: warm-up fraction (0: constant)")
-    ap.add_argument("--rehearsal", type=int, default=d.rehearsal,
-                    help="base-domain (EWT train) sentences mixed into every fine-tuning epoch (0: none)")
-    ap.add_argument("--freeze", default="")
+    ap.add_argument("--data", choices=sorted(DATA), default="atis")
+    ap.add_argument("--sizes", default="25,50,100,250,500,1000")
+    ap.add_argument("--guard-sizes", default="25,100,1000", help="sizes at which the forgetting guards are compared")
+    ap.add_argument("--guards", default=",".join(GUARD_ROWS))
+    ap.add_argument("--tune", action="store_true", help="only compare the recipes on the held-out ATIS train slice")
+    ap.add_argument("--tune-sizes", default="25,100")
+    ap.add_argument("--no-scratch", action="store_true")
     ap.add_argument("--threads", type=int, default=1,
-                    help="torch threads; 1 by default: on a shared 2-core machine two OpenMP threads spend most "
-                         "of their time spinning at barriers (measured with py-spy: 10x slower runs)")
-    ap.add_argument("--final-only", action="store_true", help="score the held-out data once per run, not per epoch")
-    ap.add_argument("--skip-curve", action="store_true")
-    ap.add_argument("--skip-main", action="store_true")
-    ap.add_argument("--no-scratch", action="store_true", help="skip the from-scratch baseline")
-    ap.add_argument("--layer-decay", type=float, default=1.0)
-    ap.add_argument("--save-model", help="also write the 500-sentence fine-tuned model here")
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "finetune_gum.json"))
+                    help="torch threads; 1 by default (a shared 2-core machine: two threads spin at barriers)")
+    ap.add_argument("--out", help="JSON results (default benchmarks/results/finetune_<data>.json)")
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
-    ap.add_argument("--recipes", action="store_true",
-                    help="only compare the fine-tuning recipes on validation sentences (how the recipe was chosen)")
-    ap.add_argument("--recipe-sizes", default="50,500", help="training sizes for --recipes")
-    ap.add_argument("--domain-gap", action="store_true",
-                    help="only print the base model's LAS by sentence length on EWT dev and GUM dev (seconds)")
+    ap.add_argument("--report", action="store_true",
+                    help="only print the tables of the results file (--out), e.g. of a run still going")
     args = ap.parse_args(argv)
+    if args.report:
+        out = json.loads(Path(args.out or ROOT / "benchmarks" / "results" / f"finetune_{args.data}.json").read_text())
+        print(curve_table(out))
+        if out.get("guards"):
+            print()
+            print(guards_table(out))
+        print("\n".join(["", "Targets (issue 20):"] + targets(out)))
+        return 0
 
     import torch
     from deplab.parser.conllu import read_conllu
-    from deplab.parser.finetune import parse_freeze, run_experiment
+    from deplab.parser.finetune import file_record, finetune, model_record
     from deplab.parser.learning_curve import learning_curve, parse_sizes
     from deplab.parser.model import Model
 
     torch.set_num_threads(args.threads)
+    log = lambda m: print(m, flush=True)
+    train_file, dev_file = DATA[args.data]
+    ewt_dev_file, ewt_train_file = EWT_DEV, EWT_TRAIN
     if args.quick:
         import tempfile
         sys.path.insert(0, str(ROOT / "tests"))
         from conftest import train_tiny
         base_dir = Path(tempfile.mkdtemp()) / "tiny"
         train_tiny(base_dir)
-        args.base, args.data = str(base_dir), str(FIXTURES / "tiny.conllu")
-        args.train_size, args.pool, args.sizes, args.epochs = 20, 30, "10,20,30", 2
-        args.out = str(Path(tempfile.mkdtemp()) / "finetune_quick.json")
+        args.base = str(base_dir)
+        train_file, dev_file = FIXTURES / "kitchen.conllu", FIXTURES / "tiny_dev.conllu"
+        ewt_dev_file = ewt_train_file = FIXTURES / "tiny.conllu"
+        args.sizes, args.guard_sizes, args.tune_sizes = "5,10", "5", "5"
+        args.out = args.out or str(Path(tempfile.mkdtemp()) / "finetune_quick.json")
+    out_path = Path(args.out or ROOT / "benchmarks" / "results" / f"finetune_{args.data}.json")
     base = Model.load(args.base)
-    sentences = read_conllu(args.data)
-    (train, test), (pool, held), shuffled = splits(sentences, args.split, args.train_size, args.pool)
+    sentences = read_conllu(train_file)
+    ewt_dev = read_conllu(ewt_dev_file)
+    half = min(1000, len(ewt_dev) // 2)
+    mixed = shuffled(sentences)
+    if dev_file is not None:
+        test = read_conllu(dev_file)
+        pool, val = mixed[:-TUNE_SLICE] if len(mixed) > 2 * TUNE_SLICE else mixed, mixed[-TUNE_SLICE:]
+    else:  # GUM: the first 1000 shuffled sentences are the pool, the rest is scored
+        pool, test = mixed[:1000], mixed[1000:]
+        val = mixed[500:1000]
+    if args.quick:
+        pool, val = mixed, mixed[-10:]
+    record = {"name": args.data.upper(), "base": model_record(base), "data": file_record(train_file, sentences),
+              "test": file_record(dev_file, test) if dev_file else {"split": "shuffled[1000:]", "sentences": len(test)},
+              "forgetting": file_record(ewt_dev_file, ewt_dev), "threads": args.threads,
+              "options": cfg_with().to_json()}
+    if args.tune:
+        table, rows = tune(base, pool, val, ewt_dev[:half], parse_sizes(args.tune_sizes), log)
+        log(table)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.with_name(f"finetune_{args.data}_tuning.json").write_text(
+            json.dumps({**record, "tuning_slice": len(val), "rows": rows, "markdown": table}, indent=1))
+        return 0
+
+    cfg = cfg_with()
     sizes = parse_sizes(args.sizes)
-    # with the seeded split the curve's n = train_size run *is* the main experiment (same training
-    # sentences): it is also scored on all the other sentences instead of being trained twice
-    main_in_curve = (args.split == "seeded" and args.train_size in sizes and not args.skip_curve
-                     and args.train_size <= args.pool)
-    if args.domain_gap:
-        ewt_dev = read_conllu(ROOT.parent / "shared" / "data" / "ud" / "en_ewt" / "en_ewt-ud-dev.conllu")
-        print(domain_gap(base, sentences, ewt_dev))
-        return 0
-    if args.recipes:
-        table = compare_recipes(base, shuffled, lambda m: print(m, flush=True), parse_sizes(args.recipe_sizes))
-        print(table)
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).with_name("finetune_recipes.md").write_text(table + "\n")
-        return 0
-    cfg = FinetuneConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, freeze=parse_freeze(args.freeze),
-                         patience=0, select_best=False, layer_decay=args.layer_decay, warmup=args.warmup,
-                         rehearsal=args.rehearsal, eval_every_epoch=not args.final_only)
-    out = {"base": str(base.path), "base_training": {k: v for k, v in base.config.get("training", {}).items()
-                                                      if k != "history"},
-           "data": args.data, "split": args.split, "options": cfg.to_json(), "threads": args.threads}
-    log = lambda m: print(m, flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    log(f"== {args.data}: pool {len(pool)}, test {len(test)}, sizes {sizes}; recipe {cfg.to_json()}")
+    out = {**record, "curve": [], "guards": []}
 
-    recipe = (f"(fine-tuning: lr {cfg.lr:g}, batch {cfg.batch_size}, warm-up {cfg.warmup:g}, rehearsal "
-              f"{cfg.rehearsal} base-domain sentences per epoch; from scratch: lr {cfg.scratch_lr:g}, no rehearsal; "
-              f"base {base.path.name if base.path else '?'})")
+    def save():
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(out, indent=1))
 
-    def main_table(n, base_s, ft_s, sc_s, n_test):
-        lines = [f"GUM dev, {n} training sentences ({args.split} split), scored on the other "
-                 f"{n_test}; {args.epochs} epochs, last epoch scored",
-                 recipe, "", "| model | UPOS | UAS | LAS | ΔLAS vs base |", "|---|---:|---:|---:|---:|",
-                 row("base model", base_s, base_s), row(f"fine-tuned on {n} GUM", ft_s, base_s)]
-        if sc_s:
-            lines.append(row(f"from scratch on {n} GUM", sc_s, base_s))
-        return "\n".join(lines)
+    def on_point(p):
+        out["curve"].append({k: v for k, v in p.items() if not k.endswith("_history")})
+        save()
+    t0 = time.time()
+    forget_sets = {"EWT dev": ewt_dev, "EWT dev 2nd half": ewt_dev[half:]}
+    points = learning_curve(base, pool, test, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=on_point,
+                            extra_eval=lambda n: forget_sets)
+    out["curve_seconds"] = round(time.time() - t0, 1)
+    out["curve_markdown"] = curve_table(out)
+    log(out["curve_markdown"])
+    save()
 
-    if not args.skip_main and not main_in_curve:
-        log(f"== {len(train)} training sentences ({args.split} split), {len(test)} evaluation sentences")
-        t0 = time.time()
-        r = run_experiment(base, train, test, cfg, baseline=not args.no_scratch, log=log,
-                           data={"source": "file", "path": args.data, "split": args.split, "sentences": len(train)})
-        out["main"] = {"train": len(train), "test": len(test), "base": r.base_scores,
-                       "finetuned": r.finetuned.to_json(), "scratch": r.scratch.to_json() if r.scratch else None,
-                       "seconds": round(time.time() - t0, 1)}
-        if args.save_model:
-            r.finetuned.model.save(args.save_model)
-        Path(args.out).write_text(json.dumps(out, indent=1))
-        out["main_markdown"] = main_table(len(train), r.base_scores, r.finetuned.final,
-                                          r.scratch.final if r.scratch else None, len(test))
-        log(out["main_markdown"])
-
-    if not args.skip_curve:
-        log(f"== learning curve: pool {len(pool)}, held-out {len(held)}, sizes {sizes}")
-        t0 = time.time()
-        points = []
-
-        def save(p):
-            points.append(p)
-            out["curve"] = points
-            other = p["extra"].get("other")
-            if other:
-                out["main"] = {"train": p["sentences"], "test": other["sentences"], **other,
-                               "history_on": f"the {len(held)} learning-curve held-out sentences"}
-                out["main_markdown"] = main_table(p["sentences"], other["base"], other["finetuned"],
-                                                  other.get("scratch"), other["sentences"])
-                log(out["main_markdown"])
-            Path(args.out).write_text(json.dumps(out, indent=1))
-        extra = (lambda n: {"other": shuffled[n:]} if n == args.train_size else {}) if main_in_curve else None
-        learning_curve(base, pool, held, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=save,
-                       extra_eval=extra)
-        lines = [f"Held-out LAS on {len(held)} GUM dev sentences ({args.epochs} epochs, last epoch scored)", recipe, "",
-                 "| training sentences | words | fine-tuned LAS | from-scratch LAS | base LAS |",
-                 "|---:|---:|---:|---:|---:|"]
-        for p in points:
-            sc = f"{p['scratch']['LAS']:.2f}" if p.get("scratch") else "–"
-            lines.append(f"| {p['sentences']} | {p['words']:,} | {p['finetuned']['LAS']:.2f} | {sc} | "
-                         f"{p['base']['LAS']:.2f} |")
-        out["curve_markdown"] = "\n".join(lines)
-        out["curve_seconds"] = round(time.time() - t0, 1)
-        log(out["curve_markdown"])
-    Path(args.out).write_text(json.dumps(out, indent=1))
-    log(f"results written to {args.out}")
+    # the forgetting guards, side by side
+    guard_sizes = [n for n in parse_sizes(args.guard_sizes) if n <= len(pool)]
+    names = [g.strip() for g in args.guards.split(",") if g.strip()]
+    for n in guard_sizes:
+        for g in names:
+            if g == "rehearsal":
+                if not Path(ewt_train_file).is_file():
+                    continue
+                c = cfg_with(rehearsal_data=str(ewt_train_file))
+            else:
+                c = cfg_with(guard=g)
+            t1 = time.time()
+            m = finetune(base, pool[:n], test, c, log=lambda m: None).model
+            row = {"sentences": n, "guard": g, "test": las(m, test), "EWT dev": las(m, ewt_dev),
+                   "EWT dev 2nd half": las(m, ewt_dev[half:]), "seconds": round(time.time() - t1, 1)}
+            out["guards"].append(row)
+            log(f"guard {g}, {n} sentences: {args.data} dev LAS {row['test']['LAS']:.2f}, "
+                f"EWT dev LAS {row['EWT dev']['LAS']:.2f} ({row['seconds']:.0f}s)")
+            save()
+    out["base_ewt_2nd_half"] = las(base, ewt_dev[half:])
+    out["guards_markdown"] = guards_table(out)
+    log(out["guards_markdown"])
+    if args.data == "atis" and not args.no_scratch:
+        out["targets"] = targets(out)
+        log("\n".join(["Targets (issue 20):"] + out["targets"]))
+    out["seconds"] = round(time.time() - t0, 1)
+    save()
+    log(f"results written to {out_path}")
     return 0
 
 

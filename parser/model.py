@@ -18,6 +18,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .bundled import DEFAULT_MODEL_DIR
+from .compression.storage import load_compressed
 from .fileio import atomic_folder
 from .errors import ModelError
 from .models import ARCHITECTURES, EncodedBatch, KG2016, Tagger
@@ -133,8 +134,7 @@ class Model:
             raise ModelError(f"{path}: not a DepLab model folder (no config.json)")
         try:
             config = json.loads((path / "config.json").read_text())
-            if isinstance(config, dict) and config.get("compression"):  # decoded from parser.compression.storage
-                from .compression.storage import load_compressed
+            if isinstance(config, dict) and config.get("compression"):  # decoded by parser.compression.storage
                 return load_compressed(cls, path, config)
             vocab = json.loads((path / "vocab.json").read_text())
         except (OSError, json.JSONDecodeError) as e:

@@ -13,11 +13,17 @@ so ranking a document costs one parse.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .conllu import Sentence
 from .decode import parse_batch
 from .model import Model
+from .progress import Progress
+
+
+def uncertainty_score(margins: Sequence[float]) -> float:
+    """1 - the mean margin of a sentence's decisions: higher means less certain (0 without a real decision)."""
+    return 1.0 - sum(margins) / len(margins) if margins else 0.0
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Uncertainty:
     @property
     def score(self) -> float:
         """1 - mean margin: higher means less certain (what the navigator shows)."""
-        return 1.0 - self.mean_margin
+        return 1.0 - self.mean_margin if self.steps else 0.0
 
     def to_json(self) -> dict:
         return {"index": self.index, "score": round(self.score, 4), "mean_margin": round(self.mean_margin, 4),
@@ -38,15 +44,17 @@ class Uncertainty:
 
 
 def margins(model: Model, sentences: Sequence[Sentence], batch_size: int = 256,
-            progress: Callable[[int], None] | None = None) -> list[list[float]]:
-    """Per sentence, the best-minus-second margins of the greedy path (predicted tags)."""
+            progress: Progress | None = None) -> list[list[float]]:
+    """Per sentence, the best-minus-second margins of the greedy path (predicted tags).
+    ``progress(done, total, message)`` counts sentences."""
     forms = [[w.form for w in s.words] for s in sentences]
-    parsed = parse_batch(model, forms, batch_size=batch_size, progress=progress, margins=True)
+    count = (lambda d: progress(d, len(forms), "ranking by uncertainty")) if progress is not None else None
+    parsed = parse_batch(model, forms, batch_size=batch_size, progress=count, margins=True)
     return [p.margins for p in parsed]
 
 
 def rank(model: Model, sentences: Sequence[Sentence], by: str = "mean", batch_size: int = 256,
-         progress: Callable[[int], None] | None = None) -> list[Uncertainty]:
+         progress: Progress | None = None) -> list[Uncertainty]:
     """Sentences from least to most certain (``by`` = ``"mean"`` or ``"min"`` margin).
 
     Ties keep the input order; sentences without any real decision (one word) come last.

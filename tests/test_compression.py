@@ -12,7 +12,8 @@ from deplab.parser.model import Model
 from deplab.parser.train import Treebank
 from deplab.parser.compression import huffman
 from deplab.parser.compression.experiments import Lab, results_csv
-from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d, share_weights
+from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d
+from deplab.parser.compression.sharing import share_weights
 from deplab.parser.compression.layers import model_layers
 from deplab.parser.compression.pruning import MaskConstraint, magnitude_masks, prune, sparsity
 from deplab.parser.compression.retrain import retrain
@@ -639,7 +640,7 @@ def test_distillation_can_start_from_the_teacher_but_the_baseline_never_does(tin
 
 
 def test_lab_cancel_leaves_no_model(tiny_model_dir, tmp_path):
-    from deplab.parser.compression.retrain import Cancelled
+    from deplab.parser.progress import Cancelled  # the one Cancelled of the engine
     flag = {"n": 0}
 
     def cancelled():

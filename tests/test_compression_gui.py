@@ -19,6 +19,12 @@ def small_model(tmp_path_factory):
     return train_small(tmp_path_factory.mktemp("gui") / "tiny")
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path, monkeypatch):
+    """The Lab remembers its data files in the settings: a test's go to its own folder."""
+    monkeypatch.setenv("DEPLAB_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def tab(qtbot, small_model):
     n = torch.get_num_threads()
@@ -26,8 +32,8 @@ def tab(qtbot, small_model):
     w = CompressionTab()
     qtbot.addWidget(w)
     w.model_edit.setText(str(small_model))
-    w.dev_edit.setText(str(DEV))
-    w.train_edit.setText(str(TRAIN))
+    w.dev_data.set_path(DEV)
+    w.train_data.set_path(TRAIN)
     w.resize(560, 1300)
     w.show()
     yield w
@@ -38,18 +44,19 @@ def tab(qtbot, small_model):
 
 
 def choose(tab, method):
-    tab.method.setCurrentIndex(tab.method.findData(method))
+    tab.form.method.setCurrentIndex(tab.form.method.findData(method))
 
 
 def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
     choose(tab, "prune")
-    tab.sparsity.setValue(60)
-    tab.retrain.setValue(0)
-    assert tab.spec() == {"method": "prune", "lr": pytest.approx(1e-3), "sparsity": 0.6, "scope": "std",
-                          "retrain": 0, "gradual": True, "teacher_alpha": 0.0,
-                          "per_layer": {"output layer": 0.0, "label embeddings": 0.0}}
-    tab.layer_sparsity.setText("output layer=0; MLP slots s1,s2,s3,b1=30%")
-    assert tab.spec()["per_layer"] == {"output layer": 0.0, "MLP slots s1,s2,s3,b1": 0.3}
+    tab.form.sparsity.setValue(60)
+    tab.form.retrain.setValue(0)
+    spec = tab.spec()
+    assert (spec.method, spec.lr, spec.sparsity, spec.scope, spec.retrain, spec.gradual, spec.teacher_alpha) == \
+        ("prune", pytest.approx(1e-3), 0.6, "std", 0, True, 0.0)
+    assert spec.per_layer == {"output layer": 0.0, "label embeddings": 0.0} and not spec.needs_training()
+    tab.form.layer_sparsity.setText("output layer=0; MLP slots s1,s2,s3,b1=30%")
+    assert tab.spec().per_layer == {"output layer": 0.0, "MLP slots s1,s2,s3,b1": 0.3}
     task = tab.run()
     assert task is not None and tab.busy() and not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
@@ -79,8 +86,8 @@ def test_pruning_run_adds_rows_and_plot_points(qtbot, tab, tmp_path):
 
 def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
     choose(tab, "sensitivity")
-    tab.sparsities.setText("50, 90")
-    tab.dev_limit.setValue(5)
+    tab.form.sparsities.setText("50, 90")
+    tab.form.dev_limit.setValue(5)
     tab.run()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     rows = [r for r in tab.results if r.method == "sensitivity" and r.layer]
@@ -92,21 +99,22 @@ def test_sensitivity_draws_one_line_per_layer(qtbot, tab):
 
 def test_cancel_leaves_no_model_and_bad_input_is_reported(qtbot, tab):
     choose(tab, "deep")
-    tab.layer_sparsity.setText("no such layer=0.5")
-    tab.retrain.setValue(0)
-    tab.finetune.setValue(0)
+    tab.form.layer_sparsity.setText("no such layer=0.5")
+    tab.form.retrain.setValue(0)
+    tab.form.finetune.setValue(0)
     tab.run()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     assert "Failed: unknown layer(s) no such layer" in tab.status.text()
-    tab.layer_sparsity.setText("output layer=120%")
+    tab.form.layer_sparsity.setText("output layer=120%")
     assert tab.run() is None and "below 100%" in tab.status.text()
-    tab.layer_sparsity.setText("")
-    tab.finetune.setValue(1)
-    tab.train_edit.setText("")
-    tab.retrain.setValue(2)
+    tab.form.layer_sparsity.setText("")
+    tab.form.finetune.setValue(1)
+    tab.train_data.edit.setText("")
+    tab.form.retrain.setValue(2)
     assert tab.run() is None and "training treebank" in tab.status.text()
-    tab.train_edit.setText(str(TRAIN))
-    tab.retrain.setValue(20)
+    assert "Retraining data:" in tab.status.text()  # what the data is for
+    tab.train_data.set_path(TRAIN)
+    tab.form.retrain.setValue(20)
     before = set(tab.work_dir.iterdir())
     tab.run()
     qtbot.waitUntil(lambda: "retraining" in tab.status.text() or not tab.busy(), timeout=30000)
@@ -139,33 +147,33 @@ def test_main_window_has_the_lab_dock_with_the_compression_tab(qtbot, tmp_path, 
 
 def test_rare_word_rows_and_quantization_aware_training_are_in_the_form(tab):
     choose(tab, "prune")
-    assert not tab.min_count.isVisible() and "min_count" not in tab.spec()
+    assert not tab.form.min_count.isVisible() and tab.spec().min_count == 1
     for method in ("distill", "deep"):
         choose(tab, method)
-        assert tab.min_count.isVisible() and tab.spec()["min_count"] == 1
-        assert tab.min_count.text() == "keep every word"
-        tab.min_count.setValue(10)
-        assert tab.spec()["min_count"] == 10 and "10" in tab.min_count.text()
-        tab.min_count.setValue(1)
-    assert tab.qat.isVisible() and tab.spec()["qat"] is False  # the loop ends on deep
-    tab.qat.setChecked(True)
-    assert tab.spec()["qat"] is True
+        assert tab.form.min_count.isVisible() and tab.spec().min_count == 1
+        assert tab.form.min_count.text() == "keep every word"
+        tab.form.min_count.setValue(10)
+        assert tab.spec().min_count == 10 and "10" in tab.form.min_count.text()
+        tab.form.min_count.setValue(1)
+    assert tab.form.qat.isVisible() and tab.spec().qat is False  # the loop ends on deep
+    tab.form.qat.setChecked(True)
+    assert tab.spec().qat is True
 
 
 def test_uniform_weight_sharing_runs_from_the_form_at_a_fractional_rate(qtbot, tab):
     choose(tab, "share")
-    assert tab.bits.isVisible() and not tab.rate.isVisible() and tab.spec()["uniform"] is False
-    assert not tab.rare.isVisible() and tab.vector_bits.isVisible()  # rare words' own rate: uniform only
-    tab.quantizer.setCurrentIndex(tab.quantizer.findData("uniform"))
-    assert tab.rate.isVisible() and not tab.bits.isVisible() and tab.rare.isVisible()
-    tab.rate.setValue(1.5)
-    tab.finetune.setValue(0)
-    assert "rare_rates" not in tab.spec() and "vector_rate" not in tab.spec()
-    tab.rare_count.setValue(3)
-    tab.rare_rate.setValue(1.0)
-    tab.vector_bits.setValue(5)
-    assert tab.spec()["uniform"] is True and tab.spec()["bits"] == pytest.approx(1.5)
-    assert tab.spec()["rare_rates"] == {3: pytest.approx(1.0)} and tab.spec()["vector_rate"] == 5
+    assert tab.form.bits.isVisible() and not tab.form.rate.isVisible() and tab.spec().uniform is False
+    assert not tab.form.rare.isVisible() and tab.form.vector_bits.isVisible()  # rare words' own rate: uniform only
+    tab.form.quantizer.setCurrentIndex(tab.form.quantizer.findData("uniform"))
+    assert tab.form.rate.isVisible() and not tab.form.bits.isVisible() and tab.form.rare.isVisible()
+    tab.form.rate.setValue(1.5)
+    tab.form.finetune.setValue(0)
+    assert tab.spec().rare_rates is None and tab.spec().vector_rate is None
+    tab.form.rare_count.setValue(3)
+    tab.form.rare_rate.setValue(1.0)
+    tab.form.vector_bits.setValue(5)
+    assert tab.spec().uniform is True and tab.spec().bits == pytest.approx(1.5)
+    assert tab.spec().rare_rates == {3: pytest.approx(1.0)} and tab.spec().vector_rate == 5
     tab.run()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     assert "Done" in tab.status.text(), tab.status.text()
@@ -175,3 +183,37 @@ def test_uniform_weight_sharing_runs_from_the_form_at_a_fractional_rate(qtbot, t
     assert info["uniform"] is True and info["bits"] == pytest.approx(1.5)
     assert info["rare_rates"] == {"3": 1.0} and info["vector_rate"] == 5
     assert tab.table.rowCount() == 2 and len(tab.size_chart.points()) == 2
+
+
+def test_data_is_asked_for_remembered_and_the_open_document_works(qtbot, small_model, tmp_path):
+    """No data is found by itself (no ../shared): the tab asks, says what the data is for, remembers the
+    choice, and retrains on the gold sentences of the open document."""
+    from deplab.parser.conllu import read_conllu
+    fresh = CompressionTab()
+    qtbot.addWidget(fresh)
+    assert fresh.dev_data.path() is None and fresh.train_data.path() is None
+    fresh.model_edit.setText(str(small_model))
+    assert fresh.run() is None and "Evaluation data:" in fresh.status.text()
+    fresh.dev_data.set_path(DEV)
+    again = CompressionTab()
+    qtbot.addWidget(again)
+    assert again.dev_data.path() == str(DEV)  # remembered in the settings
+
+    class Doc:  # the open document: its gold sentences are the training data
+        sents = read_conllu(TRAIN)
+
+        def statuses(self):
+            return ["gold"] * len(self.sents)
+
+        def __getitem__(self, i):
+            return self.sents[i]
+    again.model_edit.setText(str(small_model))
+    again.train_data.set_document_provider(lambda: Doc())
+    again.train_data.use_document.setChecked(True)
+    again.form.method.setCurrentIndex(again.form.method.findData("prune"))
+    again.form.retrain.setValue(1)
+    assert again.spec().needs_training()
+    again.run()
+    qtbot.waitUntil(lambda: not again.busy(), timeout=60000)
+    assert "Done" in again.status.text(), again.status.text()
+    assert again.results[-1].method == "prune" and again.results[-1].extra["dev"] == DEV.name

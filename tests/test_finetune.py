@@ -9,6 +9,7 @@ from deplab.parser.cli import main
 from deplab.parser.conllu import read_conllu
 from deplab.parser.learning_curve import learning_curve
 from deplab.parser.model import Model
+from deplab.parser.progress import Cancelled
 
 from conftest import FIXTURES
 
@@ -152,7 +153,7 @@ def test_cancel_raises_and_leaves_base_untouched(base):
     def cancelled():
         calls["n"] += 1
         return calls["n"] > 2
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Cancelled):
         ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=3, batch_size=2), log=lambda m: None,
                     cancelled=cancelled)
     assert all(torch.equal(v, state[n]) for n, v in _state(base).items())
@@ -216,8 +217,12 @@ def test_command_writes_a_model_with_its_record(tiny_model_dir, tmp_path, capsys
     assert "fine-tuned" in text and "base model" in text
     m = Model.load(out)
     rec = m.config["finetune"]
-    assert rec["base"] == str(tiny_model_dir) and rec["options"]["freeze"] == ["embeddings"]
-    assert rec["data"]["path"].endswith("kitchen.conllu") and len(rec["data"]["sha1"]) == 40
+    # data and base model by file name and sha256, never an absolute path
+    assert rec["base"]["name"] == tiny_model_dir.name and rec["options"]["freeze"] == ["embeddings"]
+    assert rec["base"]["files"]["config.json"] == ft.sha256(tiny_model_dir / "config.json")
+    assert rec["data"]["name"] == "kitchen.conllu" and rec["data"]["sha256"] == ft.sha256(KITCHEN)
+    assert rec["data"]["heldout"]["name"] == "tiny_dev.conllu"
+    assert str(tmp_path) not in json.dumps(rec) and str(tiny_model_dir) not in json.dumps(rec)
     assert "vocative" in m.labels and len(rec["finetuned"]["history"]) == 2
     # the base folder is still a loadable, unchanged model
     assert "vocative" not in Model.load(tiny_model_dir).labels

@@ -38,9 +38,9 @@ def _tab(qtbot, model, tmp_path) -> FinetuneTab:
     tab.train_edit.setText(str(KITCHEN))
     tab.held_file_radio.setChecked(True)
     tab.held_edit.setText(str(FIXTURES / "tiny_dev.conllu"))
-    tab.epochs.setValue(2)
-    tab.batch.setValue(4)
-    tab.patience.setValue(0)
+    tab.options.epochs.setValue(2)
+    tab.options.batch.setValue(4)
+    tab.options.patience.setValue(0)
     tab.resize(520, 1400)
     tab.show()
     return tab
@@ -49,7 +49,7 @@ def _tab(qtbot, model, tmp_path) -> FinetuneTab:
 def test_two_epoch_run_updates_the_plots_and_switches_the_model(qtbot, tiny_model_dir, tmp_path):
     base = Model.load(tiny_model_dir)
     tab = _tab(qtbot, base, tmp_path)
-    tab.train_emb.setChecked(False)  # frozen embeddings (new words still get trained rows)
+    tab.options.train_emb.setChecked(False)  # frozen embeddings (new words still get trained rows)
     epochs_seen = []
     tab._relay.epoch.connect(lambda rid, kind, e, s: epochs_seen.append((kind, e)))
     with qtbot.waitSignal(tab.runFinished, timeout=TIMEOUT) as blocker:
@@ -68,7 +68,8 @@ def test_two_epoch_run_updates_the_plots_and_switches_the_model(qtbot, tiny_mode
     saved = Model.load(summary["path"])
     rec = saved.config["finetune"]
     assert rec["options"]["freeze"] == ["embeddings"] and rec["options"]["epochs"] == 2
-    assert rec["base"] == str(tiny_model_dir) and "vocative" in saved.labels
+    assert rec["base"]["name"] == tiny_model_dir.name and "vocative" in saved.labels
+    assert rec["guard"] == "l2sp" and rec["options"]["rehearsal_data"] is None  # no rehearsal data needed
     assert "vocative" not in base.labels  # the model in use was not modified
     # one click switches the app to it
     assert tab.use_button.isEnabled()
@@ -85,8 +86,8 @@ def test_cancel_saves_nothing_and_keeps_the_model(qtbot, tiny_model_dir, tmp_pat
     base = Model.load(tiny_model_dir)
     before = {k: v.clone() for k, v in base.parser.state_dict().items()}
     tab = _tab(qtbot, base, tmp_path)
-    tab.epochs.setValue(50)
-    tab.baseline.setChecked(False)
+    tab.options.epochs.setValue(50)
+    tab.options.baseline.setChecked(False)
     tab._relay.epoch.connect(lambda rid, kind, e, s: kind == "finetuned" and tab.cancel())
     with qtbot.waitSignal(tab.runFinished, timeout=TIMEOUT) as blocker:
         tab.run_button.click()
@@ -160,8 +161,8 @@ def _in_the_loop(qtbot, w, tab, ctl, wait_for, doc, n_gold):
     assert tab.scores[first] == max(tab.scores.values())
     assert nav.model.data(nav.model.index(0, 4)) == f"{tab.scores[first]:.3f}"
     # retrain on my gold: fine-tunes, switches the model, re-parses only the non-gold sentences
-    tab.epochs.setValue(2)
-    tab.batch.setValue(4)
+    tab.options.epochs.setValue(2)
+    tab.options.batch.setValue(4)
     with qtbot.waitSignal(tab.runFinished, timeout=TIMEOUT) as blocker:
         tab.retrain_button.click()
     summary = blocker.args[0]
@@ -173,3 +174,21 @@ def _in_the_loop(qtbot, w, tab, ctl, wait_for, doc, n_gold):
     assert str(w.pipeline.model_dir) == summary["path"]
     assert ctl.pipeline is w.pipeline  # the annotation parser follows the switch
     assert "vocative" in w.pipeline.model.labels
+
+
+def test_the_learning_curve_runs_and_is_plotted(qtbot, tiny_model_dir, tmp_path):
+    """The ATIS-style curve (fine-tuned vs from scratch vs base, one run) on tiny data, without rehearsal data."""
+    tab = _tab(qtbot, Model.load(tiny_model_dir), tmp_path)
+    assert tab.sizes_edit.text() == "25, 50, 100, 250, 500, 1000"  # the benchmark's sizes
+    assert tab.options.rehearsal_data.path() is None and tab.options.guard.currentData() == "l2sp"
+    tab.options.epochs.setValue(1)
+    tab.sizes_edit.setText("3, 6, 12")
+    with qtbot.waitSignal(tab.runFinished, timeout=TIMEOUT) as blocker:
+        tab.curve_button.click()
+    points = blocker.args[0]["curve"]
+    assert [p["sentences"] for p in points] == [3, 6, 12]
+    assert [x for x, _ in tab.curve_chart.points("ft")] == [3, 6, 12]
+    assert [y for _, y in tab.curve_chart.points("ft")] == [p["finetuned"]["LAS"] for p in points]
+    assert [y for _, y in tab.curve_chart.points("scratch")] == [p["scratch"]["LAS"] for p in points]
+    assert {y for _, y in tab.curve_chart.points("base")} == {points[0]["base"]["LAS"]}
+    tab.grab().save(str(tmp_path / "curve.png"))

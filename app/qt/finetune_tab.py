@@ -1,7 +1,10 @@
 """Lab ▸ Fine-tuning: adapt the parser to gold data, compare with training from scratch, parser in the loop.
 
-The front end of :mod:`parser.finetune`, :mod:`parser.learning_curve` and
-:mod:`parser.uncertainty`; nothing here trains or scores by itself.  Every
+The front end of :mod:`parser.active_learning` (fine-tune and save; retrain on the gold sentences,
+re-parse and re-rank the rest), :mod:`parser.learning_curve` and :mod:`parser.uncertainty`; nothing
+here trains, saves or scores by itself.  The options are :mod:`app.qt.finetune_form`'s, the plots
+:mod:`app.qt.charts`'.  Fine-tuning needs none of the base model's training data: a guard against
+forgetting (L2-SP by default) stands in for rehearsal unless the user chooses that file.  Every
 run happens in a worker thread (:mod:`app.qt.workers`) with progress and
 Cancel, on a copy of the model: a cancelled run saves nothing and the
 current model stays in use.  A finished run is saved as a new model folder
@@ -10,130 +13,32 @@ switches the app to it and "Back to previous model" switches back.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, QObject, QPointF, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QRadioButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
+                               QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
+from .finetune_curve import LearningCurveWorkflow
+from .finetune_form import FinetuneOptions
+from .finetune_loop import ParserInTheLoopWorkflow
 from .workers import Task, run_task, show_progress
 
-FT_COLOR, SCRATCH_COLOR, BASE_COLOR = "#0072B2", "#D55E00", "#7A7A7A"  # Okabe & Ito
 
 
 def models_folder() -> Path:
-    """Where fine-tuned models go: $DEPLAB_DATA_DIR/models, else the user's app-data folder."""
-    d = os.environ.get("DEPLAB_DATA_DIR")
-    if not d:
-        d = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or str(Path.home() / ".deplab")
-    return Path(d) / "models"
+    """Where fine-tuned models go: the data folder's models (``deplab.parser.paths``; DEPLAB_DATA_DIR overrides)."""
+    from deplab.parser.paths import models_dir
+    return Path(models_dir())
 
 
 def _as_model(obj):
     """A parser.model.Model from a Model, a Pipeline (``.model``) or None."""
     return getattr(obj, "model", obj) if obj is not None else None
-
-
-# -- charts ----------------------------------------------------------------------------------------
-
-class LineChart(QChartView):
-    """A small line chart whose axes follow the data; series are addressed by key."""
-
-    def __init__(self, title: str, x_title: str, y_title: str, parent: QWidget | None = None):
-        chart = QChart()
-        chart.setTitle(title)
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.setBackgroundRoundness(0)
-        super().__init__(chart, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(210)
-        self.x_axis, self.y_axis = QValueAxis(), QValueAxis()
-        self.x_axis.setTitleText(x_title)
-        self.y_axis.setTitleText(y_title)
-        self.x_axis.setLabelFormat("%d")
-        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        self.series: dict[str, QLineSeries] = {}
-        self._lines: dict[str, float] = {}  # horizontal reference lines: key -> y
-        self.min_x_span = 1.0
-        self._rescale()  # integer ticks from the start, also while empty
-
-    def add_series(self, key: str, name: str, color: str, dashed: bool = False, markers: bool = True,
-                   legend: bool = True) -> QLineSeries:
-        s = QLineSeries()
-        s.setName(name)
-        pen = QPen(QColor(color))
-        pen.setWidthF(2.0)
-        if dashed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        s.setPen(pen)
-        s.setPointsVisible(markers)
-        self.chart().addSeries(s)
-        s.attachAxis(self.x_axis)
-        s.attachAxis(self.y_axis)
-        if not legend:
-            for m in self.chart().legend().markers(s):
-                m.setVisible(False)
-        self.series[key] = s
-        return s
-
-    def clear_points(self) -> None:
-        for s in self.series.values():
-            s.clear()
-        self._lines.clear()
-        self._rescale()
-
-    def append(self, key: str, x: float, y: float) -> None:
-        self.series[key].append(QPointF(float(x), float(y)))
-        self._rescale()
-
-    def set_line(self, key: str, y: float) -> None:
-        """A horizontal line at ``y`` across the data's x range (e.g. the base model's LAS)."""
-        self._lines[key] = float(y)
-        self._rescale()
-
-    def points(self, key: str) -> list[tuple[float, float]]:
-        return [(p.x(), p.y()) for p in self.series[key].points()]
-
-    def _rescale(self) -> None:
-        pts = [p for k, s in self.series.items() if k not in self._lines for p in s.points()]
-        xs = [p.x() for p in pts] or [0.0]
-        ys = [p.y() for p in pts] + list(self._lines.values())
-        x0, x1 = min(xs), max(max(xs), min(xs) + self.min_x_span)
-        for key, y in self._lines.items():
-            s = self.series[key]
-            s.replace([QPointF(x0, y), QPointF(x1, y)])
-        self.x_axis.setRange(x0, x1)
-        step = max(_nice_step((x1 - x0) / 8), 1.0)  # integer ticks (epochs, sentences): labels are "%d"
-        self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
-        self.x_axis.setTickAnchor(0.0)
-        self.x_axis.setTickInterval(step)
-        if ys:
-            lo, hi = min(ys), max(ys)
-            pad = max((hi - lo) * 0.08, 0.5)
-            self.y_axis.setRange(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
-            self.y_axis.applyNiceNumbers()
-        else:
-            self.y_axis.setRange(0, 1)
-
-
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= raw (integer ticks for epochs and sizes)."""
-    step = 1.0
-    while step < raw:
-        for m in (2, 2.5, 2):
-            step *= m
-            if step >= raw:
-                break
-    return step
 
 
 class _Relay(QObject):
@@ -157,7 +62,7 @@ def _file_row(placeholder: str) -> tuple[QWidget, QLineEdit, QPushButton]:
 
 # -- the tab -------------------------------------------------------------------------------------------
 
-class FinetuneTab(QWidget):
+class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
     """Signals: ``useModelRequested(path)`` (switch the app's model), ``sentenceRequested(index)``
     (show a document sentence), ``scoresChanged(dict)`` (uncertainty per document sentence index)."""
 
@@ -235,56 +140,10 @@ class FinetuneTab(QWidget):
 
         # options
         opts = QGroupBox("Options")
-        f = QGridLayout(opts)
-        self.train_emb = QCheckBox("embeddings")
-        self.train_hidden = QCheckBox("hidden layers")
-        self.train_out = QCheckBox("output layer")
-        for c, tip in ((self.train_emb, "word, character and relation embeddings (unchecked: frozen; "
-                        "new words still get trained embeddings)"),
-                       (self.train_hidden, "BiLSTM and hidden layers"),
-                       (self.train_out, "transition and tag softmax layers")):
-            c.setChecked(True)
-            c.setToolTip(tip)
-            c.toggled.connect(self._update_buttons)
-        parts = QHBoxLayout()
-        parts.addWidget(QLabel("Train:"))
-        for c in (self.train_emb, self.train_hidden, self.train_out):
-            parts.addWidget(c)
-        parts.addStretch(1)
-        f.addLayout(parts, 0, 0, 1, 4)
-        from deplab.parser.finetune import FinetuneConfig
-        d = FinetuneConfig()  # the defaults are the recipe chosen on GUM validation sentences
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 0.1)
-        self.lr.setSingleStep(1e-4)
-        self.lr.setValue(d.lr)
-        self.epochs = QSpinBox()
-        self.epochs.setRange(1, 200)
-        self.epochs.setValue(d.epochs)
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 512)
-        self.batch.setValue(d.batch_size)
-        self.patience = QSpinBox()
-        self.patience.setRange(0, 50)
-        self.patience.setValue(d.patience)
-        self.patience.setSpecialValueText("off")
-        self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
-        self.rehearsal = QSpinBox()
-        self.rehearsal.setRange(0, 100000)
-        self.rehearsal.setSingleStep(100)
-        self.rehearsal.setValue(d.rehearsal)
-        self.rehearsal.setSpecialValueText("off")
-        self.rehearsal.setToolTip("sentences of the base model's own training data mixed into every epoch, "
-                                  "so it forgets less (used only when that file is found)")
-        for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
-                                      ("Batch size", self.batch), ("Early stop", self.patience),
-                                      ("Rehearsal", self.rehearsal))):
-            f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
-            f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
-        self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
-        self.baseline.setChecked(True)
-        f.addWidget(self.baseline, 4, 0, 1, 4)
+        ov = QVBoxLayout(opts)
+        self.options = FinetuneOptions()
+        self.options.changed.connect(self._update_buttons)
+        ov.addWidget(self.options)
         col.addWidget(opts)
 
         # run row
@@ -347,57 +206,8 @@ class FinetuneTab(QWidget):
         col.addLayout(res)
         col.addWidget(self.result_label)
 
-        # learning curve
-        lc = QGroupBox("Learning curve")
-        lv = QVBoxLayout(lc)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Sentences:"))
-        self.sizes_edit = QLineEdit("50, 100, 250, 500, 1000")
-        self.sizes_edit.setToolTip("training sizes; each is fine-tuned and trained from scratch, "
-                                   "and scored on the held-out data")
-        row.addWidget(self.sizes_edit, 1)
-        self.curve_button = QPushButton("Run learning curve")
-        self.curve_button.clicked.connect(self.start_curve)
-        row.addWidget(self.curve_button)
-        lv.addLayout(row)
-        self.curve_chart = LineChart("Held-out LAS by amount of training data", "training sentences", "LAS")
-        self.curve_chart.add_series("ft", "fine-tuned", FT_COLOR)
-        self.curve_chart.add_series("scratch", "from scratch", SCRATCH_COLOR)
-        self.curve_chart.add_series("base", "base model", BASE_COLOR, dashed=True, markers=False)
-        self.curve_chart.min_x_span = 10
-        self.curve_chart.clear_points()  # axes for an empty chart
-        lv.addWidget(self.curve_chart)
-        col.addWidget(lc)
-
-        # parser in the loop
-        loop = QGroupBox("Parser in the loop")
-        pv = QVBoxLayout(loop)
-        row = QHBoxLayout()
-        self.rank_button = QPushButton("Rank unannotated sentences by uncertainty")
-        self.rank_button.setToolTip("Margin between the two best legal transitions along the greedy path "
-                                    "(Lewis & Gale 1994): correct the least certain sentences first")
-        self.rank_button.clicked.connect(self.start_ranking)
-        self.retrain_button = QPushButton("Retrain on my gold")
-        self.retrain_button.setToolTip("Fine-tune on the document's gold sentences (options above), switch to "
-                                       "the new model and re-parse the sentences that are not gold or edited")
-        self.retrain_button.clicked.connect(self.start_retrain)
-        row.addWidget(self.rank_button)
-        row.addWidget(self.retrain_button)
-        row.addStretch(1)
-        pv.addLayout(row)
-        self.rank_table = QTableWidget(0, 3)
-        self.rank_table.setHorizontalHeaderLabels(["#", "Uncertainty", "Sentence"])
-        self.rank_table.verticalHeader().setVisible(False)
-        self.rank_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rank_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rank_table.horizontalHeader().setStretchLastSection(True)
-        self.rank_table.setColumnWidth(0, 50)
-        self.rank_table.setColumnWidth(1, 90)
-        self.rank_table.setMinimumHeight(150)
-        self.rank_table.cellDoubleClicked.connect(
-            lambda r, _c: self.sentenceRequested.emit(int(self.rank_table.item(r, 0).data(Qt.ItemDataRole.UserRole))))
-        pv.addWidget(self.rank_table)
-        col.addWidget(loop)
+        self._build_curve(col)
+        self._build_loop(col)
         col.addStretch(1)
 
         scroll = QScrollArea()
@@ -447,7 +257,7 @@ class FinetuneTab(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.busy()
-        any_part = self.train_emb.isChecked() or self.train_hidden.isChecked() or self.train_out.isChecked()
+        any_part = self.options.any_part()
         for b in (self.run_button, self.curve_button, self.retrain_button):
             b.setEnabled(not busy and any_part)
         self.rank_button.setEnabled(not busy)
@@ -456,20 +266,7 @@ class FinetuneTab(QWidget):
         self.back_button.setEnabled(self.previous_path is not None)
 
     def config(self):
-        from deplab.parser.finetune import FinetuneConfig
-        freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
-                                      ("output", self.train_out)) if not c.isChecked())
-        cfg = FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
-                             freeze=freeze, patience=self.patience.value(), rehearsal=self.rehearsal.value())
-        base = self.base_model()
-        if cfg.rehearsal and base is not None:  # without the base model's training data: no rehearsal
-            from deplab.parser.errors import UserError
-            from deplab.parser.finetune import rehearsal_path
-            try:
-                rehearsal_path(base, cfg)
-            except UserError:
-                cfg.rehearsal = 0
-        return cfg
+        return self.options.config()
 
     def _gold_of_document(self) -> tuple[list, dict]:
         doc = self.doc_provider()
@@ -479,7 +276,8 @@ class FinetuneTab(QWidget):
         if not gold:
             raise ValueError("The document has no gold sentences yet: mark corrected sentences gold, "
                              "or choose a CoNLL-U file")
-        return gold, {"source": "document", "path": doc.path, "sentences": len(gold),
+        name = Path(doc.path).name if getattr(doc, "path", None) else None
+        return gold, {"source": "document", "name": name, "sentences": len(gold),
                       "words": sum(len(s.words) for s in gold)}
 
     def _inputs(self) -> Callable[[], tuple[list, list, dict]]:
@@ -573,28 +371,19 @@ class FinetuneTab(QWidget):
             self._error(str(e))
             return None
         cfg = self.config()
-        baseline = self.baseline.isChecked()
+        baseline = self.options.baseline.isChecked()
         out = self._new_folder(base)
         run_id = self._run_id + 1
         relay = self._relay
         self._reset_run_view()
 
-        def work(ctx):
-            from deplab.parser.finetune import run_experiment
+        def work(ctx):  # a cancelled run raises Cancelled: the task reports it, nothing is saved
+            from deplab.parser.active_learning import finetune_to_folder, summary
             train, held, info = read()
-            try:
-                result = run_experiment(base, train, held, cfg, baseline=baseline, data=info, log=lambda m: None,
+            result = finetune_to_folder(base, train, held, cfg, out, baseline=baseline, data=info, log=lambda m: None,
                                         progress=ctx.progress, cancelled=ctx.cancelled,
                                         on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
-            except KeyboardInterrupt:
-                return None
-            if ctx.cancelled():
-                return None
-            result.finetuned.model.save(out)
-            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
-                    "scratch": result.scratch.final if result.scratch else None,
-                    "growth": result.finetuned.growth.to_json(), "train": len(train), "heldout": len(held),
-                    "epochs": len(result.finetuned.history), "seconds": result.record.get("seconds")}
+            return summary(result, out, len(train), len(held))
         return self._start(work, "Fine-tuning", self._finished)
 
     def _reset_run_view(self) -> None:
@@ -676,192 +465,6 @@ class FinetuneTab(QWidget):
         self.useModelRequested.emit(prev)
         self.result_label.setText(f"Back to <tt>{prev}</tt>")
         self._update_buttons()
-
-    # -- learning curve -------------------------------------------------------------------------------------
-    def start_curve(self) -> Task | None:
-        if self.busy():
-            return None
-        self.refresh()
-        base = self.base_model()
-        if base is None:
-            self._error("Load a model first")
-            return None
-        from deplab.parser.errors import UserError
-        from deplab.parser.learning_curve import parse_sizes
-        try:
-            sizes = parse_sizes(self.sizes_edit.text())
-            read = self._inputs()
-        except (ValueError, UserError) as e:
-            self._error(str(e))
-            return None
-        cfg = self.config()
-        scratch = self.baseline.isChecked()
-        run_id = self._run_id + 1
-        relay = self._relay
-        self.curve_chart.clear_points()
-
-        def work(ctx):
-            from deplab.parser.learning_curve import learning_curve
-            train, held, _ = read()
-            if not held:
-                raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
-            try:
-                return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
-                                      progress=ctx.progress, cancelled=ctx.cancelled,
-                                      on_point=lambda p: relay.point.emit(run_id, p))
-            except KeyboardInterrupt:
-                return None
-
-        def done(points):
-            self.progress.setRange(0, 1)
-            self.progress.setValue(1)
-            if points is None:
-                self._cancelled()
-                return
-            self.status.setText("Learning curve: " + "; ".join(
-                f"{p['sentences']}: {p['finetuned']['LAS']:.1f}"
-                + (f" vs {p['scratch']['LAS']:.1f}" if p.get("scratch") else "") for p in points)
-                + " (held-out LAS, fine-tuned vs from scratch)")
-            self.runFinished.emit({"curve": points})
-            self._update_buttons()
-        return self._start(work, "Learning curve", done)
-
-    def _on_point(self, run_id: int, p: dict) -> None:
-        if run_id != self._run_id:
-            return
-        self.curve_chart.set_line("base", p["base"]["LAS"])
-        self.curve_chart.append("ft", p["sentences"], p["finetuned"]["LAS"])
-        if p.get("scratch"):
-            self.curve_chart.append("scratch", p["sentences"], p["scratch"]["LAS"])
-
-    # -- parser in the loop ------------------------------------------------------------------------------------
-    def _candidates(self, doc) -> list[int]:
-        """Sentences the parser may rank and re-parse: neither gold nor edited by the user."""
-        return [i for i, st in enumerate(doc.statuses()) if st in ("unannotated", "parsed")]
-
-    def start_ranking(self) -> Task | None:
-        if self.busy():
-            return None
-        base = self.base_model()
-        doc = self.doc_provider()
-        if base is None or doc is None:
-            self._error("Ranking needs a loaded model and an open document")
-            return None
-        idx = self._candidates(doc)
-        if not idx:
-            self._error("Every sentence is gold or edited: nothing to rank")
-            return None
-        sents = [doc[i].copy() for i in idx]
-
-        def work(ctx):
-            from deplab.parser.uncertainty import rank
-            total = len(sents)
-            ranked = rank(base, sents, progress=lambda d: ctx.progress(d, total, "ranking"))
-            return {idx[u.index]: u.score for u in ranked}
-        return self._start(work, "Ranking by uncertainty", self._ranked)
-
-    def _ranked(self, scores: dict | None) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        if scores is None:
-            return
-        self.set_scores(scores)
-        self.status.setText(f"Ranked {len(scores)} sentences: the most uncertain are listed first "
-                            "(double-click one to open it).")
-        self.runFinished.emit({"scores": scores})
-        self._update_buttons()
-
-    def set_scores(self, scores: dict[int, float], top: int = 100) -> None:
-        self.scores = dict(scores)
-        doc = self.doc_provider()
-        order = sorted(scores, key=lambda i: (-scores[i], i))[:top]
-        self.rank_table.setRowCount(len(order))
-        for r, i in enumerate(order):
-            a = QTableWidgetItem(str(i + 1))
-            a.setData(Qt.ItemDataRole.UserRole, i)
-            b = QTableWidgetItem(f"{scores[i]:.3f}")
-            text = doc[i].text if doc is not None and i < len(doc) else ""
-            c = QTableWidgetItem(text)
-            c.setToolTip(text)
-            for it in (a, b):
-                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.rank_table.setItem(r, 0, a)
-            self.rank_table.setItem(r, 1, b)
-            self.rank_table.setItem(r, 2, c)
-        self.scoresChanged.emit(self.scores)
-
-    def start_retrain(self) -> Task | None:
-        """Fine-tunes on the document's gold sentences, then re-parses (and re-ranks) the others."""
-        if self.busy():
-            return None
-        self.refresh()
-        base = self.base_model()
-        doc = self.doc_provider()
-        if base is None or doc is None:
-            self._error("Retraining needs a loaded model and an open document")
-            return None
-        try:
-            gold, info = self._gold_of_document()
-        except ValueError as e:
-            self._error(str(e))
-            return None
-        idx = self._candidates(doc)
-        originals = {i: doc[i].copy() for i in idx}
-        texts = {i: s.to_text() for i, s in originals.items()}
-        cfg = self.config()
-        pct = self.held_pct.value() if len(gold) >= 10 else 0
-        out = self._new_folder(base)
-        run_id = self._run_id + 1
-        relay = self._relay
-        self._reset_run_view()
-
-        def work(ctx):
-            from deplab.parser.decode import parse_batch
-            from deplab.parser.finetune import run_experiment, split_heldout
-            from deplab.parser.pipeline import annotate
-            train, held = split_heldout(gold, pct, seed=1)
-            info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
-            try:
-                result = run_experiment(base, train, held, cfg, baseline=False, data=info, log=lambda m: None,
-                                        progress=ctx.progress, cancelled=ctx.cancelled,
-                                        on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
-            except KeyboardInterrupt:
-                return None
-            if ctx.cancelled():
-                return None
-            model = result.finetuned.model
-            model.save(out)
-            order = list(originals)
-            ctx.progress(0, len(order), "re-parsing")
-            parsed = parse_batch(model, [[w.form for w in originals[i].words] for i in order], margins=True,
-                                 progress=lambda d: ctx.progress(d, len(order), "re-parsing"))
-            parses = {i: annotate(originals[i], p) for i, p in zip(order, parsed)}
-            scores = {i: (1.0 - sum(p.margins) / len(p.margins)) if p.margins else 0.0
-                      for i, p in zip(order, parsed)}
-            return {"path": str(out), "base": result.base_scores, "finetuned": result.finetuned.final,
-                    "scratch": None, "growth": result.finetuned.growth.to_json(), "train": len(train),
-                    "heldout": len(held), "epochs": len(result.finetuned.history),
-                    "seconds": result.record.get("seconds"), "parses": parses, "scores": scores}
-
-        def done(summary):
-            if summary is None:
-                self._cancelled()
-                return
-            parses = summary.pop("parses")
-            scores = summary.pop("scores")
-            self._finished(summary)
-            live = self.doc_provider()
-            applied = []
-            if live is doc:  # apply only to sentences nobody touched meanwhile, never to gold
-                fresh = {i: p for i, p in parses.items() if doc[i].to_text() == texts[i] and doc.status(i) != "gold"}
-                apply = self.apply_parses or doc.apply_parses
-                applied = apply(fresh) if fresh else []
-                self.set_scores({i: scores[i] for i in scores if doc.status(i) != "gold"})
-            self.use_result()
-            self.status.setText(self.status.text() + f" Re-parsed {len(applied)} sentence(s) with the new model.")
-            summary["reparsed"] = applied
-        return self._start(work, "Retraining on the gold sentences", done)
-
 
 # -- installation into the main window ------------------------------------------------------------------------
 

@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 from ..errors import UserError
-from .experiments import METHODS
-
-_NEEDS_TRAIN = {"l1", "distill"}
+from ..progress import Cancelled
+from .spec import DEV_PURPOSE, METHODS, TRAIN_PURPOSE, CompressionSpec
 
 
 def add_arguments(p):
@@ -25,8 +24,9 @@ def add_arguments(p):
                                                                             {"layers": "list the model's layers",
                                                                              **METHODS}.items()))
     p.add_argument("--model", help="model folder (default: the bundled English EWT model)")
-    p.add_argument("--dev", help="CoNLL-U file to measure UAS/LAS and speed on (e.g. EWT dev)")
-    p.add_argument("--train", help="training treebank, for retraining, L1, fine-tuning and distillation")
+    p.add_argument("--dev", help=DEV_PURPOSE)
+    p.add_argument("--train", help=TRAIN_PURPOSE + " Needed by l1, distill, and prune/share/deep with retraining "
+                   "or fine-tuning epochs.")
     p.add_argument("--out", help="write the compressed model to this folder (usable with deplab parse --model)")
     p.add_argument("--csv", help="append the result rows to this CSV file")
     p.add_argument("--work", help="folder for intermediate result models (default: a temporary folder)")
@@ -105,13 +105,37 @@ def pairs(items, cast, what) -> dict:
     return out
 
 
-def _check_layers(model_dir, names) -> None:
-    from ..model import Model
-    from .layers import model_layers
-    known = [l.name for l in model_layers(Model.load(model_dir))]
-    for n in names:
-        if n not in known:
-            raise UserError(f"unknown layer {n!r}; the layers are: {', '.join(known)}")
+OPTIONS = {"sparsity": "--sparsity", "bits": "--bits", "uniform": "--uniform", "alpha": "--alpha",
+           "teacher_alpha": "--teacher-alpha", "temperature": "--temperature", "min_count": "--min-count",
+           "average": "--average", "ramp": "--ramp", "finetune_lr": "--finetune-lr", "lr_decay": "--lr-decay",
+           "rare_rates": "--rare-bits", "vector_rate": "--vector-bits",
+           "sizes": "--student lstm_hidden=64 --student word_dim=32", "dev": "--dev",
+           "train": "the training treebank with --train", "retrain": "--retrain 0 --finetune 0"}
+
+
+def spec_from_args(args) -> CompressionSpec:
+    """The experiment the command line describes (validated by :meth:`CompressionSpec.validate`)."""
+    rare = {}
+    for count, b in pairs(args.rare_bits, float, "--rare-bits").items():
+        if not count.isdigit():
+            raise UserError(f"--rare-bits {count}={b:g}: COUNT must be a whole number >= 2")
+        rare[int(count)] = b
+    per_layer = pairs(args.layer_sparsity, float, "--layer-sparsity")
+    layer_bits = pairs(args.layer_bits, float if args.uniform else int, "--layer-bits")
+    bits = args.bits if args.uniform else (int(args.bits) if args.bits == int(args.bits) else args.bits)
+    if layer_bits:
+        bits = {"*": bits, **layer_bits}
+    sizes = pairs(args.student, int, "--student") if args.method == "distill" else {}
+    return CompressionSpec(
+        method=args.method, lr=args.lr, sparsity=args.sparsity, scope=args.scope, per_layer=per_layer,
+        retrain=args.retrain, gradual=not args.one_shot, ramp=args.ramp, min_count=args.min_count,
+        sparsities=tuple(float(x) for x in args.sparsities.split(",") if x.strip()),
+        layers=[x.strip() for x in args.layers.split(",")] if args.layers else None, dev_limit=args.dev_limit,
+        bits=bits, uniform=args.uniform, rare_rates=rare or None, vector_rate=args.vector_bits,
+        finetune=args.finetune, finetune_lr=args.finetune_lr, qat=args.qat, strength=args.l1, epochs=args.epochs,
+        sizes=sizes, temperature=args.temperature, alpha=args.alpha, compare=not args.no_compare,
+        init_from_teacher=args.init_from_teacher, lr_decay=args.lr_decay, average=args.average,
+        teacher_alpha=args.teacher_alpha)
 
 
 def run(args) -> int:
@@ -119,7 +143,6 @@ def run(args) -> int:
     from ..model import DEFAULT_MODEL_DIR, Model
     from .experiments import Lab, Result, format_table, results_csv
     from .layers import model_layers
-    from .retrain import Cancelled
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -129,89 +152,23 @@ def run(args) -> int:
         for l in model_layers(model):
             print(f"{l.name:<28} {l.kind:<10} {l.numel:>10,} weights  {l.nonzeros():>10,} non-zero")
         return 0
-    if not args.dev:
-        raise UserError("--dev is needed: a CoNLL-U file to measure accuracy and speed on")
-    if not 0.0 <= args.sparsity < 1.0:
-        raise UserError("--sparsity must be between 0 and 0.99")
-    low = 0.1 if args.uniform else 1
-    if not low <= args.bits <= 8 or (not args.uniform and args.bits != int(args.bits)):
-        raise UserError("--bits must be a whole number between 1 and 8 (with --uniform: a rate between 0.1 and 8)")
-    if not 0.0 <= args.teacher_alpha <= 1.0 or not 0.0 <= args.alpha <= 1.0:
-        raise UserError("--alpha and --teacher-alpha must be between 0 and 1")
-    if args.temperature <= 0:
-        raise UserError("--temperature must be > 0")
-    if args.min_count < 1:
-        raise UserError("--min-count must be at least 1")
-    if not 0.0 <= args.average < 1.0:
-        raise UserError("--average must be between 0 and 1 (e.g. 0.999)")
-    if args.ramp is not None and args.ramp <= 0:
-        raise UserError("--ramp must be a positive number of epochs")
-    if args.finetune_lr <= 0 or (args.lr_decay is not None and not 0.0 < args.lr_decay <= 1.0):
-        raise UserError("--finetune-lr must be > 0 and --lr-decay between 0 and 1")
-    rare = {}
-    for count, b in pairs(args.rare_bits, float, "--rare-bits").items():
-        if not count.isdigit() or int(count) < 2 or not 0 <= b <= 8:
-            raise UserError(f"--rare-bits {count}={b:g}: COUNT must be a whole number >= 2 and bits between 0 and 8")
-        rare[int(count)] = b
-    if rare and not args.uniform:
-        raise UserError("--rare-bits needs --uniform (rates in bits per weight)")
-    if args.vector_bits is not None and not 1 <= args.vector_bits <= 8:
-        raise UserError("--vector-bits must be between 1 and 8")
-    needs_train = args.method in _NEEDS_TRAIN or (args.method in ("prune", "deep") and args.retrain > 0) or \
-        (args.method in ("share", "deep") and args.finetune > 0)
-    if needs_train and not args.train:
-        raise UserError(f"'{args.method}' retrains the model: give the training treebank with --train "
-                        f"(or --retrain 0 --finetune 0)")
-    per_layer = pairs(args.layer_sparsity, float, "--layer-sparsity")
-    layer_bits = pairs(args.layer_bits, float if args.uniform else int, "--layer-bits")
-    _check_layers(model_dir, list(per_layer) + list(layer_bits))
-    for name, b in layer_bits.items():
-        if not low <= b <= 8:
-            raise UserError(f"--layer-bits {name}: bits must be between {low:g} and 8")
-    bits = args.bits if args.uniform else int(args.bits)
-    if layer_bits:
-        bits = {l.name: layer_bits.get(l.name, bits) for l in model_layers(Model.load(model_dir))}
+    spec = spec_from_args(args)
+    names = [l.name for l in model_layers(Model.load(model_dir))]
+    if isinstance(spec.bits, dict):  # "*": the rate of every layer not named
+        default = spec.bits.pop("*")
+        spec.validate(names, OPTIONS)
+        spec.bits = {n: spec.bits.get(n, default) for n in names}
+    spec.validate(names, OPTIONS)
+    spec.check_data(args.dev, args.train, OPTIONS)
     lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed,
               log=lambda m: print(m, file=sys.stderr, flush=True))
-    lr = args.lr if args.lr is not None else (2e-3 if args.method == "distill" else 1e-3)
-    if args.method != "distill":
-        lab.teacher_alpha, lab.teacher_temperature = args.teacher_alpha, args.temperature
-        lab.average, lab.finetune_lr, lab.ramp_epochs = args.average, args.finetune_lr, args.ramp
-        if args.lr_decay is not None:
-            lab.lr_decay = args.lr_decay
     results: list[Result] = [lab.original()]
     try:
-        if args.method == "prune":
-            results.append(lab.prune(args.sparsity, args.scope, args.retrain, lr, per_layer, out=args.out,
-                                      gradual=not args.one_shot))
-        elif args.method == "sensitivity":
-            sparsities = [float(s) for s in args.sparsities.split(",") if s.strip()]
-            layers = [s.strip() for s in args.layers.split(",")] if args.layers else None
-            if layers:
-                _check_layers(model_dir, layers)
-            results += lab.sensitivity(sparsities, layers, args.dev_limit)
-        elif args.method == "l1":
-            results.append(lab.l1(args.l1, args.epochs, lr, out=args.out))
-        elif args.method == "share":
-            results.append(lab.share(bits, args.finetune, lr, out=args.out, qat=args.qat, uniform=args.uniform,
-                                     rare_rates=rare or None, vector_rate=args.vector_bits))
-        elif args.method == "deep":
-            results.append(lab.deep(args.sparsity, args.scope, bits, args.retrain, args.finetune, lr, per_layer,
-                                    out=args.out, gradual=not args.one_shot, min_count=args.min_count,
-                                    qat=args.qat, uniform=args.uniform, rare_rates=rare or None,
-                                    vector_rate=args.vector_bits))
-        elif args.method == "int8":
-            results.append(lab.int8(out=args.out))
-        elif args.method == "distill":
-            sizes = pairs(args.student, int, "--student")
-            if not sizes:
-                raise UserError("give the student's sizes, e.g. --student lstm_hidden=64 --student word_dim=32")
-            results += lab.distill(sizes, args.temperature, args.alpha, args.epochs, lr, not args.no_compare,
-                                   out=args.out, lr_decay=0.85 if args.lr_decay is None else args.lr_decay,
-                                   init_from_teacher=args.init_from_teacher,
-                                   min_count=args.min_count, average=args.average)
+        if args.method != "original":
+            results += spec.run(lab, out=args.out)
     except Cancelled:
-        raise KeyboardInterrupt from None
+        print(f"deplab compress: interrupted", file=sys.stderr)
+        return 130
     except ValueError as e:
         raise UserError(str(e)) from None
     finally:

@@ -20,31 +20,23 @@ from typing import Callable, Sequence
 
 from ..conllu import Sentence, read_conllu
 from ..model import Model
+from ..progress import Cancelled
 from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .distill import init_from_teacher as init_from_teacher_weights
-from .kmeans import QuantizationAware, TieConstraint, share_weights
+from .kmeans import QuantizationAware, TieConstraint
+from .sharing import share_weights
 from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
 from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
-from .retrain import BATCH_SIZE, Cancelled, retrain
+from .retrain import BATCH_SIZE, retrain
 from .sensitivity import layer_sensitivity
 from .sparsity_l1 import L1Constraint
+from .spec import METHODS  # noqa: F401 (re-exported)
 from .storage import save_compressed
 from .uniform import quantize_vectors, vector_layers
 from .vocabulary import prune_vocabulary, rare_row_rates
-
-METHODS = {
-    "original": "the uncompressed float32 model",
-    "prune": "magnitude pruning (Han et al. 2015), optional retraining with the mask fixed",
-    "sensitivity": "prune each layer alone at increasing sparsity, measure dev LAS",
-    "l1": "L1-regularised retraining (proximal steps drive weights to zero)",
-    "share": "weight sharing: k-means quantization + centroid fine-tuning + Huffman coding",
-    "deep": "Deep Compression pipeline: prune + retrain, k-means + fine-tune, Huffman coding",
-    "int8": "int8 weights and torch dynamic quantization of Linear/LSTM",
-    "distill": "knowledge distillation into a smaller student (vs the same student on gold only)",
-}
 
 
 SCOPES = {"global": "global |w|", "std": "global |w|/σ", "layer": "per layer"}
@@ -109,7 +101,8 @@ def format_table(results: Sequence[Result]) -> str:
 class Lab:
     """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``."""
 
-    def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path, train: str | Path | None = None,
+    def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path,
+                 train: Sequence[Sentence] | str | Path | None = None,
                  work_dir: str | Path | None = None, seed: int = 1,
                  log: Callable[[str], None] = print, progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] = lambda: False):
@@ -117,8 +110,9 @@ class Lab:
         self.dev = read_conllu(dev) if isinstance(dev, (str, Path)) else list(dev)
         if not self.dev:
             raise ValueError("the evaluation treebank has no sentences")
-        self.train_path = Path(train) if train else None
-        self._train: Treebank | None = None
+        # any CoNLL-U treebank with gold trees: a file, or sentences (e.g. the document open in the app)
+        self.train_path = Path(train) if isinstance(train, (str, Path)) and train else None
+        self._train: Treebank | None = Treebank.from_sentences(train) if isinstance(train, (list, tuple)) else None
         import tempfile
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="deplab-compress-"))
         self.work_dir.mkdir(parents=True, exist_ok=True)
@@ -154,7 +148,7 @@ class Lab:
     def treebank(self) -> Treebank:
         if self._train is None:
             if self.train_path is None:
-                raise ValueError("retraining needs a training treebank (--train)")
+                raise ValueError("retraining needs a training treebank")
             self.progress(0, 0, "reading the training treebank")
             self._train = Treebank.from_sentences(read_conllu(self.train_path))
         return self._train

@@ -12,12 +12,12 @@ codebook).  Pruned weights (zeros) stay zero and are not clustered.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import torch
 
+from .codebook import Sharing, _values, assign
 from .layers import Layer
 
 
@@ -49,18 +49,6 @@ def kmeans_1d(values: np.ndarray, k: int, iterations: int = 30) -> tuple[np.ndar
     return centroids, assign
 
 
-@dataclass
-class Sharing:
-    """The cluster index of every weight of one layer's tensors (-1 = pruned, stays zero)."""
-
-    layer: str
-    bits: int
-    index: dict[str, torch.Tensor]   # full parameter name -> long tensor
-    centroids: np.ndarray
-    # uniform quantization (:mod:`~parser.compression.uniform`): blocks of rows with fixed thresholds (empty: k-means)
-    tiers: list = field(default_factory=list)
-
-
 @torch.no_grad()
 def quantize_layer(layer: Layer, bits: int) -> Sharing:
     """Replaces the layer's non-zero weights by their nearest of 2^bits shared values, in place."""
@@ -80,28 +68,6 @@ def quantize_layer(layer: Layer, bits: int) -> Sharing:
         index[name] = idx
         p.copy_(_values(torch.from_numpy(centroids), idx))
     return Sharing(layer.name, bits, index, centroids)
-
-
-def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
-    return torch.where(idx >= 0, centroids[idx.clamp(min=0)], torch.zeros((), dtype=centroids.dtype))
-
-
-def share_weights(layers: Sequence[Layer], bits: int | float | dict, uniform: bool = False,
-                  row_rates: dict[str, list[tuple[int, float]]] | None = None) -> list[Sharing]:
-    """Quantizes every layer (``bits`` for all, or a bits-per-layer-name dict).
-
-    k-means with 2^bits shared values, or with ``uniform`` a uniform quantizer whose encoding on disk
-    costs ``bits`` bits per weight (which may be fractional; :mod:`~parser.compression.uniform`), and
-    ``row_rates`` {layer name: [(first row, rate), ...]} gives blocks of a layer's rows their own rates.
-    """
-    from .uniform import quantize_layer_uniform
-    if row_rates and not uniform:
-        raise ValueError("rates per block of rows need uniform weight sharing")
-    chosen = [l for l in layers if not isinstance(bits, dict) or l.name in bits]
-    rate = (lambda l: bits[l.name]) if isinstance(bits, dict) else (lambda l: bits)
-    if not uniform:
-        return [quantize_layer(l, rate(l)) for l in chosen]
-    return [quantize_layer_uniform(l, rate(l), (row_rates or {}).get(l.name)) for l in chosen]
 
 
 def _cluster_sums(pairs, K: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -193,7 +159,6 @@ class QuantizationAware:
 
     @torch.no_grad()
     def after_step(self) -> None:
-        from .uniform import assign
         for (centroids, items, tiers), last in zip(self.groups, self.last):
             bounds = (centroids[1:] + centroids[:-1]) / 2
             nearest = []

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn as nn
 
-from ..model import Model
+if TYPE_CHECKING:  # the model file format (storage) uses layers: no run-time import of parser.model here
+    from ..model import Model
 
 # readable names of kg2016 / cm2014 / weiss2015 modules (path inside the module, without ".weight")
 _NAMES = {
@@ -109,3 +111,16 @@ def fold_lstm_biases(model: Model) -> int:
                     p.zero_()
                     folded += p.numel()
     return folded
+
+
+def counts(model: "Model") -> dict:
+    """Parameters and non-zeros of all tensors, and of the weight layers (the ones compression works on)."""
+    tensors = [t for m in model.modules().values() for t in m.state_dict().values()
+               if isinstance(t, torch.Tensor) and t.is_floating_point()]
+    layers = model_layers(model)
+    weights = sum(l.numel for l in layers)
+    weight_nz = sum(l.nonzeros() for l in layers)
+    return {"parameters": sum(t.numel() for t in tensors),
+            "nonzeros": sum(int(torch.count_nonzero(t)) for t in tensors),
+            "weights": weights, "weight_nonzeros": weight_nz,
+            "sparsity": 1.0 - weight_nz / weights if weights else 0.0}

@@ -10,28 +10,13 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-import torch
-
 from ..conllu import Sentence
 from ..decode import parse_batch
 from ..evaluate import evaluate
 from ..model import Model
 from ..pipeline import annotate
-from .layers import model_layers
+from .layers import counts  # noqa: F401 (re-exported: measure.counts)
 from .storage import folder_bytes
-
-
-def counts(model: Model) -> dict:
-    """Parameters and non-zeros of all tensors, and of the weight layers (the ones compression works on)."""
-    tensors = [t for m in model.modules().values() for t in m.state_dict().values()
-               if isinstance(t, torch.Tensor) and t.is_floating_point()]
-    layers = model_layers(model)
-    weights = sum(l.numel for l in layers)
-    weight_nz = sum(l.nonzeros() for l in layers)
-    return {"parameters": sum(t.numel() for t in tensors),
-            "nonzeros": sum(int(torch.count_nonzero(t)) for t in tensors),
-            "weights": weights, "weight_nonzeros": weight_nz,
-            "sparsity": 1.0 - weight_nz / weights if weights else 0.0}
 
 
 def model_counts(model: Model) -> dict:

@@ -5,14 +5,11 @@ from typing import Callable, Sequence
 
 from ..conllu import Sentence
 from ..model import Model
+from ..progress import Cancelled
 from ..train import Trainer, TrainConfig, Treebank
 
 
 BATCH_SIZE = 32
-
-
-class Cancelled(Exception):
-    """The user cancelled the experiment."""
 
 
 def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int, constraints: Sequence = (),
@@ -25,7 +22,7 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
     The learning rate is multiplied by ``lr_decay`` after every epoch; ``average`` > 0 evaluates and
     keeps a moving average of the weights (as ``deplab train --average``; fine-tuning a trained model
     with noisy small-batch steps loses accuracy that the average keeps), re-constrained at the end.
-    Keeps the epoch with the best dev LAS, like training does.  Raises :class:`Cancelled`.
+    Keeps the epoch with the best dev LAS, like training does.  Raises :class:`parser.progress.Cancelled`.
     """
     if epochs <= 0:
         return {}
@@ -58,7 +55,7 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
         if average > 0:  # the averaged weights kept at the end must satisfy the constraints exactly again
             after_step()
         return result
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # parser/train.py still signals cancellation this way: Cancelled at this boundary
         raise Cancelled() from None
     finally:
         for c in constraints:

@@ -14,7 +14,7 @@ from ..model import Model
 from .layers import Layer, model_layers
 from .measure import accuracy_and_speed
 from .pruning import magnitude_masks, apply_masks
-from .retrain import Cancelled
+from ..progress import Cancelled
 
 DEFAULT_SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
 

@@ -33,7 +33,10 @@ import torch
 
 from ..errors import ModelError
 from ..fileio import atomic_folder
+from ..vocab import Vocabulary
 from . import huffman
+from .int8 import quantize_dynamic
+from .layers import counts
 
 MAGIC = b"DEPLABC1"
 FILE = "model.dlc"
@@ -267,7 +270,6 @@ def save_compressed(model, path, info: dict) -> Path:
 
 def load_compressed(cls, path: Path, config: dict):
     """Rebuilds a :class:`~parser.model.Model` from a compressed folder (called by ``Model.load``)."""
-    from ..vocab import Vocabulary
     info = config.pop("compression")
     if info.get("format") != FORMAT:
         raise ModelError(f"{path}: unknown compressed format {info.get('format')!r}")
@@ -290,10 +292,8 @@ def load_compressed(cls, path: Path, config: dict):
     model.extra["compression"] = info
     model.extra["row_blocks"] = blocks
     model.path = path
-    from .measure import counts
     model.extra["counts"] = counts(model)   # before int8 conversion hides the weights in packed params
     if info.get("runtime") == "int8-dynamic":
-        from .int8 import quantize_dynamic
         quantize_dynamic(model)
     return model.eval()
 

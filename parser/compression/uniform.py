@@ -18,13 +18,12 @@ the same way (:func:`quantize_vectors`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import torch
 
-from .kmeans import Sharing, _values
+from .codebook import Sharing, Tier, _values, assign  # noqa: F401 (Tier, assign: re-exported)
 from .layers import Layer
 from .storage import tensor_bytes
 
@@ -59,32 +58,6 @@ def step_for_rate(tensors: list[np.ndarray], rate: float, iterations: int = 25) 
         else:
             hi = mid
     return hi
-
-
-@dataclass
-class Tier:
-    """A block of rows quantized with its own uniform step: its weights take levels offset..offset+k-1."""
-
-    start: int
-    end: int | None  # None: to the last row
-    step: float
-    low: int         # the level of index ``offset`` is ``low``: index = round(w / step) - low + offset
-    k: int
-    offset: int
-
-    @property
-    def zero(self) -> int | None:
-        """The index of this tier's zero level (kept exactly 0), if it has one."""
-        return self.offset - self.low if self.low <= 0 < self.low + self.k else None
-
-
-def assign(tiers: list[Tier], w: torch.Tensor) -> torch.Tensor:
-    """The level index of every weight of ``w`` under the tiers' fixed uniform thresholds."""
-    idx = torch.empty(w.shape, dtype=torch.long)
-    for t in tiers:
-        part = w[t.start:t.end]
-        idx[t.start:t.end] = (torch.round(part / t.step).long() - t.low).clamp(0, t.k - 1) + t.offset
-    return idx
 
 
 def _rows(layer: Layer, row_rates: Sequence[tuple[int, float]] | None, rate: float) -> list[tuple[int, int | None, float]]:

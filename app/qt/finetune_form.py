@@ -1,0 +1,112 @@
+"""The Fine-tuning tab's options: what to train, the recipe, the guard against forgetting -> a FinetuneConfig.
+
+Only presentation: the defaults are :class:`parser.finetune.FinetuneConfig`'s (the recipe chosen on a
+held-out slice of ATIS train, ``benchmarks/finetune.py --tune``), and what a guard does is
+:mod:`parser.forgetting`'s.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox,
+                               QWidget)
+
+from deplab.parser.finetune import FinetuneConfig
+
+from .lab_data import DataFileRow
+
+GUARDS = [  # (key, label, what it does)
+    ("l2sp", "L2-SP: stay near the base weights",
+     "An L2 penalty towards the base model's weights (Li, Grandvalet & Davoine 2018); needs no data"),
+    ("lwf", "LwF: keep the base model's predictions",
+     "Distillation from the base model on the new sentences (Li & Hoiem 2016); needs no data"),
+    ("lwf+l2sp", "LwF + L2-SP", "Both terms"),
+    ("none", "none", "Plain fine-tuning: the model may forget what it knew"),
+]
+REHEARSAL_PURPOSE = ("Rehearsal data (optional): the base model's own training treebank, if you have it. Some of its "
+                     "sentences are mixed into every epoch so the model forgets less of its first domain (Robins "
+                     "1995); when chosen it replaces the guard. Without it, the guard above needs no data.")
+
+
+class FinetuneOptions(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        f = QGridLayout(self)
+        f.setContentsMargins(0, 0, 0, 0)
+        d = FinetuneConfig()
+        self.train_emb = QCheckBox("embeddings")
+        self.train_hidden = QCheckBox("hidden layers")
+        self.train_out = QCheckBox("output layer")
+        for c, tip in ((self.train_emb, "word, character and relation embeddings (unchecked: frozen; "
+                        "new words still get trained embeddings)"),
+                       (self.train_hidden, "BiLSTM and hidden layers"),
+                       (self.train_out, "transition and tag softmax layers")):
+            c.setChecked(True)
+            c.setToolTip(tip)
+            c.toggled.connect(self.changed)
+        parts = QHBoxLayout()
+        parts.addWidget(QLabel("Train:"))
+        for c in (self.train_emb, self.train_hidden, self.train_out):
+            parts.addWidget(c)
+        parts.addStretch(1)
+        f.addLayout(parts, 0, 0, 1, 4)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 0.1)
+        self.lr.setSingleStep(1e-4)
+        self.lr.setValue(d.lr)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 200)
+        self.epochs.setValue(d.epochs)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 512)
+        self.batch.setValue(d.batch_size)
+        self.patience = QSpinBox()
+        self.patience.setRange(0, 50)
+        self.patience.setValue(d.patience)
+        self.patience.setSpecialValueText("off")
+        self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
+        for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
+                                      ("Batch size", self.batch), ("Early stop", self.patience))):
+            f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
+            f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
+        self.guard = QComboBox()
+        for key, label, tip in GUARDS:
+            self.guard.addItem(label, key)
+            self.guard.setItemData(self.guard.count() - 1, tip, 3)  # Qt.ToolTipRole
+        self.guard.setCurrentIndex(self.guard.findData(d.guard))
+        self.guard.setToolTip("How fine-tuning avoids forgetting the base model's domain without its data")
+        f.addWidget(QLabel("Forgetting guard"), 3, 0)
+        f.addWidget(self.guard, 3, 1, 1, 3)
+        self.rehearsal_data = DataFileRow("finetune_rehearsal", REHEARSAL_PURPOSE,
+                                          "the base model's training treebank (optional)")
+        self.rehearsal_data.changed.connect(self._rehearsal_changed)
+        self.rehearsal = QSpinBox()
+        self.rehearsal.setRange(1, 100000)
+        self.rehearsal.setSingleStep(100)
+        self.rehearsal.setValue(d.rehearsal)
+        self.rehearsal.setSuffix(" sentences per epoch")
+        f.addWidget(QLabel("Rehearsal"), 4, 0)
+        f.addWidget(self.rehearsal, 4, 1, 1, 3)
+        f.addWidget(self.rehearsal_data, 5, 0, 1, 4)
+        self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
+        self.baseline.setChecked(True)
+        f.addWidget(self.baseline, 6, 0, 1, 4)
+        self._rehearsal_changed()
+
+    def _rehearsal_changed(self) -> None:
+        chosen = self.rehearsal_data.path() is not None
+        self.rehearsal.setEnabled(chosen)
+        self.guard.setEnabled(not chosen)
+        self.changed.emit()
+
+    def any_part(self) -> bool:
+        return self.train_emb.isChecked() or self.train_hidden.isChecked() or self.train_out.isChecked()
+
+    def config(self) -> FinetuneConfig:
+        freeze = tuple(p for p, c in (("embeddings", self.train_emb), ("hidden", self.train_hidden),
+                                      ("output", self.train_out)) if not c.isChecked())
+        return FinetuneConfig(epochs=self.epochs.value(), lr=self.lr.value(), batch_size=self.batch.value(),
+                              freeze=freeze, patience=self.patience.value(), guard=self.guard.currentData(),
+                              rehearsal=self.rehearsal.value(), rehearsal_data=self.rehearsal_data.path())
