@@ -17,8 +17,10 @@ Levels follow the official validator (https://github.com/UniversalDependencies/t
    PUNCT only and PUNCT only as ``punct``, function words as leaves (``case``, ``mark``,
    ``cc``, ``aux``, ``cop``, ``fixed``, ``goeswith``, ``punct`` with the exceptions the
    guidelines allow), UPOS of function relations, ``conj``/``fixed``/``flat``/``appos``/
-   ``goeswith`` going left to right, no gap in a ``goeswith`` group, punctuation attached
-   non-projectively.
+   ``goeswith`` going left to right, ``goeswith`` groups (contiguous, separated by spaces,
+   annotated on the first part, Typo=Yes), punctuation neither attached non-projectively nor
+   making other words non-projective, and (as warnings) gaps in ``fixed``, ``flat:foreign``
+   words and the parent of ``orphan``.
 
 Language-specific checks (levels 4-5: a language's features, subtypes, auxiliaries)
 need the UD project's language data, which is not bundled.  Every problem carries the
@@ -119,6 +121,7 @@ class Validator:
         self.path, self.level = path, level
         self.problems: list[Problem] = []
         self.sent_ids: dict[str, int] = {}
+        self.seen_feats = False                 # the file has morphological features (so far)
         self.first_graph: int | None = None     # line of the first sentence with an enhanced graph
         self.first_without: int | None = None   # ... and of the first without one
 
@@ -328,6 +331,8 @@ class Validator:
 
     def check_upos_feats(self, block: _Block, t: _Token) -> None:
         c = t.cols
+        if c[FEATS] != "_":
+            self.seen_feats = True
         if c[UPOS_COL] not in UPOS and not (c[UPOS_COL] == "_" and _EMPTY_ID.match(t.id)):
             self.report(t.line, block, t.id, 2, "unknown-upos", f"UPOS {c[UPOS_COL]!r} is not a universal tag")
         feats = c[FEATS]
@@ -562,6 +567,22 @@ class Validator:
             between = set(range(a + 1, b))
             return between - projection(h) if between else set()
 
+        def caused_nonprojectivities(d: int) -> list[int]:
+            """Words on the other side of d than their head, over d (an ancestor's arcs excepted)."""
+            ancestors, x = set(), d
+            while x and x not in ancestors:
+                x = heads[x]
+                ancestors.add(x)
+            pid = heads[d]
+            left, right = (range(pid + 1, d), range(d + 1, n + 1)) if pid < d else (range(1, d), range(d + 1, pid))
+            leftcross = [x for x in left if heads[x] not in ancestors and heads[x] > d]
+            rightcross = [x for x in right if heads[x] not in ancestors and heads[x] < d]
+            if pid < d:
+                rightcross = [x for x in rightcross if heads[x] > pid]
+            else:
+                leftcross = [x for x in leftcross if heads[x] < pid]
+            return sorted(leftcross + rightcross)
+
         for d in range(1, n + 1):
             rel, u, h = rels[d], upos[d], heads[d]
             form = words[d - 1].cols[FORM]
@@ -615,13 +636,43 @@ class Validator:
                     if bad:
                         rep(c, bad, f"'{rel}' {words[d - 1].cols[FORM]} ({d}) should not have dependents such as "
                                     f"'{crel}' {words[c - 1].cols[FORM]} ({c})")
-            # goeswith groups: contiguous
+            # goeswith groups: contiguous, separated by spaces, the word annotated on its first part
             gw = sorted(c for c in children[d] if rels[c] == "goeswith")
-            if gw and sorted([d] + gw) != list(range(d, gw[-1] + 1)):
-                rep(d, "goeswith-gap", f"the goeswith group {[d] + gw} has a gap")
-            # punctuation attached non-projectively
-            if rel == "punct" and gap(d):
-                rep(d, "punct-is-nonproj", f"punctuation attached non-projectively over {sorted(gap(d))}")
+            if gw:
+                group = sorted([d] + gw)
+                if group != list(range(d, gw[-1] + 1)):
+                    rep(d, "goeswith-gap", f"the goeswith group {group} has a gap")
+                if any("SpaceAfter=No" in words[x - 1].cols[MISC].split("|") for x in group[:-1]):
+                    rep(d, "goeswith-nospace", "'goeswith' joins parts separated by white space, but a part "
+                                               "has SpaceAfter=No")
+                if self.seen_feats and "Typo=Yes" not in feats[d]:
+                    rep(d, "goeswith-missing-typo", "the head of 'goeswith' needs Typo=Yes (the treebank has "
+                                                    "features)")
+            if rel == "goeswith":
+                t = words[d - 1]
+                for col, want, check in ((LEMMA, "_", "goeswith-lemma"), (UPOS_COL, "X", "goeswith-upos"),
+                                         (FEATS, "_", "goeswith-feats")):
+                    if t.cols[col] != want:
+                        rep(d, check, f"a non-first part of a goeswith word has {COLUMN_NAMES[col]} {want!r}")
+                if t.cols[DEPS] not in ("_", f"{t.cols[HEAD]}:{t.cols[DEPREL]}"):
+                    rep(d, "goeswith-edeps", "a goeswith dependent has no other enhanced dependencies")
+            fx = sorted(c for c in children[d] if rels[c] == "fixed")
+            if fx and [x for x in set(range(d, fx[-1] + 1)) - set([d] + fx) if rels[x] != "punct"]:
+                rep(d, "fixed-gap", f"the fixed expression {sorted([d] + fx)} has a gap", WARNING)
+            if words[d - 1].cols[DEPREL] == "flat:foreign":
+                for x in (d, h):
+                    if x and (upos[x] != "X" or words[x - 1].cols[FEATS] != "Foreign=Yes"):
+                        rep(x, "flat-foreign-upos-feats", "flat:foreign words are X with Foreign=Yes only", WARNING)
+            if rel == "orphan" and rels[h] not in ("conj", "parataxis", "root", "csubj", "ccomp", "advcl", "acl",
+                                                   "reparandum"):
+                rep(d, "orphan-parent", f"the parent of 'orphan' is normally 'conj', not {rels[h]!r}", WARNING)
+            # punctuation: attached projectively and not making other words non-projective
+            if rel == "punct":
+                caused = caused_nonprojectivities(d)
+                if caused:
+                    rep(d, "punct-causes-nonproj", f"punctuation makes {caused} non-projective")
+                if gap(d):
+                    rep(d, "punct-is-nonproj", f"punctuation attached non-projectively over {sorted(gap(d))}")
             subjects = [c for c in children[d] if rels[c] in ("nsubj", "csubj")
                         and ":outer" not in words[c - 1].cols[DEPREL]
                         and "Subject=Outer" not in words[c - 1].cols[MISC].split("|")]

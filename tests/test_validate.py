@@ -57,6 +57,15 @@ def insert(line_no, new, lines=BASE):
 W = {k: 1 + k for k in range(1, 6)}  # word k is on line index k + 1
 
 
+def GOESWITH(text, misc1, upos2):
+    """ "every body" written apart and joined by goeswith (no features in the sentence)."""
+    return ["# sent_id = g1", f"# text = {text}",
+            f"1\tevery\teverybody\tPRON\t_\t_\t3\tnsubj\t_\t{misc1}",
+            f"2\tbody\t_\t{upos2}\t_\t_\t1\tgoeswith\t_\t_",
+            "3\tcame\tcome\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No",
+            "4\t.\t.\tPUNCT\t_\t_\t3\tpunct\t_\t_"]
+
+
 def deps(*values):
     """BASE with DEPS of words 1..5 set to values."""
     lines = list(BASE)
@@ -123,6 +132,14 @@ CASES = {
     "right-to-left-conj": text(edit(W[2], 7, "conj")),
     "too-many-subjects": text(edit(W[4], 7, "nsubj", edit(W[4], 3, "PRON"))),
     "punct-is-nonproj": text(edit(W[5], 6, "2")),
+    "punct-causes-nonproj": text(["# sent_id = p1", "# text = A b, c",
+                                  "1\tA\ta\tX\t_\t_\t0\troot\t_\t_",
+                                  "2\tb\tb\tX\t_\t_\t1\tdep\t_\tSpaceAfter=No",
+                                  "3\t,\t,\tPUNCT\t_\t_\t1\tpunct\t_\t_",
+                                  "4\tc\tc\tX\t_\t_\t2\tdep\t_\t_"]),
+    "goeswith-nospace": text(GOESWITH("everybody came.", "SpaceAfter=No", "X")),
+    "goeswith-upos": text(GOESWITH("every body came.", "_", "NOUN")),
+    "goeswith-missing-typo": text(SECOND, GOESWITH("every body came.", "_", "X")),  # SECOND has features
 }
 # cases where a second check necessarily fires as well
 ALSO = {
@@ -138,6 +155,7 @@ def checks(text, level=3):
 
 def test_the_base_sentences_are_valid():
     assert checks(text(BASE, SECOND)) == set()
+    assert checks(text(GOESWITH("every body came.", "_", "X"))) == set()
     with_graph = deps("2:det", "3:nsubj", "0:root", "3:advmod", "3:punct")
     assert checks(text(with_graph)) == set()
     # a word whose enhanced head is not its basic head (a relative pronoun's ref) is fine
