@@ -317,3 +317,37 @@ def test_moving_the_root(small):
                                                                ("cats", "0", "root")]
     bad = "pattern { R -[root]-> V } commands { R.upos = X }"
     assert rewrite_sentences(bad, small).refusals[0].reason == "ROOT (the anchor node) has no features"
+
+
+def test_mangled_requests_and_rules_give_positioned_errors_never_a_traceback(small):
+    """800 random edits of valid requests and rules: each parses and runs, or raises RequestError."""
+    import random
+    from deplab.parser.grew.request import parse_rules
+    seeds = ['pattern { N [upos=VERB, Mood=Ind|Imp, lemma=re"s.*"]; M []; e: N -[nsubj|obj]-> M; N << M; '
+             'N.lemma = M.lemma } without { N -[aux]-> A } global { is_projective }',
+             'pattern { e: R -[root]-> V; f: V -[obj]-> O } commands { del_edge e; del_edge f; '
+             'add_edge R -[root]-> O; add_edge O -[dep]-> V; O.Case = Acc; del_feat O.Number }',
+             'rule a { pattern { N [upos=NOUN]|[upos=PROPN] } without { N [X=Y] } commands { N.X = Y } }']
+    pieces = list('{}[]();,|=!<>.:^*"- \n%') + ["->", "-[", "]->", "N", "pattern", "commands", "re\"", "1=", "<<"]
+    rnd = random.Random(7)
+    errors = 0
+    for _ in range(800):
+        s = list(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 3)):
+            i = rnd.randrange(len(s))
+            if rnd.random() < 0.5:
+                del s[i]
+            else:
+                s.insert(i, rnd.choice(pieces))
+        text = "".join(s)
+        try:
+            if "commands" in text:
+                rewrite_sentences(parse_rules(text), small)
+            else:
+                m = Matcher(parse_request(text))
+                for i, x in enumerate(small):
+                    m.matches(x, i)
+        except RequestError as e:
+            errors += 1
+            assert e.line >= 1 and e.column >= 1 and str(e).split(":")[1] == str(e.line)
+    assert 150 < errors < 800  # most edits break the text, some do not
