@@ -205,3 +205,24 @@ def test_a_released_treebank_passes():
     path = need(EWT_DEV)
     from deplab.parser.validate import validate_file
     assert [p for p in validate_file(path) if p.severity == "error"] == []
+
+
+def test_mangled_files_are_reported_never_a_crash():
+    """300 random byte edits of a valid file: every level validates without an exception."""
+    import random
+    base = text(BASE, SECOND).encode() + (ROOT / "tests/fixtures/treebank/small.conllu").read_bytes()
+    pieces = [b"\t", b"\n", b" ", b"_", b"0", b"1-2", b"3.1", b"#", b"|", b"=", b":", b"\r", b"\xff", b"root", b"9"]
+    rnd = random.Random(5)
+    failing = 0
+    for _ in range(300):
+        s = bytearray(base)
+        for _ in range(rnd.randint(1, 4)):
+            i = rnd.randrange(len(s))
+            if rnd.random() < 0.5:
+                del s[i:i + rnd.randint(1, 5)]
+            else:
+                s[i:i] = rnd.choice(pieces)
+        problems = validate_bytes(bytes(s), "f.conllu", 3)
+        failing += any(p.severity == "error" for p in problems)
+        assert all(p.line >= 1 and p.check for p in problems)
+    assert failing > 150
