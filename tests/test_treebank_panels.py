@@ -248,3 +248,16 @@ def test_validation_of_a_big_document_runs_off_the_gui_thread(qtbot, monkeypatch
         assert not panel.button.isEnabled()
     assert [p.check for p in blocker.args[0]] == ["non-unique-sent-id"]
     assert panel.button.isEnabled() and panel.summary.text() == "1 error, 0 warnings"
+
+
+def test_agreement_panel_computes_off_the_gui_thread(qtbot, tmp_path):
+    from deplab.app.qt.agreement_panel import AgreementPanel
+    panel = AgreementPanel([ANN_A, ANN_B])
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.computed, timeout=10000) as blocker:
+        qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].pairs[0].kappa == pytest.approx(43 / 51) and panel.compute_button.isEnabled()
+    panel.set_files([ANN_A, tmp_path / "missing.conllu"])
+    with qtbot.waitSignal(panel.computed, timeout=10000) as blocker:
+        panel.start()
+    assert blocker.args == [None] and "missing.conllu" in panel.message.text()

@@ -42,9 +42,12 @@ class _Relations(RowsTableModel):
 
 
 class AgreementPanel(QWidget):
-    """``AgreementPanel(paths=())``: ``set_files(paths)``, ``compute()``; signal ``adjudicationOpened(view)``."""
+    """``AgreementPanel(paths=())``: ``set_files(paths)``, ``compute()`` (or ``start()`` in the background).
+
+    Signals: ``computed(agreement or None)`` after ``start()``, ``adjudicationOpened(view)``."""
 
     adjudicationOpened = Signal(object)
+    computed = Signal(object)  # the Agreement, or None when the files could not be compared
 
     def __init__(self, paths=(), parent=None):
         super().__init__(parent)
@@ -82,7 +85,8 @@ class AgreementPanel(QWidget):
         lay.addWidget(self.confusions)
         self.add_button.clicked.connect(self._add_dialog)
         self.clear_button.clicked.connect(lambda: self.set_files([]))
-        self.compute_button.clicked.connect(self.compute)
+        self.compute_button.clicked.connect(self.start)
+        self.task = None
         self.adjudicate_button.clicked.connect(self.adjudicate)
         self.pairs.clicked.connect(lambda ix: self.show_pair(ix.row()))
         self.set_files(paths)
@@ -103,16 +107,47 @@ class AgreementPanel(QWidget):
         if paths:
             self.set_files(self.paths + paths)
 
+    @staticmethod
+    def _work(paths):
+        files = [(p, read_conllu(p)) for p in paths]
+        return files, agreement(files)
+
     def compute(self):
+        """Reads the files and computes the agreement now (in the calling thread)."""
         try:
-            files = [(p, read_conllu(p)) for p in self.paths]
-            self.result = agreement(files)
+            files, result = self._work(self.paths)
         except (ConlluError, UserError, OSError) as e:
-            self.result = None
-            self.message.setText(str(e))
-            self.pairs_model.setRows([])
-            self.adjudicate_button.setEnabled(False)
-            return None
+            return self._failed(str(e))
+        return self._show(files, result)
+
+    def start(self) -> None:
+        """The same off the GUI thread (big treebanks take seconds to read); emits ``computed``."""
+        from .workers import run_task
+        paths = list(self.paths)
+        self.compute_button.setEnabled(False)
+        self.message.setText("reading and comparing…")
+
+        def done(out):
+            self.compute_button.setEnabled(True)
+            self.computed.emit(self._show(*out))
+
+        def failed(message):
+            self.compute_button.setEnabled(True)
+            self._failed(message)
+            self.computed.emit(None)
+
+        self.task = run_task(lambda ctx: self._work(paths), on_done=done, on_error=failed)
+
+    def _failed(self, message: str):
+        self.result = None
+        self.message.setText(message)
+        self.pairs_model.setRows([])
+        self.relations_model.setRows([])
+        self.adjudicate_button.setEnabled(False)
+        return None
+
+    def _show(self, files, result):
+        self.result = result
         self.sentences = dict(files)
         r = self.result
         text = f"{len(self.paths)} annotations of {r.sentences} sentences, {r.words} words"
