@@ -13,7 +13,7 @@ document's edit methods as a single undo step on the editor's QUndoStack.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget)
 

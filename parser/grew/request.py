@@ -143,6 +143,7 @@ class Request:
     globals_: list[tuple[str, Pos]] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     text: str = ""
+    edge_names: dict[str, EdgeClause] = field(default_factory=dict)
 
     @property
     def node_names(self) -> list[str]:
@@ -516,7 +517,7 @@ class _Parser:
             if e is not None and e not in edge_names:
                 raise RequestError(f"unknown edge {e!r}: name it in the pattern, e.g. {e}: N -> M",
                                    cmd.pos.line, cmd.pos.column, self.source)
-        req.edge_names = edge_names  # type: ignore[attr-defined]
+        req.edge_names = edge_names
 
 
 def _describe(t: Tok) -> str:

@@ -28,7 +28,7 @@ from typing import Iterable
 from ..conllu import COLUMNS, Sentence, iter_sentences
 from ..fileio import atomic_write_bytes
 from .match import Match, Matcher
-from .request import Command, Pos, Request, RequestError, Rule, parse_rule, parse_rules
+from .request import Command, Pos, Request, RequestError, Rule, parse_rules
 
 _WORD_COLUMNS = ("form", "lemma", "upos", "xpos")
 
