@@ -190,8 +190,9 @@ def test_adjudication_view_pick_undo_and_save(qtbot, tmp_path):
     assert view.list.count() == 2 and view.list.item(0).text() == "a1: 1 differ, 1 open"
     assert view.words_model.index(0, 2).data() == "2 det" and view.words_model.index(0, 3).data() == "3 det"
     assert view.words_model.index(0, 4).data() == "open"
-    # A's tree is drawn against B's: the differing arc is marked
-    assert view.view_a._gold is not None
+    # A's tree is drawn against B's: the differing arc is marked, and B's arc shown dashed
+    assert view.view_a.drawnArcs() == [(2, 1, "det", "head"), (3, 2, "nsubj", "correct"), (0, 3, "root", "correct"),
+                                       (3, 4, "punct", "correct"), (3, 1, "det", "missing")]
     qtbot.keyClick(view.words, Qt.Key.Key_B)
     assert view.adj.chosen(0, 1) == B and view.list.item(0).text() == "a1: 1 differ, 0 open"
     view.editor.stack.undo()

@@ -1,6 +1,6 @@
 """``deplab rewrite RULES FILE -o OUT``: apply Grew rules to a treebank.
 
-Prints every change (``--quiet`` only the summary), every refused match with
+Prints every change (``--summary-only``: not them), every refused match with
 its reason, and how many sentences and words changed.  Sentences no rule
 touches are written byte for byte as read.  ``RULES`` is a file (or
 ``@file``) holding one rule or several ``rule NAME { ... }`` applied in order, or an inline rule.  ``--dry-run`` writes nothing.
@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the CoNLL-U file to rewrite")
     p.add_argument("-o", "--output", metavar="OUT", help="where to write the result (required unless --dry-run)")
     p.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
-    p.add_argument("--quiet", action="store_true", help="print only the summary and the refusals")
+    p.add_argument("--summary-only", action="store_true", help="print only the refusals and the summary, not each change")
 
 
 def load(arg: str):
@@ -54,7 +54,7 @@ def run(args) -> int:
     else:
         result = rewrite_file(rule, args.file, args.output)
     out = sys.stdout
-    if not args.quiet:
+    if not args.summary_only:
         for c in result.changes:
             out.write(f"{c}\n")
     for r in result.refusals:
