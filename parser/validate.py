@@ -55,6 +55,7 @@ _FEAT_VALUE = re.compile(r"^[A-Z0-9][a-zA-Z0-9]*$")
 _HEAD_ID = re.compile(r"^(0|[1-9][0-9]*)(\.[1-9][0-9]*)?$")
 _META = re.compile(r"^#\s*([^=]+?)\s*=\s?(.*)$")
 _WS = re.compile(r"\s")
+_WS_NOT_TAB = re.compile(r"[^\S\t]")
 
 FORM, LEMMA, UPOS_COL, XPOS, FEATS, HEAD, DEPREL, DEPS, MISC = range(1, 10)
 COLUMN_NAMES = ("ID", "FORM", "LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS", "MISC")
@@ -190,7 +191,7 @@ class Validator:
                 if len(cols) > 1:  # keep its ID so that the next IDs are not reported as well
                     block.tokens.append(_Token(lineno, (cols + ["_"] * 10)[:10]))
                 continue
-            self.check_columns(lineno, block, cols)
+            self.check_columns(lineno, block, cols, line)
             block.tokens.append(_Token(lineno, cols))
         if block is not None:
             self.finish(block)
@@ -201,9 +202,11 @@ class Validator:
             self.report(1, None, None, 1, "empty-file", "no sentences found")
         return self.problems
 
-    def check_columns(self, lineno: int, block: _Block, cols: list[str]) -> None:
+    def check_columns(self, lineno: int, block: _Block, cols: list[str], line: str = "") -> None:
         tid = cols[0]
-        for k, c in enumerate(cols):
+        # the common case: no white space but the tabs, no empty column
+        clean = line and not _WS_NOT_TAB.search(line) and "\t\t" not in line and line[0] != "\t" != line[-1]
+        for k, c in enumerate(() if clean else cols):
             name = COLUMN_NAMES[k]
             if c == "":
                 self.report(lineno, block, tid, 1, "empty-column", f"column {name} is empty (use '_')")
