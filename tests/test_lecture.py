@@ -53,7 +53,15 @@ def test_csv_and_markdown_have_one_line_per_row():
     assert "\\_" in to_markdown(rows)  # "#1_x" does not start italics
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def _latex_packages_installed() -> bool:
+    if shutil.which("pdflatex") is None or shutil.which("kpsewhich") is None:
+        return False
+    found = subprocess.run(["kpsewhich", "tikz-dependency.sty", "environ.sty", "booktabs.sty"],
+                           capture_output=True, text=True).stdout.split()
+    return len(found) == 3
+
+
+@pytest.mark.skipif(not _latex_packages_installed(), reason="pdflatex with tikz-dependency and booktabs is not installed")
 def test_the_latex_compiles(tmp_path):
     rows = sequence_rows(_trace())
     doc = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"
