@@ -15,6 +15,7 @@ import gc
 import threading
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from typing import Any, Callable
 
@@ -105,10 +106,12 @@ class Task(QObject):
         """Cancels the task and disconnects every listener (e.g. the window that started it is closing)."""
         self._cancel.set()
         for signal in (self.finished, self.failed, self.progressed, self.cancelledSignal):
-            try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):  # nothing was connected
-                pass
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # PySide warns when nothing was connected
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
