@@ -169,6 +169,14 @@ class ArcView(QWidget):
         return self.state.flags
 
     @property
+    def _gold(self):
+        return self.state.gold
+
+    @property
+    def _reference(self):
+        return self.state.reference
+
+    @property
     def _hover(self) -> int:
         return self.painter.hover
 
