@@ -194,16 +194,16 @@ class Edits:
         self._touch(i, status)
         self._after_change([i])
 
-    def apply_parse(self, i: int, parsed: Sentence) -> None:
-        """Takes UPOS, HEAD and DEPREL from the parser's output for sentence i.
+    def parsed_sentence(self, i: int, parsed: Sentence) -> Sentence:
+        """A copy of sentence i that takes UPOS, HEAD and DEPREL from the parser's output (LEMMA, XPOS
+        and FEATS only where the sentence has none), status ``parsed``.  Reads only: safe in a worker.
 
-        Gold sentences are never overwritten.  LEMMA, XPOS and FEATS are taken
-        only where the sentence has none.  The sentence becomes ``parsed``.
-        """
+        Refuses gold sentences and a word count that does not match (EditError)."""
         s = self._sentence(i)
         if self._status[i] == GOLD:
             raise EditError(f"sentence {i + 1} is gold; the parser does not overwrite gold sentences")
-        ours, theirs = s.words, parsed.words
+        out = s.copy()
+        ours, theirs = out.words, parsed.words
         if len(ours) != len(theirs):
             raise EditError(f"the parser returned {len(theirs)} words for sentence {i + 1}, which has {len(ours)}")
         for w, p in zip(ours, theirs):
@@ -211,10 +211,35 @@ class Edits:
             for col in ("lemma", "xpos", "feats"):
                 if getattr(w, col) == "_" and getattr(p, col) != "_":
                     setattr(w, col, getattr(p, col))
-            self._note_relation(p.deprel)
-        s.set_meta(PREDICTED_KEY, None)
-        s.set_meta(STATUS_KEY, PARSED)
+        out.set_meta(PREDICTED_KEY, None)
+        out.set_meta(STATUS_KEY, PARSED)
+        return out
+
+    def apply_parse(self, i: int, parsed: Sentence) -> None:
+        """Puts :meth:`parsed_sentence` in place of sentence i (no signal: see :meth:`apply_parses`)."""
+        self.install_parse(i, self.parsed_sentence(i, parsed))
+
+    def install_parse(self, i: int, sentence: Sentence) -> None:
+        """Puts a :meth:`parsed_sentence` result in place (gold sentences are never overwritten)."""
+        if self._status[i] == GOLD:
+            raise EditError(f"sentence {i + 1} is gold; the parser does not overwrite gold sentences")
+        self.sentences[i] = sentence
+        for w in sentence.words:
+            self._note_relation(w.deprel)
         self._modified.add(i)
+
+    def install_parses(self, sentences: dict[int, Sentence]) -> list[int]:
+        """:meth:`install_parse` for many sentences, one ``changed`` signal; returns those installed."""
+        done = []
+        for i, sentence in sentences.items():
+            try:
+                self.install_parse(i, sentence)
+            except EditError:
+                continue
+            done.append(i)
+        if done:
+            self._after_change(done)
+        return done
 
     def apply_parses(self, results: dict[int, Sentence]) -> list[int]:
         """:meth:`apply_parse` for many sentences, one ``changed`` signal; returns the indices

@@ -7,7 +7,9 @@ user changed while the parser ran is left alone.  Cancel stops at the next batch
 """
 from __future__ import annotations
 
-from deplab.app.model.document import EDITED, GOLD, UNANNOTATED
+from deplab.app.model.document import EDITED, GOLD, UNANNOTATED, EditError, SentenceState
+
+from .workers import collector_paused
 
 
 def parse_sentences(pipeline, sentences, ctx) -> list:
@@ -55,24 +57,39 @@ class ParseController:
             c.status("Busy: wait for the current task or cancel it")
             return
         doc = c.doc
-        originals = [doc[i].copy() for i in indices]
-        texts = [s.to_text() for s in originals]
+        sentences = [doc[i] for i in indices]  # read by the worker (forms only); copied there
+        touched: set[int] = set()  # the user may edit (or mark gold) a sentence while the parser runs
+        doc.changed.connect(touched.update)
         pipeline = c.pipeline or getattr(c.window, "pipeline", None)
         factory = c.pipeline_factory
 
         def work(ctx):
             pl = pipeline or factory()
-            return pl, parse_sentences(pl, originals, ctx)
+            with collector_paused():  # many short-lived objects: no full collections meanwhile
+                parsed = parse_sentences(pl, sentences, ctx)
+                # the new sentences and the undo snapshots are made here too: the GUI thread only swaps
+                before, after, after_states = {}, {}, {}
+                for i, p in zip(indices, parsed):
+                    try:
+                        after[i] = doc.parsed_sentence(i, p)
+                    except EditError:  # gold meanwhile, or the words changed
+                        continue
+                    before[i] = doc.snapshot(i)
+                    after_states[i] = SentenceState(after[i].copy(), True)
+            return pl, len(parsed), before, after, after_states
+
+        def finished():
+            doc.changed.disconnect(touched.update)
 
         def done(result):
-            pl, parsed = result
+            finished()
+            pl, n_parsed, before, after, after_states = result
             c.pipeline = pl
             if c.doc is not doc:
                 return
-            # the user may have edited (or marked gold) a sentence while the parser ran
-            fresh = {i: p for i, t, p in zip(indices, texts, parsed) if doc[i].to_text() == t and doc.status(i) != GOLD}
-            changed = c.editor.apply_parses(fresh) if fresh else []
-            skipped = len(parsed) - len(changed)
+            fresh = {i: s for i, s in after.items() if i not in touched and doc.status(i) != GOLD}
+            changed = c.editor.install_parses(before, fresh, after_states) if fresh else []
+            skipped = n_parsed - len(changed)
             msg = f"Parsed {len(changed)} sentence(s)"
             if skipped:
                 msg += f"; {skipped} left alone (changed meanwhile or gold)"
@@ -80,10 +97,12 @@ class ParseController:
             c.parseFinished.emit(changed)
 
         def failed(msg):
+            finished()
             c.show_error("Cannot parse", msg)
             c.parseFinished.emit(None)
 
         def cancelled():
+            finished()
             c.status(f"Parsing cancelled: none of the {len(indices)} sentence(s) changed", 8000)
             c.parseFinished.emit([])
         label = "Parsing" if len(indices) == 1 else f"Parsing {len(indices)} sentences"

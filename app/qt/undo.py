@@ -102,3 +102,16 @@ class DocumentEditor:
         if self.pushed:
             self.pushed(cmd)
         return done
+
+    def install_parses(self, before: dict, after: dict, after_states: dict) -> list[int]:
+        """Parser output prepared in a worker (:meth:`Document.parsed_sentence`, with the snapshots
+        before and after) put in place as one undoable step: the GUI thread only swaps sentences."""
+        done = self.doc.install_parses(after)
+        if not done:
+            return done
+        cmd = SnapshotCommand(self.doc, {i: before[i] for i in done}, {i: after_states[i] for i in done},
+                              f"Parse {len(done)} sentence{'s' if len(done) != 1 else ''}", done[0])
+        self.stack.push(cmd)
+        if self.pushed:
+            self.pushed(cmd)
+        return done
