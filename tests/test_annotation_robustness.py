@@ -141,3 +141,20 @@ def test_autosave_serialises_changed_sentences_once_and_writes_in_a_worker(qtbot
     assert restored.status(1) == GOLD and restored.status(2) == GOLD
     saver.setDocument(None)
     assert not os.path.exists(info.path)
+
+
+def test_a_failed_save_names_the_users_file_and_keeps_the_edits(qtbot, win, small, monkeypatch):  # noqa: F811
+    w, ctl = win
+    errors = []
+    ctl.show_error = lambda title, text: errors.append(text)
+    ctl.open_path(str(small), wait=True)
+    ctl.go_to(1)
+    ctl.toggle_gold()
+
+    def full_disk(*a):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", full_disk)
+    assert not ctl.save()
+    assert errors and str(small) in errors[0] and ".tmp-" not in errors[0], errors
+    assert ctl.doc.dirty and small.read_bytes() == SMALL.read_bytes()
+    assert [f for f in os.listdir(small.parent) if ".tmp-" in f] == []
