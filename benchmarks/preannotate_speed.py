@@ -7,7 +7,7 @@ written to a temporary CoNLL-U file.  The engine: ``Pipeline.parse`` over all of
 included).  The app: that file opened in the annotation controller, then Parse All Unannotated
 timed from the action to ``parseFinished`` (the parse in the background, then applying the
 results as one undoable step, the navigator and the current sentence redrawn).  Sentences/s is
-the median of three runs after a warm-up run; model loading excluded.
+the median of three runs of each, interleaved, after a warm-up run; model loading excluded.
 """
 from __future__ import annotations
 
@@ -78,17 +78,19 @@ def main() -> None:
         t0 = time.perf_counter()
         pipeline.parse(sentences)
         return len(sentences) / (time.perf_counter() - t0)
-    engine_run()  # warm-up
-    engine = statistics.median(engine_run() for _ in range(args.runs))
-
     app = QApplication.instance() or QApplication([])
     window = MainWindow(QSettings(os.path.join(tmp, "bench.ini"), QSettings.Format.IniFormat))
     window.resize(1400, 900)
     window.show()
     ctl = window.annotation
     ctl.pipeline = pipeline
-    app_run(app, ctl, path)  # warm-up
-    in_app = statistics.median(app_run(app, ctl, path) for _ in range(args.runs))
+    engine_run()  # warm-up
+    app_run(app, ctl, path)
+    engine, in_app = [], []
+    for _ in range(args.runs):  # interleaved: a busy machine slows both alike
+        engine.append(engine_run())
+        in_app.append(app_run(app, ctl, path))
+    engine, in_app = statistics.median(engine), statistics.median(in_app)
     ctl.doc.mark_clean()
     print(f"{len(sentences)} sentences of {Path(args.file).name}, torch threads {torch.get_num_threads()}, "
           f"median of {args.runs} runs:")

@@ -158,3 +158,12 @@ def test_a_failed_save_names_the_users_file_and_keeps_the_edits(qtbot, win, smal
     assert errors and str(small) in errors[0] and ".tmp-" not in errors[0], errors
     assert ctl.doc.dirty and small.read_bytes() == SMALL.read_bytes()
     assert [f for f in os.listdir(small.parent) if ".tmp-" in f] == []
+
+
+def test_opening_can_be_cancelled(tmp_path):
+    from deplab.parser.progress import Cancelled
+    seen = []
+    with pytest.raises(Cancelled):
+        Document.open(SMALL, progress=seen.append, cancelled=lambda: True)
+    doc = Document.open(SMALL, progress=seen.append)
+    assert len(doc) == 4 and seen[-1] == 1.0
