@@ -43,18 +43,18 @@ def build_actions(c) -> None:
     f = _menu(c, "&File")
     first = f.actions()[0] if f.actions() else None  # the treebank actions go on top of the File menu
     c.open_action = _action(c, f, "&Open Treebank (CoNLL-U)…", c.open_dialog, "Ctrl+Shift+O",
-                                    "Open a CoNLL-U treebank", before=first)
+                            "Open a CoNLL-U treebank", before=first)
     c._recent_menu = QMenu("Open Recent &Treebank", f)
     c._recent_menu.aboutToShow.connect(c._fill_recent)
     f.insertMenu(first, c._recent_menu) if first is not None else f.addMenu(c._recent_menu)
     c.new_action = _action(c, f, "&New Treebank from Text…", c.new_from_text_dialog, "Ctrl+Shift+N",
-                                   "Start a treebank from typed or pasted text", before=first)
-    c.save_action = _action(c, f, "&Save Treebank", lambda: c.save(wait=False), SK.Save, "Save the treebank (atomically)",
-                                    before=first)
+                           "Start a treebank from typed or pasted text", before=first)
+    c.save_action = _action(c, f, "&Save Treebank", lambda: c.save(wait=False), SK.Save,
+                            "Save the treebank (atomically, in the background)", before=first)
     c.save_as_action = _action(c, f, "Save Treebank &As…", lambda: c.save_as(wait=False), SK.SaveAs, before=first)
     c.export_clean_action = _action(c, f, "&Export Treebank without DepLab Comments…", c.export_clean,
-                                            None, "A copy without deplab_status / deplab_predicted comments",
-                                            before=first)
+                                    None, "A copy without deplab_status / deplab_predicted comments",
+                                    before=first)
     c.close_action = _action(c, f, "&Close Treebank", c.close_document, None, before=first)
     if first is not None:
         f.insertSeparator(first)
@@ -71,22 +71,22 @@ def build_actions(c) -> None:
         e.insertSeparator(first_e)
     e.addSeparator()
     c.relation_action = _action(c, e, "&Relation of Selected Word…", c.relation_menu, "Ctrl+R",
-                                        "Choose the relation of the selected word")
+                                "Choose the relation of the selected word")
     c.upos_action = _action(c, e, "UP&OS of Selected Word…", c.upos_menu, "Ctrl+U")
     c.gold_action = _action(c, e, "Mark Sentence &Gold", c.toggle_gold, "Ctrl+Shift+G",
-                                    "Mark (or unmark) the current sentence gold; recorded in the file")
+                            "Mark (or unmark) the current sentence gold; recorded in the file")
     c.focus_tree_action = _action(c, e, "Focus the &Tree Editor", c.focus_tree, "Ctrl+E",
-                                          "Keyboard editing in the arc view: ←/→, Enter, R, U, G")
+                                  "Keyboard editing in the arc view: ←/→, Enter, R, U, G")
     c.focus_table_action = _action(c, e, "Focus the Token T&able", c.token_table.view.setFocus, "Ctrl+T")
     c.focus_filter_action = _action(c, e, "&Find Sentences…", c.focus_filter, "Ctrl+F",
-                                            "Filter the sentence list by text, form, UPOS, relation or status")
+                                    "Filter the sentence list by text, form, UPOS, relation or status")
     e.addSeparator()
     c.next_action = _action(c, e, "Next Sentence", lambda: c.step_sentence(1), "Alt+Down")
     c.prev_action = _action(c, e, "Previous Sentence", lambda: c.step_sentence(-1), "Alt+Up")
     c.next_unfinished_action = _action(c, e, "Next &Unfinished Sentence", lambda: c.step_unfinished(1),
-                                               "Ctrl+Alt+Down", "The next sentence that is not gold")
+                                       "Ctrl+Alt+Down", "The next sentence that is not gold")
     c.prev_unfinished_action = _action(c, e, "Previous Unfinished Sentence",
-                                               lambda: c.step_unfinished(-1), "Ctrl+Alt+Up")
+                                       lambda: c.step_unfinished(-1), "Ctrl+Alt+Up")
 
     v = _menu(c, "&View")
     v.addSeparator()
@@ -94,25 +94,25 @@ def build_actions(c) -> None:
         for d in (c.editor_dock, c.navigator_dock, c.table_dock, c.eval_dock, c.diff_dock):
             v.addAction(d.toggleViewAction())
     c.focus_action = _action(c, v, "&Annotation Layout (hide the stepper)", lambda: None, "Ctrl+Shift+A",
-                                     "Give the whole window to the treebank panels")
+                             "Give the whole window to the treebank panels")
     c.focus_action.setCheckable(True)
     c.focus_action.toggled.connect(c.set_annotation_layout)
     c.diff_current_action = _action(c, v, "Compare Sentence with Parser &Prediction",
-                                            c.diff_current, "Ctrl+Shift+D",
-                                            "Gold-versus-parsed view of the current sentence")
+                                    c.diff_current, "Ctrl+Shift+D",
+                                    "Gold-versus-parsed view of the current sentence")
 
     p = _menu(c, "&Parse")
     p.addSeparator()
     c.parse_current_action = _action(c, p, "Parse &Current Sentence", c.parse_current, "Ctrl+Shift+P",
-                                             "Parse the current sentence (never a gold one)")
+                                     "Parse the current sentence (never a gold one)")
     c.parse_all_action = _action(c, p, "Parse &All Unannotated Sentences", c.parse_unannotated, None,
-                                         "Parse every sentence without annotation, in the background")
+                                 "Parse every sentence without annotation, in the background")
     c.evaluate_action = _action(c, p, "&Evaluate…", c.show_evaluation, None,
-                                        "Scores: gold corrections vs parser, or gold vs system files")
+                                "Scores: gold corrections vs parser, or gold vs system files")
     c.study_action = None
     if callable(getattr(c.window, "show_sentence", None)):
         c.study_action = _action(c, p, "&Step Through Current Treebank Sentence", c.study_current, None,
-                                         "Show the current sentence in the parser stepper (its tree as gold)")
+                                 "Show the current sentence in the parser stepper (its tree as gold)")
     changed = getattr(c.window, "pipelineChanged", None)
     if changed is not None:
         changed.connect(c._pipeline_changed)

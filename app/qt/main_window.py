@@ -121,7 +121,8 @@ class MainWindow(QMainWindow):
         self.bundled_actions: dict[Path, QAction] = {}
         for path, summary in bundled_models():
             label = f"{path.name}{' (default)' if path == DEFAULT_MODEL_DIR else ''}: {summary}"
-            act = self.bundled_menu.addAction(label, lambda p=path: self.load_model(None if p == DEFAULT_MODEL_DIR else p))
+            act = self.bundled_menu.addAction(
+                label, lambda p=path: self.load_model(None if p == DEFAULT_MODEL_DIR else p))
             act.setCheckable(True)
             self.bundled_group.addAction(act)
             self.bundled_actions[Path(path).resolve()] = act
