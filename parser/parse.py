@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .conllu import ConlluError, iter_sentences, to_conllu_text
 from .fileio import atomic_write_text
+from .language import script_warning, segmentation_note
 from .log import get_logger, progress
 
 _log = get_logger(__name__)
@@ -81,8 +82,11 @@ def run(args) -> int:
     from .pipeline import Pipeline
     pipe = Pipeline.load(args.model)
     if fmt == "text":
-        for note in pipe.text_notices(text):
-            _log.warning("%s: %s", name, note)
+        warning, note = script_warning(text, pipe.language), segmentation_note(text, pipe.language)
+        if warning:
+            _log.warning("%s: %s", name, warning)
+        if note:
+            _log.info("%s: %s", name, note)
         sentences = pipe.sentences_from_text(text)
     _log.info("%s: %d sentence(s) (%s), model %s (%s)", name, len(sentences), fmt,
               pipe.model_dir or "in memory", pipe.language)

@@ -592,7 +592,7 @@ def run(args) -> int:
                       average=args.average, language=language, system=args.system, explore=args.explore,
                       explore_after=args.explore_after, heldout=args.heldout)
     logger = get_logger(__name__)
-    with progress_reporter("training", "batch") as bar:
+    with progress_reporter("training", "batches") as bar:
         def log(msg):
             bar.clear()
             logger.info(msg)
