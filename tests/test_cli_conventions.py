@@ -222,3 +222,12 @@ def test_drop_enhanced_graph():
     assert drop_enhanced_graph(s) is s
     assert not any(t.is_empty for t in s.tokens) and {w.deps for w in s.words} == {"_"}
     assert [w.head for w in s.words] == ["2", "0", "2", "5", "2", "5", "2"]       # the basic tree untouched
+
+
+def test_quit_after_reads_the_environment(monkeypatch):
+    from deplab.app.launcher import quit_after
+    for value, seconds in (("3", 3.0), ("0.5", 0.5), ("", None), ("0", None), ("-1", None), ("soon", None)):
+        monkeypatch.setenv("DEPLAB_QUIT_AFTER", value)
+        assert quit_after() == seconds
+    monkeypatch.delenv("DEPLAB_QUIT_AFTER")
+    assert quit_after() is None
