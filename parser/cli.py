@@ -68,11 +68,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _verbosity_options(p: argparse.ArgumentParser, default) -> None:
+    """``-q/--quiet`` and ``-v/--verbose``, except the option strings a command already defines itself."""
     g = p.add_mutually_exclusive_group()
-    g.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=log.QUIET, default=default,
-                   help="print only warnings and errors")
-    g.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=log.VERBOSE, default=default,
-                   help="print debugging detail too")
+    taken = p._option_string_actions
+    for flags, const, text in ((("-q", "--quiet"), log.QUIET, "print only warnings and errors"),
+                               (("-v", "--verbose"), log.VERBOSE, "print debugging detail too")):
+        free = [f for f in flags if f not in taken]
+        if free:
+            g.add_argument(*free, dest="verbosity", action="store_const", const=const, default=default, help=text)
 
 
 def _version() -> str:
@@ -101,7 +104,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, (module, help_text) in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter,
                            epilog="exit codes: " + ", ".join(f"{c} {t}" for c, t in _SHORT.items()) + " (see deplab --help)")
-        _verbosity_options(p, argparse.SUPPRESS)  # after the command too: deplab parse -q …
         if name != only:
             continue
         try:
@@ -112,6 +114,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             p.set_defaults(_missing=module)
             continue
         mod.add_arguments(p)
+        _verbosity_options(p, argparse.SUPPRESS)  # after the command too: deplab parse -q …
         p.set_defaults(_run=mod.run, _parser=p)
     return ap
 
