@@ -2,10 +2,13 @@
 
     python benchmarks/nonprojective.py --threads 1            # both systems, default recipe
     python benchmarks/nonprojective.py --systems swap --epochs 20
+    python benchmarks/nonprojective.py --folds 10 --epochs 20 --threads 1   # every sentence held out once
+    python benchmarks/nonprojective.py --folds 10 --max-folds 4 --epochs 20 --threads 1   # the first 4 of them
 
 Data: ``../shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu`` (718 sentences, 9.5% of them non-projective).
 The sentences are shuffled with ``random.Random(--seed)``; the first 90% are the training file, the other 10%
-the test sentences.  Each system is trained with ``deplab train``'s code and no dev file, so training holds
+the test sentences.  With ``--folds K`` the shuffled sentences are cut into K parts and each part is the
+test set once (K=10: ten seeded 90/10 splits); the figures are summed over the folds.  Each system is trained with ``deplab train``'s code and no dev file, so training holds
 out a seeded 10% of the training file for model selection (the test sentences are never seen).  Scores are
 parser.evaluate's (CoNLL 2018 conventions, gold tokenization, predicted UPOS).  Non-projective arcs are the
 gold arcs (head, dependent) of test sentences that :meth:`parser.tree.DependencyTree.non_projective_arcs`
@@ -53,6 +56,9 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--folds", type=int, default=1, help="1: one seeded 90/10 split; K: K-fold (see above)")
+    ap.add_argument("--max-folds", type=int, default=0, metavar="N", help="run only the first N folds")
+    ap.add_argument("--verbose", action="store_true", help="print the training logs")
     ap.add_argument("--out", help="write the results here as JSON")
     args = ap.parse_args(argv)
 
@@ -67,27 +73,49 @@ def main(argv=None) -> int:
     sentences = read_conllu(args.data)
     order = list(range(len(sentences)))
     random.Random(args.seed).shuffle(order)
-    cut = round(0.9 * len(order))
-    train = [sentences[i] for i in sorted(order[:cut])]
-    test = [sentences[i] for i in sorted(order[cut:])]
-    print(f"{args.data}: {len(train)} training sentences, {len(test)} test sentences (seed {args.seed})", flush=True)
+    folds = max(1, args.folds)
+    size = round(len(order) / max(folds, 10)) if folds == 1 else None
+    if folds == 1:
+        parts = [order[len(order) - size:]]  # the last 10% of the shuffled sentences
+    else:
+        parts = [order[f * len(order) // folds:(f + 1) * len(order) // folds] for f in range(folds)]
+        parts = parts[:args.max_folds or folds]
     results = {}
+    sums = {}
     with tempfile.TemporaryDirectory() as tmp:
-        train_path = Path(tmp) / "train.conllu"
-        write_conllu(train, train_path)
-        for system in args.systems:
-            t0 = time.time()
-            cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=system, threads=args.threads)
-            model, best = train_model(train_path, None, Path(tmp) / system, cfg,
-                                      log=lambda m: print(f"  [{system}] {m}", flush=True))
-            parsed = parse_batch(model, [[w.form for w in s.words] for s in test])
-            predicted = [annotate(s, p) for s, p in zip(test, parsed)]
-            scores = evaluate(test, predicted).to_json()
-            results[system] = {"UPOS": scores["UPOS"], "UAS": scores["UAS"], "LAS": scores["LAS"],
-                               "selected_epoch": best["epoch"], "minutes": (time.time() - t0) / 60,
-                               **nonprojective_counts(test, predicted)}
-            print(f"  [{system}] done: {json.dumps(results[system])}", flush=True)
+        for f, part in enumerate(parts):
+            held = set(part)
+            train = [sentences[i] for i in range(len(sentences)) if i not in held]
+            test = [sentences[i] for i in sorted(held)]
+            print(f"{args.data}, fold {f + 1}/{len(parts)}: {len(train)} training sentences, {len(test)} test "
+                  f"sentences (seed {args.seed})", flush=True)
+            train_path = Path(tmp) / "train.conllu"
+            write_conllu(train, train_path)
+            for system in args.systems:
+                t0 = time.time()
+                cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=system, threads=args.threads)
+                model, best = train_model(train_path, None, Path(tmp) / system, cfg,
+                                          log=lambda m: print(f"  [{system}] {m}", flush=True) if args.verbose
+                                          else None)
+                parsed = parse_batch(model, [[w.form for w in s.words] for s in test])
+                predicted = [annotate(s, p) for s, p in zip(test, parsed)]
+                scores = evaluate(test, predicted).to_json()
+                r = {"UPOS": scores["UPOS"], "UAS": scores["UAS"], "LAS": scores["LAS"],
+                     "selected_epoch": best["epoch"], "minutes": (time.time() - t0) / 60,
+                     **nonprojective_counts(test, predicted)}
+                results.setdefault(system, []).append(r)
+                print(f"  [{system}] fold {f + 1}: {json.dumps(r)}", flush=True)
+    for system, rs in results.items():
+        total = {k: sum(r[k] for r in rs) for k in ("gold_nonprojective_arcs", "exact", "exact_labelled",
+                                                     "predicted_nonprojective_arcs",
+                                                     "predicted_nonprojective_correct", "minutes")}
+        total.update({k: sum(r[k] for r in rs) / len(rs) for k in ("UPOS", "UAS", "LAS")})
+        total["exact_%"] = 100.0 * total["exact"] / max(total["gold_nonprojective_arcs"], 1)
+        total["exact_labelled_%"] = 100.0 * total["exact_labelled"] / max(total["gold_nonprojective_arcs"], 1)
+        sums[system] = total
+    results = sums
     print()
+    print(f"Summed over {len(parts)} fold(s) of {folds}; UPOS/UAS/LAS: the mean over the folds")
     print("| system | UPOS | UAS | LAS | gold non-projective arcs | predicted exactly | with the relation "
           "| non-projective arcs predicted (correct) | training min |")
     print("|---|---|---|---|---|---|---|---|---|")
