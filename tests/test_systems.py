@@ -242,8 +242,8 @@ def test_arc_eager_optimal_moves_are_exact_on_optimal_paths():
     """Along runs of optimal moves the arc-eager costs pick exactly the optimal transitions (with the
     single-root rules of parser.systems.arc_eager the formulas are not exact after every wrong move)."""
     rng, system, checked = random.Random(2), get_system("arc-eager"), 0
-    for _ in range(250):
-        n = rng.randint(1, 7)
+    for _ in range(200):
+        n = rng.randint(1, 6)
         heads = _random_projective_tree(n, rng)
         gold = Gold.of(heads, ["root" if h == 0 else "x" for h in heads])
         c, memo = system.initial(n), {}
@@ -257,7 +257,7 @@ def test_arc_eager_optimal_moves_are_exact_on_optimal_paths():
                 checked += 1
             c.apply(rng.choice(zero))
         assert c.heads[1:] == heads  # optimal all the way: the gold tree
-    assert checked > 2000
+    assert checked > 1500
 
 
 @pytest.mark.parametrize("system", ["arc-eager", "arc-hybrid"])

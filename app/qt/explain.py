@@ -29,6 +29,11 @@ def architecture_html(info: dict | None) -> str:
     arch = info.get("arch", "?")
     s = info.get("sizes", {}) or {}
     T, L = info.get("transitions", "?"), info.get("labels", "?")
+    system = (info.get("training") or {}).get("system") or "arc-standard"  # models from before --system
+    extra = {"arc-eager": ", REDUCE", "swap": ", SWAP"}.get(system, "")
+    steps = {"arc-standard": "2n transitions for n words", "arc-hybrid": "2n transitions for n words",
+             "arc-eager": "at most 2n transitions for n words",
+             "swap": "2n transitions for n words plus two per SWAP"}.get(system, "")
     words, tags = info.get("words", "?"), info.get("tags", "?")
     params = info.get("parameters")
     out = []
@@ -54,9 +59,10 @@ def architecture_html(info: dict | None) -> str:
                        f"(Chen &amp; Manning used one layer with the cube activation (W<sub>1</sub>x + "
                        f"b<sub>1</sub>)<sup>3</sup>).</p>")
         out.append(f"<p><b>4. Softmax.</b> p = softmax(W<sub>o</sub>h) over the <b>{_fmt(T)}</b> transitions "
-                   f"(SHIFT, and LEFT-ARC(l), RIGHT-ARC(l) for each of the {_fmt(L)} labels). The parser applies "
+                   f"(SHIFT, and LEFT-ARC(l), RIGHT-ARC(l) for each of the {_fmt(L)} labels{extra}) of the "
+                   f"<b>{system}</b> system. The parser applies "
                    f"the most probable <i>legal</i> transition — greedy decoding, one transition per step, "
-                   f"2n transitions for n words.</p>")
+                   f"{steps}.</p>")
         out.append("<p>The POS tags it reads come from a separate BiLSTM tagger.</p>")
     elif arch == "kg2016":
         wd, lh = s.get("word_dim", 100), s.get("lstm_hidden", 128)
