@@ -108,6 +108,8 @@ class AnnotationController(QObject):
         self.eval_panel.diffRequested.connect(self.show_diff)
         self.eval_panel.sentenceRequested.connect(self.go_to)
         build_actions(self)
+        from .treebank_tools import TreebankTools  # search, validation, agreement (issue 18)
+        self.tools = TreebankTools(self)
         self.update_actions()
 
     # -- the selection (kept in the Qt-free editing state) -------------------------------------
