@@ -35,6 +35,9 @@ def make_window():
             w.menuBar().addMenu(m)
         w.setCentralWidget(QLabel("central"))
         ctl = install_annotation(w)
+    # these tests correct parser output: files without DepLab status comments open as "parsed" here
+    # (the default, gold, is tested in test_gold_reading.py)
+    ctl.files.set_default_reading("parsed")
     return w, ctl
 
 

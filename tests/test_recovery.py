@@ -27,6 +27,7 @@ w = MainWindow(QSettings(os.path.join(os.environ["DEPLAB_DATA_DIR"], "window.ini
 w.show()
 ctl = w.annotation
 ctl.ask_relation_after_attach = False
+ctl.files.set_default_reading("parsed")  # the fixture is parser output being corrected
 ctl.open_path(sys.argv[1], wait=True)
 ctl.attach(1, 3)              # The -> sleeps
 ctl.set_relation(1, "nsubj")

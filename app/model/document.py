@@ -35,7 +35,8 @@ from .edits import EDITABLE_COLUMNS, EditError, Edits, SentenceState
 from .events import Signal
 from .recovery_file import RecoveryError, RecoveryInfo
 from .status_codec import (EDITED, GOLD, PARSED, PREDICTED_KEY, STATUS_KEY, STATUSES, UNANNOTATED, apply_prediction,
-                           derive_status, encode_prediction, has_deplab_comments, without_deplab_comments)
+                           UNMARKED_POLICIES, derive_status, encode_prediction, has_deplab_comments,
+                           status_from_comments, without_deplab_comments)
 from .validation import UNIVERSAL_RELATIONS, is_annotated, relation_choices
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Document(Edits):
         self._store = ByteStore(spans=[None] * len(self.sentences))
         self._source_stat: tuple[int, float] | None = None
         self._modified: set[int] = set(range(len(self.sentences)))  # in-memory sentences are all new
+        #: the status of complete trees without a ``# deplab_status`` comment (:meth:`set_unmarked`)
+        self.unmarked = PARSED
         self._status: list[str] = [derive_status(s) for s in self.sentences]
         self._present_relations: set[str] | None = None  # computed on first use (relations())
         self.revision = 0
@@ -217,6 +220,27 @@ class Document(Edits):
         """Indices of sentences matching every given filter (:func:`.sentence_filter.find`)."""
         return sentence_filter.find(self.sentences, self._status, text, form, upos, deprel, status, indices)
 
+    def unmarked_indices(self) -> list[int]:
+        """The complete trees without a DepLab status comment (read by the :attr:`unmarked` policy)."""
+        return [i for i, s in enumerate(self.sentences)
+                if status_from_comments(s.comments) is None and is_annotated(s)]
+
+    def set_unmarked(self, policy: str) -> list[int]:
+        """Reads the complete trees without a status comment as ``gold``, ``parsed`` or ``unannotated``
+        (issue 18: an existing UD treebank opens as gold).  Changes no sentence's text (the file saves
+        as it was read); returns the sentences whose status changed and emits ``changed`` for them."""
+        if policy not in UNMARKED_POLICIES:
+            raise EditError(f"unknown reading {policy!r}; expected one of {', '.join(UNMARKED_POLICIES)}")
+        self.unmarked = policy
+        changed = []
+        for i in self.unmarked_indices():
+            if self._status[i] != policy:
+                self._status[i] = policy
+                changed.append(i)
+        if changed:
+            self.changed.emit(changed)
+        return changed
+
     def next_unfinished(self, start: int, step: int = 1) -> int | None:
         """The next sentence after ``start`` (before it with step=-1) that is not gold."""
         return sentence_filter.next_unfinished(self._status, start, step)
@@ -224,7 +248,7 @@ class Document(Edits):
     def _after_change(self, indices: list[int]) -> None:
         was_dirty = self.dirty
         for i in indices:
-            self._status[i] = derive_status(self.sentences[i])
+            self._status[i] = derive_status(self.sentences[i], self.unmarked)
         self.revision += 1
         self.changed.emit(indices)
         if not was_dirty:

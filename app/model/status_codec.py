@@ -3,8 +3,10 @@
 ``# deplab_status = unannotated|parsed|edited|gold`` records where a sentence stands, so the state
 survives re-opening the file; ``# deplab_predicted = UPOS/HEAD/DEPREL …`` keeps the parser's
 pre-annotation of a sentence the user then corrected, so the corrections can be scored against
-what the parser predicted.  Sentences without a status comment are ``parsed`` when every word has
-a head and a relation, else ``unannotated``.
+what the parser predicted.  Sentences without a status comment ("unmarked": a treebank DepLab did
+not write) are read by the document's policy (issue 18): their complete trees are ``gold`` (an
+existing treebank), ``parsed`` (another parser's output) or ``unannotated``; incomplete trees are
+``unannotated``.
 """
 from __future__ import annotations
 
@@ -29,12 +31,16 @@ def status_from_comments(comments: Sequence[str]) -> str | None:
     return None
 
 
-def derive_status(s: Sentence) -> str:
-    """The status recorded in the sentence, else what its annotation says."""
+#: how the complete trees of unmarked sentences can be read
+UNMARKED_POLICIES = (GOLD, PARSED, UNANNOTATED)
+
+
+def derive_status(s: Sentence, unmarked: str = PARSED) -> str:
+    """The status recorded in the sentence, else ``unmarked`` for a complete tree, else unannotated."""
     st = status_from_comments(s.comments)
     if st is not None:
         return st
-    return PARSED if is_annotated(s) else UNANNOTATED
+    return unmarked if is_annotated(s) else UNANNOTATED
 
 
 def encode_prediction(sentence: Sentence) -> str:

@@ -383,14 +383,36 @@ class AnnotationController(QObject):
             return
         self.docks.show_diff()
 
-    def diff_current(self) -> None:
+    def diff_current(self, wait: bool = False) -> None:
+        """The current annotation against the parser: the recorded pre-annotation when there is one,
+        else (e.g. a gold sentence of an existing treebank) the sentence re-parsed with the current model."""
         if self.doc is None or self.current is None:
             return
-        pred = self.doc.predicted(self.current)
-        if pred is None:
-            self.refuse("no parser prediction is recorded for this sentence: parse it first")
+        i = self.current
+        pred = self.doc.predicted(i)
+        if pred is not None:
+            self.show_diff(self.doc[i], pred, f"sentence {i + 1}: current annotation vs parser")
             return
-        self.show_diff(self.doc[self.current], pred, f"sentence {self.current + 1}: current annotation vs parser")
+        if not self.idle():
+            self.status("Busy: wait for the current task or cancel it")
+            return
+        sentence = self.doc[i].copy()
+        pipeline = self.pipeline or getattr(self.window, "pipeline", None)
+        factory = self.pipeline_factory
+
+        def work(ctx):
+            pl = pipeline or factory()
+            return pl, pl.parse([sentence])[0]
+
+        def done(out):
+            pl, parsed = out
+            if self.pipeline is None:
+                self.pipeline = pl
+            if self.doc is not None and self.current == i:
+                self.show_diff(self.doc[i], parsed, f"sentence {i + 1}: current annotation vs the current model "
+                                                    "(re-parsed; no prediction is recorded)")
+
+        self.run(work, "Parsing for comparison", done, lambda m: self.show_error("Cannot parse", m), wait)
 
     def study_current(self) -> None:
         if self.doc is not None and self.current is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu,
                                QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget, QWidgetAction)
 
 from .arc_view import ArcView
@@ -69,6 +69,54 @@ class ChoiceMenu(QMenu):
         self.filter.setFocus()
 
 
+class UnmarkedNotice(QFrame):
+    """The question asked once per file without DepLab status comments: how to read its complete trees.
+
+    Not modal: the file is already open with the remembered (or default) reading; a click on another
+    reading emits ``chosen(policy)`` (``gold``, ``parsed`` or ``unannotated``)."""
+
+    chosen = Signal(str)
+    LABELS = (("gold", "Gold"), ("parsed", "Parser output"), ("unannotated", "Unannotated"))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("UnmarkedNotice { background: #FFF8E1; border: 1px solid #E0C060; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.buttons: dict[str, QPushButton] = {}
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 3, 6, 3)
+        lay.addWidget(self.label, 1)
+        for policy, text in self.LABELS:
+            b = QPushButton(text)
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, p=policy: self._choose(p))
+            self.buttons[policy] = b
+            lay.addWidget(b)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Keep this reading")
+        self.close_button.clicked.connect(self.hide)
+        lay.addWidget(self.close_button)
+        self.hide()
+
+    def ask(self, name: str, count: int, policy: str) -> None:
+        self.label.setText(f"<b>{name}</b> has no DepLab status comments: its {count} complete "
+                           f"tree{'s' if count != 1 else ''} are read as:")
+        self._check(policy)
+        self.show()
+
+    def _check(self, policy: str) -> None:
+        for p, b in self.buttons.items():
+            b.setChecked(p == policy)
+
+    def _choose(self, policy: str) -> None:
+        self._check(policy)
+        self.chosen.emit(policy)
+
+
 class AnnotationEditor(QWidget):
     """Header (sentence, status, buttons), the editable arc view, and a message line."""
 
@@ -119,6 +167,8 @@ class AnnotationEditor(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(3)
         lay.addLayout(top)
+        self.unmarked_notice = UnmarkedNotice()
+        lay.addWidget(self.unmarked_notice)
         lay.addWidget(self.text)
         lay.addWidget(self.arcs, 1)
         lay.addWidget(self.message)

@@ -4,12 +4,14 @@ a file that is not CoNLL-U is refused at its first bad line with ``file:line: pr
 document on screen stays; saving writes a snapshot of the document while editing goes on."""
 from __future__ import annotations
 
+import hashlib
 import os
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from deplab.app.model.document import Document, EditError
+from deplab.app.model.document import GOLD, Document, EditError
+from deplab.app.model.status_codec import UNMARKED_POLICIES
 from deplab.app.model.validation import ERROR, check_sentence
 
 from .annotation_widgets import NewFromTextDialog
@@ -18,15 +20,21 @@ from .workers import collector_paused, run_task
 
 CONLLU_FILTER = "CoNLL-U (*.conllu *.conll *.conllx);;All files (*)"
 CONLLU_SUFFIXES = (".conllu", ".conll", ".conllx")
+#: settings: how the complete trees of a file without DepLab status comments are read, per file
+UNMARKED_KEY = "treebank/unmarked/"
+#: settings: the reading of a file opened for the first time (issue 18: gold by default)
+UNMARKED_DEFAULT_KEY = "treebank/unmarked_default"
 
 
 class FileController(QObject):
     def __init__(self, ctl, settings):
         super().__init__(ctl)
         self.ctl = ctl
+        self.settings = settings
         self.recent = RecentFiles(settings)
         self.save_task = None
         window = ctl.window
+        ctl.annotator.unmarked_notice.chosen.connect(self.choose_reading)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
 
@@ -73,23 +81,65 @@ class FileController(QObject):
         if not self.maybe_save():
             return
         path = os.path.abspath(path)
+        remembered = self.remembered_reading(path)
+        policy = remembered or self.default_reading()
 
         def work(ctx):
             with collector_paused(freeze=True):
-                return Document.open(path, progress=lambda f: ctx.progress(int(f * 100), 100, "reading"),
-                                     cancelled=ctx.cancelled)
+                doc = Document.open(path, progress=lambda f: ctx.progress(int(f * 100), 100, "reading"),
+                                    cancelled=ctx.cancelled)
+                doc.set_unmarked(policy)
+                return doc, (len(doc.unmarked_indices()) if remembered is None else 0)
 
         def refused(msg):
             c.show_error("Cannot open the file", msg)
             c.openFinished.emit(None)
-        c.run(work, f"Opening {os.path.basename(path)}", self._opened, refused, wait)
+        c.run(work, f"Opening {os.path.basename(path)}", lambda out: self._opened(*out), refused, wait)
 
-    def _opened(self, doc: Document) -> None:
+    def _opened(self, doc: Document, ask_reading: int = 0) -> None:
+        """Shows the opened document; ``ask_reading`` complete trees without status comments, in a file
+        opened for the first time, make the reading notice appear."""
         c = self.ctl
         c.set_document(doc)
         self.recent.add(doc.path)
         c.status(f"Opened {doc.name}: {len(doc)} sentences")
+        notice = c.annotator.unmarked_notice
+        if ask_reading:  # asked once per file; the answer is remembered
+            self.remember_reading(doc.path, doc.unmarked)
+            notice.ask(doc.name, ask_reading, doc.unmarked)
+        else:
+            notice.hide()
         c.openFinished.emit(doc)
+
+    # -- how a file without DepLab status comments is read (issue 18) -------------------------------
+    @staticmethod
+    def _reading_key(path: str) -> str:
+        return UNMARKED_KEY + hashlib.sha1(os.path.abspath(path).encode("utf-8")).hexdigest()[:16]
+
+    def remembered_reading(self, path: str) -> str | None:
+        value = self.settings.value(self._reading_key(path))
+        return value if value in UNMARKED_POLICIES else None
+
+    def remember_reading(self, path: str, policy: str) -> None:
+        self.settings.setValue(self._reading_key(path), policy)
+
+    def default_reading(self) -> str:
+        value = self.settings.value(UNMARKED_DEFAULT_KEY, GOLD)
+        return value if value in UNMARKED_POLICIES else GOLD
+
+    def set_default_reading(self, policy: str) -> None:
+        self.settings.setValue(UNMARKED_DEFAULT_KEY, policy)
+
+    def choose_reading(self, policy: str) -> None:
+        """The answer to the notice: re-reads the current file's unmarked trees and remembers it."""
+        doc = self.ctl.doc
+        if doc is None:
+            return
+        changed = doc.set_unmarked(policy)
+        if doc.path:
+            self.remember_reading(doc.path, policy)
+        self.ctl.update_actions()
+        self.ctl.status(f"{len(changed)} sentence{'s' if len(changed) != 1 else ''} now read as {policy}")
 
     def new_from_text_dialog(self) -> None:
         dlg = NewFromTextDialog(self.ctl.window)
