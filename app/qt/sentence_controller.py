@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtWidgets import QLabel
+
 from deplab.parser.conllu import Sentence
 
 from .parse_controller import parse_sentences
@@ -22,6 +24,20 @@ class SentenceController:
     def __init__(self, window):
         self.w = window
         self._parse_task: Task | None = None
+        # issue 17: typed text whose writing system does not fit the model's language gets a visible
+        # notice (the engine's Pipeline.text_notices), not a silent one-token parse
+        self.notice = QLabel()
+        self.notice.setObjectName("textNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background:#FFF3CD; color:#664D03; border:1px solid #E0C060; padding:3px 6px")
+        self.notice.hide()
+        view_layout = window.view.layout()
+        view_layout.insertWidget(max(0, view_layout.indexOf(window.view.info)), self.notice)
+
+    def show_notices(self, notes: list[str]) -> None:
+        """Shows the engine's notices about the typed text above the tree (hidden when there are none)."""
+        self.notice.setText("⚠ " + "<br>⚠ ".join(notes) if notes else "")
+        self.notice.setVisible(bool(notes))
 
     def parse_text(self, text: str, wait: bool = False) -> Task | None:
         """Tokenizes, tags and parses ``text`` in the background and shows the first sentence
@@ -48,11 +64,12 @@ class SentenceController:
 
         def work(ctx):
             ctx.progress(0, 0, "tokenizing")
+            notes = pipeline.text_notices(text) if hasattr(pipeline, "text_notices") else []
             sentences = pipeline.sentences_from_text(text)
             if len(sentences) == 1:  # tagged and parsed once, step by step: the stepper's trace is the parse
                 parsed, trace = pipeline.parse_traced(sentences[0])
-                return [parsed], trace
-            return parse_sentences(pipeline, sentences, ctx), None
+                return [parsed], trace, notes
+            return parse_sentences(pipeline, sentences, ctx), None, notes
 
         if long_input:  # a long parse shows progress, and the input waits for it
             w._busy(True, "Parsing…")
@@ -65,7 +82,8 @@ class SentenceController:
 
         def done(result):
             finish()
-            sentences, trace = result
+            sentences, trace, notes = result
+            self.show_notices(notes)
             self._show_batch(sentences, trace)
             w.arc_view.canvas().repaint()
             w.last_parse_ms = (time.perf_counter() - t0) * 1000
