@@ -110,6 +110,8 @@ class AnnotationController(QObject):
         build_actions(self)
         from .treebank_tools import TreebankTools  # search, validation, agreement (issue 18)
         self.tools = TreebankTools(self)
+        from .new_parser import NewParser  # Parse ▸ New Parser from This Treebank…, File ▸ Models (issue 17)
+        self.new_parser = NewParser(self)
         self.update_actions()
 
     # -- the selection (kept in the Qt-free editing state) -------------------------------------

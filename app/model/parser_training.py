@@ -1,0 +1,189 @@
+"""A new parser from the user's own treebank (issue 17), and the user's model folders (Qt-free).
+
+:func:`train_new_parser` is the work the app runs in the background: it trains from scratch with
+:func:`deplab.parser.train.train_model` (without dev data the engine holds out a seeded part of the
+training sentences for model selection, ``TrainConfig.heldout``) or fine-tunes an existing model with
+:func:`deplab.parser.finetune.finetune` on the same kind of seeded split
+(:func:`deplab.parser.train.hold_out`).  The model folder is written through
+:func:`deplab.parser.fileio.atomic_folder`, so a cancelled or failed run leaves nothing behind.
+:func:`user_models` lists the folders in :func:`deplab.parser.paths.models_dir` with their language,
+training data, size and held-out scores (File ▸ Models).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from deplab.parser.conllu import Sentence
+
+from .status_codec import GOLD
+from .validation import is_annotated
+
+SCRATCH = "scratch"
+
+
+@dataclass
+class NewParserSpec:
+    """What to train: ``start`` is ``"scratch"`` or the folder of a model to fine-tune.  ``epochs`` and the
+    sizes are None for the engine's defaults (tests make them small)."""
+
+    name: str
+    language: str
+    source: str = "the document"          # recorded in the model as its training data
+    start: str = SCRATCH
+    heldout: float = 0.1
+    seed: int = 1
+    arch: str = "kg2016"
+    epochs: int | None = None
+    tagger_epochs: int | None = None
+    batch_size: int | None = None
+    lr: float | None = None
+    sizes: dict = field(default_factory=dict)
+    tagger_sizes: dict = field(default_factory=dict)
+
+
+def gold_sentences(doc) -> list[Sentence]:
+    """Copies of the document's gold sentences with a complete tree (the training data)."""
+    return [doc[i].copy() for i, st in enumerate(doc.statuses()) if st == GOLD and is_annotated(doc[i])]
+
+
+def safe_name(name: str) -> str:
+    """A folder name from what the user typed."""
+    out = re.sub(r"[^\w.-]+", "_", name.strip()).strip("._")
+    return out or "parser"
+
+
+def model_folder(name: str, root: Path | None = None) -> Path:
+    from deplab.parser.paths import models_dir
+    return (root or models_dir()) / safe_name(name)
+
+
+class _OverallProgress:
+    """Turns the engine's per-epoch batch progress into one fraction of the whole run, and an ETA."""
+
+    def __init__(self, phases: int, report: Callable[[int, int, str], None], check: Callable[[], None]):
+        self.phases, self.report, self.check = max(1, phases), report, check
+        self.phase, self.last, self.t0 = 0, 0, time.monotonic()
+
+    def __call__(self, done: int, total: int, *_):
+        self.check()  # raises Cancelled: the run stops at the next batch
+        if done < self.last:
+            self.phase = min(self.phase + 1, self.phases - 1)
+        self.last = done
+        fraction = (self.phase + done / max(total, 1)) / self.phases
+        elapsed = time.monotonic() - self.t0
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        text = f"epoch {self.phase + 1} of {self.phases}" + (f", about {eta:.0f} s left" if eta is not None else "")
+        self.report(int(1000 * fraction), 1000, text)
+
+
+def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: str | os.PathLike,
+                     log: Callable[[str], None] = print,
+                     progress: Callable[[int, int, str], None] = lambda d, t, m: None,
+                     cancelled: Callable[[], bool] = lambda: False) -> dict:
+    """Trains the parser ``spec`` describes on ``sentences`` and writes its folder ``out``; returns its
+    record (:func:`model_record`).  Raises ``parser.progress.Cancelled`` when ``cancelled()`` (nothing is
+    written) and ``UserError`` when there is too little data."""
+    from deplab.parser.errors import UserError
+    from deplab.parser.fileio import atomic_folder
+    from deplab.parser.progress import check
+    sentences = [s for s in sentences if is_annotated(s)]
+    if len(sentences) < 2:
+        raise UserError(f"a parser needs at least 2 sentences with a complete tree; {len(sentences)} given "
+                        "(mark corrected sentences gold)")
+    out = Path(out)
+
+    def checker():
+        check(cancelled)
+
+    with atomic_folder(out) as tmp:
+        if spec.start == SCRATCH:
+            from deplab.parser.conllu import write_conllu
+            from deplab.parser.train import TrainConfig, train_model
+            cfg = TrainConfig(arch=spec.arch, seed=spec.seed, heldout=spec.heldout, language=spec.language)
+            for key in ("epochs", "tagger_epochs", "batch_size", "lr"):
+                if getattr(spec, key) is not None:
+                    setattr(cfg, key, getattr(spec, key))
+            if spec.sizes:
+                cfg.sizes = dict(spec.sizes)
+            if spec.tagger_sizes:
+                cfg.tagger_sizes = dict(spec.tagger_sizes)
+            with tempfile.TemporaryDirectory() as work:
+                data = Path(work) / "train.conllu"
+                write_conllu(sentences, data)
+                separate_tagger = cfg.arch != "kg2016"  # kg2016 tags with the parser's own BiLSTM (multi-task)
+                meter = _OverallProgress(cfg.epochs + (cfg.tagger_epochs if separate_tagger else 0), progress, checker)
+                model, best = train_model(data, None, tmp, cfg, log=log, progress=meter)
+            model.config["training"]["train"] = spec.source
+            model.config["training"]["sentences"] = len(sentences)
+            model.config["training"]["heldout_fraction"] = spec.heldout
+        else:
+            from deplab.parser.finetune import FinetuneConfig, finetune
+            from deplab.parser.model import Model
+            from deplab.parser.train import hold_out
+            base = Model.load(spec.start)
+            train, held = hold_out(sentences, spec.heldout, spec.seed)
+            fcfg = FinetuneConfig(seed=spec.seed)
+            if spec.epochs is not None:
+                fcfg.epochs = spec.epochs
+            if spec.batch_size is not None:
+                fcfg.batch_size = spec.batch_size
+            log(f"fine-tuning {base.path or spec.start} on {len(train)} sentences; {len(held)} held out "
+                f"({spec.heldout:.0%}, seed {spec.seed}) for selection")
+            meter = _OverallProgress(fcfg.epochs, progress, checker)
+            result = finetune(base, train, held, fcfg, log=log, progress=meter, cancelled=cancelled)
+            model = result.model
+            model.config["language"] = spec.language
+            best = dict(result.final or result.best)
+            model.config["training"] = {"train": spec.source, "sentences": len(sentences), "start": str(spec.start),
+                                        "heldout_sentences": len(held), "heldout_fraction": spec.heldout,
+                                        "seed": spec.seed, "epochs": fcfg.epochs, "best": best}
+        check(cancelled)
+        model.save(tmp)
+    return model_record(out)
+
+
+def model_record(folder: str | os.PathLike) -> dict:
+    """``{"path", "name", "language", "data", "sentences", "size_mb", "heldout"}`` of a model folder, read
+    from its ``config.json`` (no weights are loaded); ``heldout`` holds UPOS/UAS/LAS when recorded."""
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    training = config.get("training", {})
+    best = training.get("best", {}) or {}
+    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    return {"path": str(folder), "name": folder.name, "language": config.get("language", "en"),
+            "arch": config.get("arch", "?"), "data": training.get("train"), "sentences": training.get("sentences"),
+            "heldout_sentences": training.get("heldout_sentences"), "size_mb": size / 1e6,
+            "heldout": {k: best[k] for k in ("UPOS", "UAS", "LAS") if k in best}}
+
+
+def describe(record: dict) -> str:
+    """One line for File ▸ Models."""
+    data = os.path.basename(record["data"]) if record.get("data") else "unknown data"
+    n = f", {record['sentences']} sentences" if record.get("sentences") else ""
+    scores = record.get("heldout") or {}
+    held = (f", held-out UAS {scores['UAS']:.2f} LAS {scores['LAS']:.2f}" if "LAS" in scores else ", no held-out scores")
+    return f"{record['name']} — {record['language']}, {data}{n}, {record['size_mb']:.1f} MB{held}"
+
+
+def user_models(root: Path | None = None) -> list[dict]:
+    """The model folders in the user's models folder, newest first."""
+    from deplab.parser.paths import models_dir
+    root = root or models_dir()
+    out = []
+    if not root.is_dir():
+        return out
+    for d in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
+        if d.name.startswith(".") or not (d / "config.json").is_file():
+            continue
+        try:
+            out.append(model_record(d))
+        except (OSError, ValueError):
+            continue
+    return out

@@ -1,0 +1,100 @@
+"""Issue 17: Parse ▸ New Parser from This Treebank… trains on the document's gold sentences in the
+background (progress, ETA, cancel that writes nothing), from scratch or from an existing model, saves a
+model folder in the user's models folder, switches to it with one click; File ▸ Models lists it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from deplab.app.model.parser_training import user_models
+from deplab.parser.paths import models_dir
+
+from conftest import FIXTURES, TINY_SIZES
+from test_annotation_ui import app_dirs, win  # noqa: F401  (fixtures)
+
+TINY = {"sizes": TINY_SIZES["kg2016"], "tagger_sizes": {"word_dim": 16, "hidden": 16, "layers": 1},
+        "tagger_epochs": 1, "batch_size": 4, "lr": 0.01}
+
+
+@pytest.fixture
+def gold_doc(qtbot, win):  # noqa: F811
+    w, ctl = win
+    torch.set_num_threads(1)
+    ctl.files.set_default_reading("gold")
+    ctl.open_path(str(FIXTURES / "tiny.conllu"), wait=True)
+    assert ctl.doc.status_counts()["gold"] == len(ctl.doc) == 45
+    return w, ctl
+
+
+def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
+    w, ctl = gold_doc
+    ctl.new_parser.action.trigger()
+    dlg = ctl.new_parser.dialog
+    assert dlg.isVisible() and "(45)" in dlg.from_doc.text() and dlg.from_doc.isChecked()
+    dlg.extra = dict(TINY)
+    dlg.epochs.setValue(3)
+    dlg.language.setText("")
+    dlg.train()
+    assert "ISO 639" in dlg.message.text() and dlg.task is None  # the language is asked for
+    dlg.language.setText("nl")
+    dlg.name.setText("my tiny parser")
+    seen = []
+    dlg.trained.connect(seen.append)
+    dlg.train()
+    assert not dlg.train_button.isEnabled() and dlg.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(seen) or "failed" in dlg.message.text(), timeout=60000)
+    (record,) = seen
+    folder = models_dir() / "my_tiny_parser"
+    assert record["path"] == str(folder) and (folder / "config.json").is_file()
+    config = json.loads((folder / "config.json").read_text())
+    assert config["language"] == "nl"
+    training = config["training"]
+    assert training["train"] == "tiny.conllu" and training["sentences"] == 45
+    assert training["heldout_sentences"] == 4  # 10% held out (seeded) by the engine, not trained on
+    assert "LAS" in training["best"] and record["heldout"]["LAS"] == training["best"]["LAS"]
+    assert "held out for model selection" in dlg.log.toPlainText()
+    assert dlg.progress.value() == 1000 and dlg.use_button.isEnabled()
+    dlg.grab().save("/tmp/wiring-new-parser.png")
+    # one click switches the window to it
+    dlg.use_button.click()
+    qtbot.waitUntil(lambda: w.pipeline is not None and w.pipeline.language == "nl", timeout=30000)
+    # File ▸ Models lists it with its language, data, size and held-out scores
+    (listed,) = ctl.new_parser.fill_models()
+    text = ctl.new_parser.models_menu.actions()[0].text()
+    assert listed["name"] == "my_tiny_parser" and text.startswith("my_tiny_parser — nl, tiny.conllu, 45 sentences")
+    assert f"LAS {record['heldout']['LAS']:.2f}" in text and " MB" in text
+
+    # fine-tuning the current model is offered too
+    dlg2 = ctl.new_parser.open_dialog()
+    k = dlg2.start.findData(str(folder))
+    assert k > 0
+    dlg2.start.setCurrentIndex(k)
+    dlg2.extra = {"batch_size": 4}
+    dlg2.epochs.setValue(1)
+    dlg2.name.setText("tuned")
+    done = []
+    dlg2.trained.connect(done.append)
+    dlg2.train()
+    qtbot.waitUntil(lambda: bool(done) or "failed" in dlg2.message.text(), timeout=60000)
+    tuned = json.loads((models_dir() / "tuned" / "config.json").read_text())
+    assert tuned["language"] == "nl" and tuned["training"]["start"] == str(folder)
+    assert tuned["training"]["heldout_sentences"] == 4
+
+
+def test_cancelled_training_writes_nothing(qtbot, gold_doc):
+    w, ctl = gold_doc
+    dlg = ctl.new_parser.open_dialog()
+    dlg.extra = dict(TINY)
+    dlg.epochs.setValue(60)
+    dlg.language.setText("en")
+    dlg.name.setText("never")
+    dlg.train()
+    qtbot.waitUntil(lambda: "left" in dlg.eta.text(), timeout=60000)  # under way, with an ETA
+    assert 0 < dlg.progress.value() < 1000
+    dlg.cancel_button.click()
+    qtbot.waitUntil(lambda: not dlg.task.running, timeout=30000)
+    assert "nothing was written" in dlg.message.text() and dlg.train_button.isEnabled()
+    assert list(models_dir().iterdir()) == []  # no model folder, no temporary left behind
+    assert user_models() == []
