@@ -182,6 +182,31 @@ class Edits:
         if _BAD_CHARS.search(value):
             raise EditError(f"{column} cannot contain tabs or line breaks")
 
+    # -- multiword tokens (app/model/multiword.py) --------------------------------------
+    def split_word(self, i: int, word: int, forms) -> None:
+        """Word ``word`` becomes a multiword token of the words ``forms`` (a range line is created)."""
+        from .multiword import MultiwordError, split_word
+        try:
+            new = split_word(self._sentence(i), word, forms)
+        except MultiwordError as e:
+            raise EditError(str(e)) from None
+        self._replace_tokens(i, new)
+
+    def merge_range(self, i: int, word: int) -> None:
+        """The multiword token containing ``word`` becomes one word again."""
+        from .multiword import MultiwordError, merge_range
+        try:
+            new = merge_range(self._sentence(i), word)
+        except MultiwordError as e:
+            raise EditError(str(e)) from None
+        self._replace_tokens(i, new)
+
+    def _replace_tokens(self, i: int, new: Sentence) -> None:
+        self._touch(i)
+        new.comments = list(self.sentences[i].comments)
+        self.sentences[i] = new
+        self._after_change([i])
+
     def set_status(self, i: int, status: str) -> None:
         """Marks a sentence gold, edited, parsed or unannotated (recorded in the file)."""
         if status not in STATUSES:

@@ -80,6 +80,7 @@ class AnnotationController(QObject):
         # dialogs, replaceable in tests and scripts
         self.ask: Callable[[str, str, tuple[str, ...]], str] = self._ask_dialog
         self.show_error: Callable[[str, str], None] = lambda title, text: QMessageBox.critical(self.window, title, text)
+        self.ask_text: Callable[[str, str, str], str | None] = self._ask_text_dialog
 
         self.autosaver = recovery.Autosaver(self)
         self.autosaver.written.connect(lambda p: self.status(f"Autosaved recovery copy ({os.path.basename(p)})", 1500))
@@ -217,6 +218,17 @@ class AnnotationController(QObject):
             made[box.addButton(b, role)] = b
         box.exec()
         return made.get(box.clickedButton(), "Cancel")
+
+    def _ask_text_dialog(self, title: str, label: str, default: str = "") -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+        text, ok = QInputDialog.getText(self.window, title, label, text=default)
+        return text if ok else None
+
+    def split_word(self, word: int | None = None, forms: str | None = None) -> bool:
+        return self.edits.split_word(word, forms)
+
+    def merge_range(self, word: int | None = None) -> bool:
+        return self.edits.merge_range(word)
 
     def status(self, text: str, ms: int = 4000) -> None:
         self.window.statusBar().showMessage(text, ms)

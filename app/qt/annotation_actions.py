@@ -73,6 +73,10 @@ def build_actions(c) -> None:
     c.relation_action = _action(c, e, "&Relation of Selected Word…", c.relation_menu, "Ctrl+R",
                                 "Choose the relation of the selected word")
     c.upos_action = _action(c, e, "UP&OS of Selected Word…", c.upos_menu, "Ctrl+U")
+    c.split_action = _action(c, e, "S&plit Token into Words…", c.split_word, "Ctrl+Alt+S",
+                             "A multiword token: the selected word becomes several syntactic words (du → de le)")
+    c.merge_action = _action(c, e, "&Merge Multiword Token", c.merge_range, "Ctrl+Alt+M",
+                             "The multiword token of the selected word becomes one word again")
     c.gold_action = _action(c, e, "Mark Sentence &Gold", c.toggle_gold, "Ctrl+Shift+G",
                             "Mark (or unmark) the current sentence gold; recorded in the file")
     c.focus_tree_action = _action(c, e, "Focus the &Tree Editor", c.focus_tree, "Ctrl+E",
@@ -122,7 +126,7 @@ def update_actions(c) -> None:
     """Enables what the document and the background task allow; the window title shows the file."""
     has = c.doc is not None
     for a in (c.save_action, c.save_as_action, c.close_action, c.export_clean_action,
-              c.gold_action, c.relation_action, c.upos_action, c.focus_tree_action,
+              c.gold_action, c.split_action, c.merge_action, c.relation_action, c.upos_action, c.focus_tree_action,
               c.focus_table_action, c.focus_filter_action, c.next_action, c.prev_action,
               c.next_unfinished_action, c.prev_unfinished_action, c.diff_current_action):
         a.setEnabled(has)

@@ -97,6 +97,53 @@ class EditController:
         c.annotator.showMessage("")
         return done
 
+    # -- multiword tokens ---------------------------------------------------------------------------
+    def _snapshot_edit(self, text: str, fn: Callable[[], None]) -> bool:
+        """One undoable edit of the current sentence (whole-sentence snapshots, like every edit)."""
+        from .undo import SnapshotCommand
+        c = self.ctl
+        i = c.current
+        before = c.doc.snapshot(i)
+        fn()
+        cmd = SnapshotCommand(c.doc, {i: before}, {i: c.doc.snapshot(i)}, text, i)
+        c.editor.stack.push(cmd)
+        if c.editor.pushed:
+            c.editor.pushed(cmd)
+        return True
+
+    def split_word(self, word: int | None = None, forms: str | None = None) -> bool:
+        """Splits the selected word into syntactic words (``du`` → ``de le``), creating the range line."""
+        c = self.ctl
+        word = word if word is not None else self.state.word
+        if c.doc is None or c.current is None or c.editor is None:
+            return False
+        if not word:
+            self.refuse("select the word to split first")
+            return False
+        form = c.doc[c.current].words[word - 1].form
+        if forms is None:
+            forms = c.ask_text("Split into words", f"The syntactic words of <b>{form}</b>, separated by spaces "
+                                                   "(e.g. du → de le):", form)
+            if not forms:
+                return False
+        done = self._guard(lambda: self._snapshot_edit(f"Split '{form}' into {forms}",
+                                                       lambda: c.doc.split_word(c.current, word, forms.split())))
+        if done:
+            c.status(f"'{form}' is now a multiword token of {len(forms.split())} words")
+        return done
+
+    def merge_range(self, word: int | None = None) -> bool:
+        """Merges the multiword token that contains the selected word back into one word."""
+        c = self.ctl
+        word = word if word is not None else self.state.word
+        if c.doc is None or c.current is None or c.editor is None:
+            return False
+        if not word:
+            self.refuse("select a word of the multiword token first")
+            return False
+        return self._guard(lambda: self._snapshot_edit("Merge multiword token",
+                                                       lambda: c.doc.merge_range(c.current, word)))
+
     def toggle_gold(self) -> None:
         c = self.ctl
         if c.editor is None or c.current is None:
