@@ -98,3 +98,25 @@ def test_cancelled_training_writes_nothing(qtbot, gold_doc):
     assert "nothing was written" in dlg.message.text() and dlg.train_button.isEnabled()
     assert list(models_dir().iterdir()) == []  # no model folder, no temporary left behind
     assert user_models() == []
+
+
+def test_learning_curve_of_the_treebank_is_plotted(qtbot, gold_doc, tiny_model_dir):
+    from deplab.parser.model import Model
+    w, ctl = gold_doc
+    ctl.curve_action.trigger()
+    dlg = ctl.curve_dialog
+    assert dlg.isVisible() and len(dlg.gold) == 45
+    dlg.base_factory = lambda: Model.load(tiny_model_dir)
+    dlg.finetune_options = {"batch_size": 8}
+    dlg.epochs.setValue(1)
+    dlg.sizes.setText("10, 20, all")
+    dlg.heldout.setValue(0.2)
+    dlg.start()
+    assert dlg.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not dlg.task.running, timeout=120000)
+    assert [p["sentences"] for p in dlg.points] == [10, 20, 36]  # all = 45 minus 9 held out
+    fin = dlg.chart.points("finetuned")
+    assert fin == [(p["sentences"], pytest.approx(p["finetuned"]["LAS"])) for p in dlg.points]
+    assert len(dlg.chart.points("scratch")) == 3
+    assert "with all 36 sentences" in dlg.message.text()
+    dlg.grab().save("/tmp/wiring-curve.png")

@@ -113,6 +113,8 @@ class AnnotationController(QObject):
         self.tools = TreebankTools(self)
         from .new_parser import NewParser  # Parse ▸ New Parser from This Treebank…, File ▸ Models (issue 17)
         self.new_parser = NewParser(self)
+        from .treebank_curve import install_treebank_curve  # Parse ▸ Learning Curve of This Treebank… (issue 17)
+        self.curve_action = install_treebank_curve(self)
         self.update_actions()
 
     # -- the selection (kept in the Qt-free editing state) -------------------------------------
