@@ -51,7 +51,8 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     config = json.loads((folder / "config.json").read_text())
     assert config["language"] == "nl"
     training = config["training"]
-    assert training["train"] == "tiny.conllu" and training["sentences"] == 45
+    assert training["train"]["name"] == "tiny.conllu" and training["train"]["source"] == "document"
+    assert training["train"]["sentences"] == 45 and len(training["train"]["sha256"]) == 64
     assert training["heldout_sentences"] == 4  # 10% held out (seeded) by the engine, not trained on
     assert "LAS" in training["best"] and record["heldout"]["LAS"] == training["best"]["LAS"]
     assert "held out for model selection" in dlg.log.toPlainText()
@@ -79,7 +80,8 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     dlg2.train()
     qtbot.waitUntil(lambda: bool(done) or "failed" in dlg2.message.text(), timeout=60000)
     tuned = json.loads((models_dir() / "tuned" / "config.json").read_text())
-    assert tuned["language"] == "nl" and tuned["training"]["start"] == str(folder)
+    assert tuned["language"] == "nl" and tuned["training"]["start"]["name"] == folder.name
+    assert tuned["training"]["train"]["sentences"] == 45
     assert tuned["training"]["heldout_sentences"] == 4
 
 

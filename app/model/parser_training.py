@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from deplab.parser.conllu import Sentence
+from deplab.parser.provenance import file_record
 
 from .status_codec import GOLD
 from .validation import is_annotated
@@ -35,7 +36,8 @@ class NewParserSpec:
 
     name: str
     language: str
-    source: str = "the document"          # recorded in the model as its training data
+    source: str = "the document"          # recorded in the model as its training data (a file name)
+    source_is_document: bool = True       # the open document's gold sentences (else a file the user chose)
     start: str = SCRATCH
     heldout: float = 0.1
     seed: int = 1
@@ -114,14 +116,22 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
                 cfg.sizes = dict(spec.sizes)
             if spec.tagger_sizes:
                 cfg.tagger_sizes = dict(spec.tagger_sizes)
+            if cfg.epochs is None:  # the engine's default for this many training sentences (auto_epochs)
+                from deplab.parser.train import auto_epochs, hold_out
+                n_train = len(hold_out(sentences, cfg.heldout, cfg.seed)[0])
+                phases = auto_epochs(n_train, cfg.batch_size)
+            else:
+                phases = cfg.epochs
+            if cfg.arch != "kg2016":  # kg2016 tags with the parser's own BiLSTM (multi-task)
+                phases += cfg.tagger_epochs
             with tempfile.TemporaryDirectory() as work:
                 data = Path(work) / "train.conllu"
                 write_conllu(sentences, data)
-                separate_tagger = cfg.arch != "kg2016"  # kg2016 tags with the parser's own BiLSTM (multi-task)
-                meter = _OverallProgress(cfg.epochs + (cfg.tagger_epochs if separate_tagger else 0), progress, checker)
-                model, best = train_model(data, None, tmp, cfg, log=log, progress=meter)
-            model.config["training"]["train"] = spec.source
-            model.config["training"]["sentences"] = len(sentences)
+                model, best = train_model(data, None, tmp, cfg, log=log,
+                                          progress=_OverallProgress(phases, progress, checker))
+                record = file_record(data, sentences)
+            record.update(source="document" if spec.source_is_document else "file", name=spec.source)
+            model.config["training"]["train"] = record
             model.config["training"]["heldout_fraction"] = spec.heldout
         else:
             from deplab.parser.finetune import FinetuneConfig, finetune
@@ -141,7 +151,10 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
             model = result.model
             model.config["language"] = spec.language
             best = dict(result.final or result.best)
-            model.config["training"] = {"train": spec.source, "sentences": len(sentences), "start": str(spec.start),
+            from deplab.parser.provenance import folder_record
+            record = {"source": "document" if spec.source_is_document else "file", "name": spec.source,
+                      "sentences": len(sentences), "words": sum(len(x.words) for x in sentences)}
+            model.config["training"] = {"train": record, "start": folder_record(spec.start),
                                         "heldout_sentences": len(held), "heldout_fraction": spec.heldout,
                                         "seed": spec.seed, "epochs": fcfg.epochs, "best": best}
         check(cancelled)
@@ -156,9 +169,14 @@ def model_record(folder: str | os.PathLike) -> dict:
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     training = config.get("training", {})
     best = training.get("best", {}) or {}
+    data = training.get("train")
+    sentences = training.get("sentences")
+    if isinstance(data, dict):  # parser.provenance.file_record: name, sha256, sentences, words
+        sentences = data.get("sentences", sentences)
+        data = data.get("name")
     size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
     return {"path": str(folder), "name": folder.name, "language": config.get("language", "en"),
-            "arch": config.get("arch", "?"), "data": training.get("train"), "sentences": training.get("sentences"),
+            "arch": config.get("arch", "?"), "data": data, "sentences": sentences,
             "heldout_sentences": training.get("heldout_sentences"), "size_mb": size / 1e6,
             "heldout": {k: best[k] for k in ("UPOS", "UAS", "LAS") if k in best}}
 

@@ -154,7 +154,8 @@ class NewParserDialog(QDialog):
     def spec(self) -> NewParserSpec:
         source = self.ctl.doc.name if self.from_doc.isChecked() and self.ctl.doc else self.file_edit.text().strip()
         spec = NewParserSpec(name=self.name.text().strip(), language=self.language.text().strip().lower(),
-                             source=source, start=self.start.currentData(), heldout=self.heldout.value(),
+                             source=os.path.basename(source), source_is_document=self.from_doc.isChecked(),
+                             start=self.start.currentData(), heldout=self.heldout.value(),
                              seed=self.seed.value(), epochs=self.epochs.value() or None)
         for k, v in self.extra.items():
             setattr(spec, k, v)
