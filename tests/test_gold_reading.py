@@ -126,3 +126,19 @@ def test_compare_with_the_parser_reparses_a_gold_sentence(qtbot, fresh, tiny_pip
     assert ctl.diff_dock.isVisible() and loads == [1]
     assert "re-parsed" in ctl.diff_view.title.text()
     assert ctl.doc.status(0) == GOLD and not ctl.doc.dirty  # comparing changes nothing
+
+
+def test_a_restored_document_keeps_its_files_reading(qtbot, fresh, tmp_path):
+    w, ctl, _ = fresh
+    path = tmp_path / "small.conllu"
+    shutil.copy(SMALL, path)
+    ctl.files.remember_reading(str(path), PARSED)
+    doc = Document.open(path)
+    doc.set_unmarked(UNANNOTATED)
+    ctl.open_document(doc, "restored")  # e.g. after a crash: the file's remembered reading applies
+    assert ctl.doc.status_counts()[PARSED] == 8
+    other = tmp_path / "other.conllu"
+    shutil.copy(SMALL, other)
+    ctl.doc.mark_clean()
+    ctl.open_document(Document.open(other))
+    assert ctl.doc.status_counts()[GOLD] == 8  # nothing remembered: the default

@@ -122,3 +122,23 @@ def test_learning_curve_of_the_treebank_is_plotted(qtbot, gold_doc, tiny_model_d
     assert len(dlg.chart.points("scratch")) == 3
     assert "with all 36 sentences" in dlg.message.text()
     dlg.grab().save("/tmp/wiring-curve.png")
+
+
+def test_new_parser_from_a_conllu_file(qtbot, win, tmp_path):  # noqa: F811
+    w, ctl = win
+    torch.set_num_threads(1)
+    dlg = ctl.new_parser.open_dialog()  # no document open: a file is the only source
+    assert not dlg.from_doc.isEnabled() and dlg.from_file.isChecked()
+    dlg.extra = dict(TINY)
+    dlg.epochs.setValue(2)
+    dlg.language.setText("en")
+    dlg.name.setText("from-file")
+    dlg.train()
+    assert "Choose the CoNLL-U file" in dlg.message.text()
+    dlg.file_edit.setText(str(FIXTURES / "tiny.conllu"))
+    seen = []
+    dlg.trained.connect(seen.append)
+    dlg.train()
+    qtbot.waitUntil(lambda: bool(seen) or "failed" in dlg.message.text(), timeout=60000)
+    config = json.loads((models_dir() / "from-file" / "config.json").read_text())
+    assert config["training"]["train"]["source"] == "file" and config["training"]["train"]["name"] == "tiny.conllu"

@@ -265,7 +265,10 @@ class AnnotationController(QObject):
 
     # -- the document ----------------------------------------------------------------------------
     def open_document(self, doc: Document, note: str = "") -> None:
-        """Shows an already-built document (e.g. one restored after a crash)."""
+        """Shows an already-built document (e.g. one restored after a crash), its unmarked trees read
+        as its file's remembered reading (gold by default)."""
+        if doc.path:
+            doc.set_unmarked(self.files.remembered_reading(doc.path) or self.files.default_reading())
         self.set_document(doc)
         if note:
             self.status(note, 8000)
