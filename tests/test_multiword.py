@@ -57,6 +57,8 @@ def test_split_and_merge_in_the_window_with_undo(qtbot, win, tmp_path, tiny_pipe
     assert model.rowCount() == 7 and model.index(2, 0).data() == "3-4" and model.index(2, 1).data() == "du"
     assert model.index(2, 0).data(0x03) == "multiword token (range)"  # ToolTipRole
     assert ctl.annotator.arcs.wordCount() == 6
+    assert ctl.annotator.multiword.isVisible()
+    assert ctl.annotator.multiword.text() == "Multiword tokens: <b>du</b> = de + le (words 3–4)"
     w.grab().save("/tmp/wiring-mwt.png")
     assert ctl.stack.count() == 1
     ctl.undo_action.trigger()
@@ -66,6 +68,7 @@ def test_split_and_merge_in_the_window_with_undo(qtbot, win, tmp_path, tiny_pipe
     ctl.edits.state.select(4)
     assert ctl.merge_range()
     assert [t.id for t in ctl.doc[0].tokens] == ["1", "2", "3", "4", "5"]
+    assert not ctl.annotator.multiword.isVisible()
     assert ctl.doc[0].words[2].form == "du" and ctl.doc[0].words[2].deprel == "case"
     ctl.undo_action.trigger()
     assert ctl.doc[0].tokens[2].id == "3-4"

@@ -171,6 +171,11 @@ class AnnotationEditor(QWidget):
         lay.addWidget(self.unmarked_notice)
         lay.addWidget(self.text)
         lay.addWidget(self.arcs, 1)
+        self.multiword = QLabel()  # the sentence's multiword tokens over their words (du = de + le)
+        self.multiword.setStyleSheet("color:#555")
+        self.multiword.setWordWrap(True)
+        self.multiword.hide()
+        lay.addWidget(self.multiword)
         lay.addWidget(self.message)
         lay.addWidget(self.hint)
 

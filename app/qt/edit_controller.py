@@ -276,6 +276,16 @@ class EditController:
             f"<span style='background:{STATUS_COLORS[st]}; color:white; padding:2px 6px; border-radius:3px'>"
             f"&nbsp;{st}&nbsp;</span>")
         ann.text.setText(s.text)
+        ranges = [t for t in s.tokens if t.is_range]
+        if ranges:
+            by_id = {t.id: t.form for t in words}
+
+            def parts(t):
+                a, b = (int(x) for x in t.id.split("-"))
+                return " + ".join(by_id.get(str(k), "?") for k in range(a, b + 1))
+            ann.multiword.setText("Multiword tokens: " + " · ".join(
+                f"<b>{t.form}</b> = {parts(t)} (words {t.id.replace('-', '–')})" for t in ranges))
+        ann.multiword.setVisible(bool(ranges))
         ann.gold_button.setText("Unmark gold" if st == GOLD else "Mark gold")
         ann.parse_button.setEnabled(st != GOLD and c.idle())
         c.gold_action.setText("Unmark Sentence Gold" if st == GOLD else "Mark Sentence Gold")
