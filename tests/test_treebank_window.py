@@ -111,6 +111,7 @@ def test_agreement_and_adjudication_from_the_tools_menu(qtbot, win, tmp_path):
     assert blocker.args[0] is not None
     assert tools.agreement_dock.isVisible() and tools.agreement.adjudicate_button.isEnabled()
     assert tools.agreement.pairs_model.rowCount() == 1
+    w.grab().save("/tmp/wiring-agreement.png")
     qtbot.mouseClick(tools.agreement.adjudicate_button, Qt.MouseButton.LeftButton)
     (view,) = tools.adjudication_windows
     assert view.isVisible() and view.isWindow()
