@@ -289,3 +289,15 @@ def write_conllu(sentences: Iterable[Sentence], target: str | os.PathLike | IO[s
 
 def to_conllu_text(sentences: Iterable[Sentence]) -> str:
     return "".join(s.to_text() for s in sentences)
+
+
+def drop_enhanced_graph(sentence: Sentence) -> Sentence:
+    """Removes the enhanced graph in place: DEPS ``_`` on every word, no empty nodes (a parser predicts basic
+    trees: an enhanced graph built on the old tree would be inconsistent with the new one, and copying the
+    new tree into DEPS would claim an enhanced annotation nobody made).  Returns the sentence."""
+    if any(t.is_empty for t in sentence.tokens):
+        sentence.tokens = [t for t in sentence.tokens if not t.is_empty]
+    for w in sentence.words:
+        if w.deps != "_":
+            w.deps = "_"
+    return sentence

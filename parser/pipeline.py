@@ -16,24 +16,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import decode
-from .conllu import Sentence
+from .conllu import Sentence, drop_enhanced_graph  # noqa: F401 (part of this module's API)
 from .language import NO_SPACE_LANGUAGES, script_warning, segmentation_note
 from .model import Model
 from .oracle import oracle_trace
 from .tokenize import tokenize
 from .transition import Trace
 from .tree import DependencyTree
-
-
-def drop_enhanced_graph(sentence: Sentence) -> Sentence:
-    """Removes the enhanced graph in place: DEPS ``_`` on every word, no empty nodes (see the module's
-    docstring for why).  Returns the sentence."""
-    if any(t.is_empty for t in sentence.tokens):
-        sentence.tokens = [t for t in sentence.tokens if not t.is_empty]
-    for w in sentence.words:
-        if w.deps != "_":
-            w.deps = "_"
-    return sentence
 
 
 def annotate(sentence: Sentence, parsed: decode.Parsed, keep_tags: bool = False) -> Sentence:

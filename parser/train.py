@@ -336,28 +336,17 @@ class Trainer:
                 ctx = model.parser.context(b)
                 if exploring:
                     loss, n = self._explore_loss(idx, ctx)
-                    if joint:
-                        loss = loss + self._tag_loss(model.parser.tag_logits(ctx), b)
-                    opt.zero_grad()
-                    loss.backward()
-                    torch.nn.utils.clip_grad_norm_(params, 5.0)
-                    opt.step()
-                    if averaged is not None:
-                        averaged.update()
-                    total += loss.item() * n
-                    n_ex += n
-                    if self.progress:
-                        self.progress(k + 1, len(batches))
-                    continue
-                sel = np.concatenate([np.arange(ex.offsets[i], ex.offsets[i + 1]) for i in idx])
-                local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
-                logits = model.parser.scores(ctx, torch.from_numpy(local), torch.from_numpy(ex.pos[sel]),
-                                             torch.from_numpy(ex.labs[sel]))
-                gold = torch.from_numpy(ex.actions[sel])
-                if objective is not None:
-                    loss = objective(logits, gold, idx, local, ex.pos[sel], ex.labs[sel])
                 else:
-                    loss = F.cross_entropy(logits, gold)
+                    sel = np.concatenate([np.arange(ex.offsets[i], ex.offsets[i + 1]) for i in idx])
+                    local = np.repeat(np.arange(len(idx)), [ex.offsets[i + 1] - ex.offsets[i] for i in idx])
+                    logits = model.parser.scores(ctx, torch.from_numpy(local), torch.from_numpy(ex.pos[sel]),
+                                                 torch.from_numpy(ex.labs[sel]))
+                    gold = torch.from_numpy(ex.actions[sel])
+                    if objective is not None:
+                        loss = objective(logits, gold, idx, local, ex.pos[sel], ex.labs[sel])
+                    else:
+                        loss = F.cross_entropy(logits, gold)
+                    n = len(sel)
                 if joint:
                     loss = loss + self._tag_loss(model.parser.tag_logits(ctx), b)
                 opt.zero_grad()
@@ -368,8 +357,8 @@ class Trainer:
                     after_step()
                 if averaged is not None:
                     averaged.update()
-                total += loss.item() * len(sel)
-                n_ex += len(sel)
+                total += loss.item() * n
+                n_ex += n
                 if self.progress:
                     self.progress(k + 1, len(batches))
             schedule.step()

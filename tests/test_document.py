@@ -248,3 +248,27 @@ def test_open_large_treebank_time(capsys):
     assert len(doc) > 12000 and not doc.dirty
     with capsys.disabled():
         print(f"\n[open {path.name}: {len(doc)} sentences in {elapsed:.2f} s]")
+
+
+def test_pre_annotation_drops_the_stale_enhanced_graph():
+    """A parsed sentence's enhanced graph (DEPS, empty nodes) was built on the old tree: the engine's rule
+    (``drop_enhanced_graph``) removes it when the parser's tree is put in, and multiword lines stay."""
+    text = ("# text = Au port, elle lit.\n"
+            "1-2\tAu\t_\t_\t_\t_\t_\t_\t_\t_\n"
+            "1\tà\tà\tADP\t_\t_\t3\tcase\t3:case\t_\n"
+            "2\tle\tle\tDET\t_\t_\t3\tdet\t3:det\t_\n"
+            "3\tport\tport\tNOUN\t_\t_\t6\tobl\t6:obl\tSpaceAfter=No\n"
+            "4\t,\t,\tPUNCT\t_\t_\t3\tpunct\t3:punct\t_\n"
+            "5\telle\til\tPRON\t_\t_\t6\tnsubj\t6:nsubj|6.1:nsubj\t_\n"
+            "6\tlit\tlire\tVERB\t_\t_\t0\troot\t0:root\tSpaceAfter=No\n"
+            "6.1\tlit\tlire\tVERB\t_\t_\t_\t_\t0:root\t_\n"
+            "7\t.\t.\tPUNCT\t_\t_\t6\tpunct\t6:punct\t_\n\n")
+    doc = Document.from_bytes(text.encode("utf-8"))
+    doc.set_unmarked("parsed")  # read as parser output, so the parser may overwrite it
+    parsed = doc.sentences[0].copy()
+    for w in parsed.words:
+        w.head, w.deprel = (0, "root") if w.id == "6" else (6, "dep")
+    out = doc.parsed_sentence(0, parsed)
+    assert [w.deps for w in out.words] == ["_"] * 7
+    assert not any(t.is_empty for t in out.tokens) and any(t.is_range for t in out.tokens)
+    assert out.words[0].head == 6 and out.words[5].deprel == "root"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from deplab.parser.conllu import Sentence, Token
+from deplab.parser.conllu import Sentence, Token, drop_enhanced_graph
 from deplab.parser.tree import DependencyTree
 
 from .status_codec import EDITED, GOLD, PARSED, PREDICTED_KEY, STATUS_KEY, STATUSES, encode_prediction
@@ -236,6 +236,7 @@ class Edits:
             for col in ("lemma", "xpos", "feats"):
                 if getattr(w, col) == "_" and getattr(p, col) != "_":
                     setattr(w, col, getattr(p, col))
+        drop_enhanced_graph(out)  # the engine's rule: a new basic tree invalidates the enhanced graph
         out.set_meta(PREDICTED_KEY, None)
         out.set_meta(STATUS_KEY, PARSED)
         return out
