@@ -5,7 +5,7 @@ Active learning with uncertainty sampling (Lewis & Gale 1994; survey: Settles
 (:mod:`parser.uncertainty`), the parser is fine-tuned on the corrected ones
 (:mod:`parser.finetune`), and the sentences nobody corrected yet are parsed
 again and ranked again with the new model.  ``deplab finetune`` and the app's
-Lab ▸ Fine-tuning tab call :func:`finetune_to_folder`; the tab's "Retrain on
+Lab ▸ Fine-tuning tab call :func:`parser.finetune.finetune_to_folder`; the tab's "Retrain on
 my gold" calls :func:`retrain_and_reparse`.
 """
 from __future__ import annotations
@@ -16,24 +16,11 @@ from typing import Callable, Sequence
 
 from .conllu import Sentence
 from .decode import parse_batch
-from .finetune import FinetuneConfig, FinetuneResult, run_experiment, split_heldout
+from .finetune import FinetuneConfig, FinetuneResult, finetune_to_folder, split_heldout
 from .model import Model
 from .pipeline import annotate
-from .progress import Progress, check, never, no_progress
+from .progress import Progress, never, no_progress
 from .uncertainty import uncertainty_score
-
-
-def finetune_to_folder(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,
-                       out: str | Path, baseline: bool = False, data: dict | None = None,
-                       log: Callable[[str], None] = print, progress: Progress = no_progress,
-                       cancelled: Callable[[], bool] = never, on_epoch=None) -> FinetuneResult:
-    """:func:`parser.finetune.run_experiment`, then the fine-tuned model written (atomically) to ``out``;
-    a cancelled run (:class:`parser.progress.Cancelled`) writes nothing."""
-    result = run_experiment(base, train, heldout, cfg, baseline=baseline, data=data, log=log, progress=progress,
-                            cancelled=cancelled, on_epoch=on_epoch)
-    check(cancelled)
-    result.finetuned.model.save(out)
-    return result
 
 
 def summary(result: FinetuneResult, path: str | Path, train: int, heldout: int) -> dict:

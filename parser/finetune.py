@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
 import random
 import re
 import sys
@@ -43,33 +42,14 @@ from .errors import UserError
 from .forgetting import L2SP, LwF, guarded_objective, parse_guard
 from .growth import Growth, char_tables, grow, label_tables, tag_tables, word_tables
 from .model import Model
-from .progress import Cancelled
+from .progress import Cancelled, Progress, check
+from .provenance import file_record, model_record, sha256  # noqa: F401 (re-exported)
 from .train import Trainer, TrainConfig, Treebank, dev_scores, new_model, oracle_examples, set_seed
 
 PARTS = ("embeddings", "hidden", "output")
 _DEPTH = {"output": 0, "hidden": 1, "embeddings": 2}
 _EMBEDDING = re.compile(r"(^|\.)(words|chars|tags|labels)(\.|$)")
 _OUTPUT = re.compile(r"(^|\.)out\.(weight|bias)$")
-
-Progress = Callable[[int, int, str], None]
-
-
-def sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def model_record(model: Model) -> dict:
-    """A model folder by name and the sha256 of its files (never an absolute path)."""
-    if model.path is None:
-        return {"name": None}
-    folder = Path(model.path)
-    files = {f.name: sha256(f) for f in sorted(folder.iterdir()) if f.is_file() and f.suffix in (".json", ".safetensors", ".dlc")}
-    return {"name": folder.name, "files": files}
-
 
 def part_of(name: str) -> str:
     """``embeddings``, ``hidden`` or ``output`` for a parameter name such as ``parser.tagger.encoder.lstm.weight_ih_l0``."""
@@ -195,13 +175,6 @@ def split_heldout(sentences: Sequence[Sentence], percent: float, seed: int = 1) 
         k = 0
     held = set(random.Random(seed).sample(range(n), k))
     return [s for i, s in enumerate(sentences) if i not in held], [s for i, s in enumerate(sentences) if i in held]
-
-
-def file_record(path: str | Path, sentences: Sequence[Sentence]) -> dict:
-    """A data file by name and sha256 (never its absolute path), with its size in sentences and words."""
-    p = Path(path)
-    return {"source": "file", "name": p.name, "sha256": sha256(p) if p.is_file() else None,
-            "sentences": len(sentences), "words": sum(len(s.words) for s in sentences)}
 
 
 def _sentences(tb: Treebank) -> list[Sentence]:
@@ -511,6 +484,19 @@ def run_experiment(base: Model, train: Sequence[Sentence], heldout: Sequence[Sen
     return FinetuneResult(base_scores, ft, scratch, record)
 
 
+def finetune_to_folder(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence], cfg: FinetuneConfig,
+                       out: str | Path, baseline: bool = False, data: dict | None = None,
+                       log: Callable[[str], None] = print, progress: Progress | None = None,
+                       cancelled: Callable[[], bool] = lambda: False, on_epoch=None) -> FinetuneResult:
+    """:func:`parser.finetune.run_experiment`, then the fine-tuned model written (atomically) to ``out``;
+    a cancelled run (:class:`parser.progress.Cancelled`) writes nothing."""
+    result = run_experiment(base, train, heldout, cfg, baseline=baseline, data=data, log=log, progress=progress,
+                            cancelled=cancelled, on_epoch=on_epoch)
+    check(cancelled)
+    result.finetuned.model.save(out)
+    return result
+
+
 def format_table(result: FinetuneResult) -> str:
     lines = [f"{'held-out':<14}{'UPOS':>8}{'UAS':>8}{'LAS':>8}{'ΔLAS':>8}"]
     base_las = result.base_scores.get("LAS")
@@ -611,7 +597,6 @@ def run(args) -> int:
     treebank(train, args.train)
     print(f"fine-tuning {Path(base.path).name if base.path else 'the model'} on {len(train)} sentences of {args.train}; "
           f"{len(heldout)} held-out sentences", flush=True)
-    from .active_learning import finetune_to_folder
     result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data,
                                 log=lambda m: print(m, flush=True))
     if heldout:

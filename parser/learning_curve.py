@@ -12,8 +12,9 @@ import time
 from typing import Callable, Sequence
 
 from .conllu import Sentence
-from .finetune import FinetuneConfig, Progress, finetune, train_scratch
+from .finetune import FinetuneConfig, finetune, train_scratch
 from .model import Model
+from .progress import Progress
 from .train import dev_scores
 
 DEFAULT_SIZES = (50, 100, 250, 500, 1000)

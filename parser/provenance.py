@@ -32,3 +32,8 @@ def folder_record(folder: str | Path | None) -> dict:
     files = {f.name: sha256(f) for f in sorted(folder.iterdir())
              if f.is_file() and f.suffix in (".json", ".safetensors", ".dlc")}
     return {"name": folder.name, "files": files}
+
+
+def model_record(model) -> dict:
+    """:func:`folder_record` of a loaded model's folder (``{"name": None}`` for a model only in memory)."""
+    return folder_record(model.path)

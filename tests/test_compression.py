@@ -1,5 +1,6 @@
 """Compression lab engine: pruning, Huffman, k-means, storage, int8, L1, distillation, sensitivity, CLI."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -775,3 +776,17 @@ def test_the_benchmark_runs_its_headline_recipes_on_a_tiny_model(capsys):
         assert f"| {method} |" in out, method
     assert "quantization-aware" in out and "Distilled student:" in out
     assert "| deep | " in out and ", uniform, " in out and out.count("Deep Compression") == 2  # k-means, uniform
+
+
+def test_compressed_folders_record_model_and_data_by_name_and_sha256(tiny_model_dir, tmp_path):
+    import json
+    from deplab.parser.provenance import sha256
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None)
+    r = lab.int8()
+    info = json.loads((Path(r.path) / "config.json").read_text())["compression"]
+    assert info["original"]["name"] == tiny_model_dir.name
+    assert info["original"]["files"]["config.json"] == sha256(tiny_model_dir / "config.json")
+    assert info["data"]["dev"]["name"] == DEV.name and info["data"]["dev"]["sha256"] == sha256(DEV)
+    assert info["data"]["train"]["name"] == TRAIN.name
+    text = json.dumps(info)
+    assert str(tiny_model_dir) not in text and str(FIXTURES) not in text

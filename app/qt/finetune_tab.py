@@ -378,7 +378,8 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         self._reset_run_view()
 
         def work(ctx):  # a cancelled run raises Cancelled: the task reports it, nothing is saved
-            from deplab.parser.active_learning import finetune_to_folder, summary
+            from deplab.parser.active_learning import summary
+            from deplab.parser.finetune import finetune_to_folder
             train, held, info = read()
             result = finetune_to_folder(base, train, held, cfg, out, baseline=baseline, data=info, log=lambda m: None,
                                         progress=ctx.progress, cancelled=ctx.cancelled,

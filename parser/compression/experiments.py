@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 from ..conllu import Sentence, read_conllu
 from ..model import Model
 from ..progress import Cancelled
+from ..provenance import file_record, folder_record
 from ..train import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
@@ -81,6 +82,8 @@ def results_csv(results: Sequence[Result]) -> str:
                 row[k] = f"{v:.6g}" if k in ("ratio", "total_ratio", "sparsity") else f"{v:.2f}"
             elif v is None:
                 row[k] = ""
+        if row.get("path"):  # the folder's name, not the machine's absolute path
+            row["path"] = Path(row["path"]).name
         w.writerow(row)
     return out.getvalue()
 
@@ -107,6 +110,7 @@ class Lab:
                  log: Callable[[str], None] = print, progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] = lambda: False):
         self.model_dir = Path(model_dir)
+        self.dev_path = Path(dev) if isinstance(dev, (str, Path)) else None
         self.dev = read_conllu(dev) if isinstance(dev, (str, Path)) else list(dev)
         if not self.dev:
             raise ValueError("the evaluation treebank has no sentences")
@@ -128,6 +132,7 @@ class Lab:
         self.speed_repeats = 1  # parse the dev set this many times, the fastest counts
         self.ramp_epochs: float | None = None  # gradual pruning reaches its sparsity after this many epochs
         self._soft: SoftTargets | None = None
+        self._data_record: dict | None = None
 
     # -- helpers -------------------------------------------------------------------
     def progress(self, done: int, total: int, text: str = "") -> None:
@@ -137,6 +142,18 @@ class Lab:
     def check(self) -> None:
         if self.cancelled():
             raise Cancelled()
+
+    def data_record(self) -> dict:
+        """The evaluation and retraining data by file name and sha256 (or as sentences, e.g. of a document)."""
+        if self._data_record is None:
+            def one(path, n):
+                return file_record(path, []) | {"sentences": n} if path else {"source": "sentences", "sentences": n}
+            self._data_record = {"dev": one(self.dev_path, len(self.dev)),
+                                 "train": one(self.train_path, None) if self.train_path else
+                                 (one(None, len(self._train)) if self._train is not None else None)}
+            if self.train_path:
+                self._data_record["train"].pop("sentences")
+        return self._data_record
 
     def load(self) -> Model:
         model = Model.load(self.model_dir)
@@ -208,7 +225,8 @@ class Lab:
         path = Path(out) if out else self.work_dir / f"{self._count:03d}-{method}-{slug}"
         self.progress(0, 0, f"{method}: writing and re-measuring the compressed model")
         save_compressed(model, path, {"method": method, "setting": setting, **info,
-                                      "original": {"path": str(self.model_dir), "weight_bytes": base.weight_bytes}})
+                                      "original": {**folder_record(self.model_dir), "weight_bytes": base.weight_bytes},
+                                      "data": self.data_record()})
         m = measure_folder(path, self.dev, self.speed_repeats)
         r = Result(method, setting, m["parameters"], m["nonzeros"], m["sparsity"], m["weights_bytes"],
                    m["total_bytes"], base.weight_bytes / m["weights_bytes"], base.total_bytes / m["total_bytes"],
