@@ -57,6 +57,7 @@ class CompressionTab(QWidget):
         super().__init__(parent)
         self.setObjectName("CompressionTab")
         self.model_provider: Callable[[], str | None] = lambda: None   # folder of the app's model
+        self.ask_for_data = False  # True in the window: Run opens a file dialog for missing data
         self.results: list = []
         self.task: Task | None = None
         self.work_dir = Path(tempfile.mkdtemp(prefix="deplab-compress-"))
@@ -231,6 +232,11 @@ class CompressionTab(QWidget):
         try:
             spec = self.spec()
             spec.validate()
+            if self.ask_for_data:  # the window: a file dialog for what is missing, with what it is for
+                if self.dev_data.source() is None:
+                    self.dev_data.browse()
+                if spec.needs_training() and self.train_data.source() is None:
+                    self.train_data.browse()
             dev, train = self.dev_data.source(), self.train_data.source()
             spec.check_data(dev, train)
         except (ValueError, UserError) as e:
@@ -422,6 +428,7 @@ def install_compression(window) -> CompressionTab:
     def document():  # the treebank open in the window, for "the open document"
         ann = getattr(window, "annotation", None)
         return getattr(ann, "doc", None) if ann is not None else None
+    tab.ask_for_data = True
     tab.dev_data.set_document_provider(document)
     tab.train_data.set_document_provider(document)
     if hasattr(window, "pipelineChanged"):

@@ -73,7 +73,7 @@ class DataFileRow(QWidget):
 
     def browse(self) -> None:
         start = self.edit.text() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.purpose.split(":")[0], start,
+        path, _ = QFileDialog.getOpenFileName(self, self.purpose.split(". ")[0], start,
                                               "CoNLL-U (*.conllu *.conll);;All files (*)")
         if path:
             self.set_path(path)
