@@ -7,7 +7,7 @@
 * :mod:`.codebook`     shared weights: cluster indices and their values (k-means and uniform alike);
 * :mod:`.kmeans`       weight sharing by k-means with fine-tuned centroids,
 * :mod:`.uniform`      or by a uniform quantizer at a Huffman rate (Choi, El-Khamy & Lee 2017);
-  :mod:`.sharing` chooses one per layer, and
+  :mod:`.sharing` applies either to the layers of a model, and
 * :mod:`.huffman`      Huffman coding of the indices and sparse gaps (Han, Mao & Dally 2016, "Deep Compression");
 * :mod:`.int8`         int8 weights and dynamic quantization;
 * :mod:`.distill`      knowledge distillation into a smaller student (Hinton, Vinyals & Dean 2015);
