@@ -42,7 +42,7 @@ from .errors import UserError
 from .forgetting import L2SP, LwF, guarded_objective, parse_guard
 from .growth import Growth, char_tables, grow, label_tables, tag_tables, word_tables
 from .model import Model
-from .progress import Cancelled, Progress, check
+from .progress import Progress, check
 from .provenance import file_record, model_record, sha256  # noqa: F401 (re-exported)
 from .train import Trainer, TrainConfig, Treebank, dev_scores, new_model, oracle_examples, set_seed
 
@@ -335,8 +335,6 @@ def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], c
         best = trainer.train_parser(dev, cfg.epochs, on_epoch=epoch_cb,
                                     patience=cfg.patience if dev else 0,
                                     keep_best=cfg.select_best and bool(dev), objective=objective)
-    except KeyboardInterrupt:  # parser/train.py still signals cancellation this way
-        raise Cancelled() from None
     finally:
         _unfreeze(model, hooks)
     history = model.config.get("training", {}).get("history", [])

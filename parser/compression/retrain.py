@@ -5,7 +5,6 @@ from typing import Callable, Sequence
 
 from ..conllu import Sentence
 from ..model import Model
-from ..progress import Cancelled
 from ..train import Trainer, TrainConfig, Treebank
 
 
@@ -55,8 +54,6 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
         if average > 0:  # the averaged weights kept at the end must satisfy the constraints exactly again
             after_step()
         return result
-    except KeyboardInterrupt:  # parser/train.py still signals cancellation this way: Cancelled at this boundary
-        raise Cancelled() from None
     finally:
         for c in constraints:
             c.detach()
