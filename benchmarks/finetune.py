@@ -162,6 +162,18 @@ def targets(out: dict) -> list[str]:
     return checks
 
 
+def report(out: dict) -> str:
+    """The results file as Markdown: the learning curve, the guards, the targets (also written beside it as .md)."""
+    parts = [curve_table(out)]
+    if out.get("guards"):
+        parts.append(guards_table(out))
+    parts.append("\n".join(["Targets (issue 20):", ""] + [f"* {t}" for t in targets(out)]))
+    rows = len(out.get("guards", []))
+    parts.append(f"Command: `python benchmarks/finetune.py --threads 1` ({out.get('threads', 1)} torch thread); "
+                 f"{len(out['curve'])} curve points, {rows} guard rows in this file.")
+    return "\n\n".join(parts)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", help="base model folder (default: the bundled model)")
@@ -180,12 +192,10 @@ def main(argv=None) -> int:
                     help="only print the tables of the results file (--out), e.g. of a run still going")
     args = ap.parse_args(argv)
     if args.report:
-        out = json.loads(Path(args.out or ROOT / "benchmarks" / "results" / f"finetune_{args.data}.json").read_text())
-        print(curve_table(out))
-        if out.get("guards"):
-            print()
-            print(guards_table(out))
-        print("\n".join(["", "Targets (issue 20):"] + targets(out)))
+        path = Path(args.out or ROOT / "benchmarks" / "results" / f"finetune_{args.data}.json")
+        text = report(json.loads(path.read_text()))
+        print(text)
+        path.with_suffix(".md").write_text(text + "\n")
         return 0
 
     import torch
@@ -283,6 +293,7 @@ def main(argv=None) -> int:
         log("\n".join(["Targets (issue 20):"] + out["targets"]))
     out["seconds"] = round(time.time() - t0, 1)
     save()
+    out_path.with_suffix(".md").write_text(report(out) + "\n")
     log(f"results written to {out_path}")
     return 0
 
