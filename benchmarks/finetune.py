@@ -170,7 +170,8 @@ def report(out: dict) -> str:
     parts.append("\n".join(["Targets (issue 20):", ""] + [f"* {t}" for t in targets(out)]))
     rows = len(out.get("guards", []))
     parts.append(f"Command: `python benchmarks/finetune.py --threads 1` ({out.get('threads', 1)} torch thread); "
-                 f"{len(out['curve'])} curve points, {rows} guard rows in this file.")
+                 f"{len(out['curve'])} curve points, {rows} guard rows in this file"
+                 + ("." if "seconds" in out else "; the run was stopped before it finished (the rows above are complete)."))
     return "\n\n".join(parts)
 
 
