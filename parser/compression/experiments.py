@@ -146,13 +146,13 @@ class Lab:
     def data_record(self) -> dict:
         """The evaluation and retraining data by file name and sha256 (or as sentences, e.g. of a document)."""
         if self._data_record is None:
-            def one(path, n):
-                return file_record(path, []) | {"sentences": n} if path else {"source": "sentences", "sentences": n}
-            self._data_record = {"dev": one(self.dev_path, len(self.dev)),
-                                 "train": one(self.train_path, None) if self.train_path else
-                                 (one(None, len(self._train)) if self._train is not None else None)}
+            dev = file_record(self.dev_path) if self.dev_path else {"source": "sentences"}
+            dev["sentences"] = len(self.dev)
             if self.train_path:
-                self._data_record["train"].pop("sentences")
+                train = file_record(self.train_path)
+            else:
+                train = {"source": "sentences", "sentences": len(self._train)} if self._train is not None else None
+            self._data_record = {"dev": dev, "train": train}
         return self._data_record
 
     def load(self) -> Model:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import torch
 import torch.nn as nn
 
-if TYPE_CHECKING:  # the model file format (storage) uses layers: no run-time import of parser.model here
-    from ..model import Model
+# "Model" in the annotations is parser.model.Model, not imported: the model file format (storage) uses
+# this module, and parser.model reads that format, so an import here would close a cycle
 
 # readable names of kg2016 / cm2014 / weiss2015 modules (path inside the module, without ".weight")
 _NAMES = {
