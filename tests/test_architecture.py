@@ -15,14 +15,6 @@ from conftest import ROOT
 
 PACKAGES = {"deplab.parser": ROOT / "parser", "deplab.app": ROOT / "app"}
 
-# cycles in the engine that other work is removing now; every other cycle fails the test
-KNOWN_PARSER_CYCLES = [
-    {"deplab.parser.model", "deplab.parser.compression.storage"},
-    {"deplab.parser.compression.kmeans", "deplab.parser.compression.uniform"},
-    {"deplab.parser.transition", "deplab.parser.features"},
-]
-
-
 def modules() -> dict[str, Path]:
     out = {}
     for pkg, folder in PACKAGES.items():
@@ -120,26 +112,10 @@ def test_no_import_cycles_in_the_app():
     assert not app, "import cycles in the app:\n" + "\n".join(describe(c, g) for c in app)
 
 
-def _engine_cycles(g) -> tuple[list, list]:
-    """(known, unknown): a cycle is known when it goes through one of the known pairs (the
-    model↔storage one pulls decode, pipeline and the compression measures into its cycle)."""
-    found = [c for c in cycles(g) if all(m.startswith("deplab.parser") for m in c)]
-    known = [c for c in found if any(k <= set(c) for k in KNOWN_PARSER_CYCLES)]
-    return known, [c for c in found if c not in known]
-
-
-def test_no_new_import_cycles_in_the_engine():
-    g = import_graph()
-    _, unknown = _engine_cycles(g)
-    assert not unknown, "new import cycles in the engine:\n" + "\n".join(describe(c, g) for c in unknown)
-
-
-@pytest.mark.xfail(strict=False, reason="known engine cycles being removed: model↔compression.storage, "
-                                       "compression.kmeans↔uniform, transition↔features")
 def test_no_import_cycles_in_the_engine():
     g = import_graph()
-    known, _ = _engine_cycles(g)
-    assert not known, "import cycles in the engine:\n" + "\n".join(describe(c, g) for c in known)
+    found = [c for c in cycles(g) if all(m.startswith("deplab.parser") for m in c)]
+    assert not found, "import cycles in the engine:\n" + "\n".join(describe(c, g) for c in found)
 
 
 def test_the_engine_never_imports_qt():
