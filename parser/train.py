@@ -553,6 +553,7 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig, log=print, progress
 # -- command line ------------------------------------------------------------------
 
 def add_arguments(p):
+    d = TrainConfig()  # the defaults live once, in TrainConfig
     p.add_argument("--train", required=True, metavar="FILE", help="training treebank (CoNLL-U)")
     p.add_argument("--dev", metavar="FILE", help="development treebank for model selection (CoNLL-U); without it a seeded part "
                                                  "of the training file is held out (--heldout)")
@@ -560,28 +561,28 @@ def add_arguments(p):
     p.add_argument("--lang", metavar="CODE",
                    help="ISO 639 code of the treebank's language, recorded in the model and used to tokenize typed "
                         "text (default: from a UD file name such as nl_alpino-ud-train.conllu, else asked)")
-    p.add_argument("--arch", default="kg2016", choices=sorted(DEFAULT_SIZES), help="network architecture")
+    p.add_argument("--arch", default=d.arch, choices=sorted(DEFAULT_SIZES), help="network architecture")
     p.add_argument("--system", choices=list(SYSTEMS),
                    help="transition system (default: swap when the training data has non-projective trees, "
                         "else arc-standard)")
-    p.add_argument("--explore", type=float, default=0.0, metavar="P",
+    p.add_argument("--explore", type=float, default=d.explore, metavar="P",
                    help="arc-eager/arc-hybrid: follow the model's own prediction with probability P and learn "
                         "the dynamic oracle's optimal moves (e.g. 0.9)")
-    p.add_argument("--explore-after", type=int, default=1, metavar="N",
+    p.add_argument("--explore-after", type=int, default=d.explore_after, metavar="N",
                    help="epochs of static-oracle training before exploration starts")
-    p.add_argument("--heldout", type=float, default=0.1, metavar="FRACTION",
+    p.add_argument("--heldout", type=float, default=d.heldout, metavar="FRACTION",
                    help="without --dev: the part of the training sentences held out for model selection")
-    p.add_argument("--epochs", type=int, default=None,
+    p.add_argument("--epochs", type=int, default=d.epochs,
                    help="parser training epochs (default: from the data's size, about 1,500 optimizer steps, "
                         "15 to 300 epochs)")
-    p.add_argument("--tagger-epochs", type=int, default=10, help="UPOS tagger epochs (cm2014/weiss2015)")
-    p.add_argument("--batch-size", type=int, default=32, help="sentences per batch")
-    p.add_argument("--lr", type=float, default=2e-3, help="learning rate (Adam)")
-    p.add_argument("--lr-decay", type=float, default=1.0, help="multiply the learning rate by this after every epoch")
-    p.add_argument("--seed", type=int, default=1, help="random seed (training is reproducible for a seed on one machine)")
-    p.add_argument("--average", type=float, default=0.0, metavar="DECAY",
+    p.add_argument("--tagger-epochs", type=int, default=d.tagger_epochs, help="UPOS tagger epochs (cm2014/weiss2015)")
+    p.add_argument("--batch-size", type=int, default=d.batch_size, help="sentences per batch")
+    p.add_argument("--lr", type=float, default=d.lr, help="learning rate (Adam)")
+    p.add_argument("--lr-decay", type=float, default=d.lr_decay, help="multiply the learning rate by this after every epoch")
+    p.add_argument("--seed", type=int, default=d.seed, help="random seed (training is reproducible for a seed on one machine)")
+    p.add_argument("--average", type=float, default=d.average, metavar="DECAY",
                    help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999)")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--threads", type=int, default=d.threads, help="torch threads (0: torch's default)")
     p.add_argument("--init", metavar="DIR", help="continue training this model (trained on the same treebank)")
     p.add_argument("--tagger-from", metavar="DIR",
                    help="reuse the tagger of a model trained on the same treebank (cm2014/weiss2015)")
