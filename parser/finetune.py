@@ -520,9 +520,9 @@ def add_arguments(p):
     p.add_argument("--freeze", default="", metavar="PARTS",
                    help=f"comma-separated parts to keep fixed: {', '.join(PARTS)}")
     d = FinetuneConfig()
-    p.add_argument("--epochs", type=int, default=d.epochs)
-    p.add_argument("--lr", type=float, default=d.lr)
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--epochs", type=int, default=d.epochs, help="fine-tuning epochs")
+    p.add_argument("--lr", type=float, default=d.lr, help="learning rate (Adam)")
+    p.add_argument("--batch-size", type=int, default=d.batch_size, help="sentences per batch")
     p.add_argument("--patience", type=int, default=d.patience,
                    help="stop after this many epochs without a better held-out LAS (0: never)")
     p.add_argument("--keep-last", action="store_true", help="keep the last epoch instead of the best held-out LAS")
@@ -543,7 +543,7 @@ def add_arguments(p):
                         f"none (default {d.guard})")
     p.add_argument("--lwf-weight", type=float, default=d.lwf_weight, help=f"LwF's weight (default {d.lwf_weight:g})")
     p.add_argument("--l2sp-alpha", type=float, default=d.l2sp_alpha, help=f"L2-SP's alpha (default {d.l2sp_alpha:g})")
-    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--seed", type=int, default=d.seed, help="random seed")
     p.add_argument("--baseline", action="store_true", help="also train from scratch on the same data, for comparison")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
 

@@ -73,7 +73,7 @@ def add_arguments(p):
     g.add_argument("--epochs", type=int, default=1, help="epochs of L1 retraining / student training")
     g.add_argument("--student", action="append", default=[], metavar="KEY=N",
                    help="student size, e.g. lstm_hidden=64 word_dim=32 layers=1 mlp_hidden=128")
-    g.add_argument("--temperature", type=float, default=2.0)
+    g.add_argument("--temperature", type=float, default=2.0, help="distillation: softmax temperature of the teacher's soft targets")
     g.add_argument("--alpha", type=float, default=0.5, help="weight of the soft targets (1-alpha: gold)")
     g.add_argument("--init-from-teacher", action="store_true",
                    help="distill: start the student from the teacher's weights where they fit")
@@ -87,7 +87,7 @@ def add_arguments(p):
                    help="prune/share/deep/l1: when retraining, weight of the original model's soft targets "
                         "(temperature --temperature); 0 = gold transitions only")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 1e-3, distillation 2e-3)")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
 
 
