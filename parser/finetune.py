@@ -593,13 +593,14 @@ def run(args) -> int:
         train, heldout = split_heldout(sentences, pct, args.seed)
         data["heldout"] = {"source": "split", "percent": pct, "seed": args.seed}
     treebank(train, args.train)
-    print(f"fine-tuning {Path(base.path).name if base.path else 'the model'} on {len(train)} sentences of {args.train}; "
-          f"{len(heldout)} held-out sentences", flush=True)
-    result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data,
-                                log=lambda m: print(m, flush=True))
+    from .log import get_logger
+    logger = get_logger(__name__)
+    logger.info(f"fine-tuning {Path(base.path).name if base.path else 'the model'} on {len(train)} sentences of "
+                f"{args.train}; {len(heldout)} held-out sentences")
+    result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data, log=logger.info)
     if heldout:
         print(format_table(result))
-    print(f"fine-tuned model written to {out}")
+    logger.info(f"fine-tuned model written to {out}")
     return 0
 
 

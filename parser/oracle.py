@@ -11,7 +11,7 @@ non-projective tree: training lifts its arcs first (:func:`parser.tree.projectiv
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .configuration import Gold
 from .systems import SYSTEMS, get_system
@@ -85,7 +85,7 @@ def add_arguments(p):
     p.add_argument("-o", "--output", help="write here instead of standard output")
 
 
-def blocks(sentences, system) -> "Iterator[str]":
+def blocks(sentences, system) -> Iterator[str]:
     """One text block per sentence: ``# sent_id``, one transition per line (or ``# not derivable: …``)."""
     system = get_system(system)
     for s in sentences:

@@ -16,14 +16,10 @@ out for this.  ``deplab train`` is the command-line front end.
 """
 from __future__ import annotations
 
-import json
 import math
 import random
-import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -38,7 +34,7 @@ from .model import ROOT_CHAR, Model
 from . import features as FT
 from .dynamic_oracle import cost_array
 from .oracle import oracle_transitions
-from .progress import Cancelled, check
+from .progress import Cancelled, check  # noqa: F401 (Cancelled: what check raises)
 from .provenance import file_record
 from .systems import SYSTEMS, get_system
 from .tree import DependencyTree, projectivize

@@ -11,7 +11,6 @@ Examples::
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..errors import UserError
@@ -160,14 +159,15 @@ def run(args) -> int:
         spec.bits = {n: spec.bits.get(n, default) for n in names}
     spec.validate(names, OPTIONS)
     spec.check_data(args.dev, args.train, OPTIONS)
-    lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed,
-              log=lambda m: print(m, file=sys.stderr, flush=True))
+    from ..log import get_logger
+    logger = get_logger(__name__)
+    lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed, log=logger.info)
     results: list[Result] = [lab.original()]
     try:
         if args.method != "original":
             results += spec.run(lab, out=args.out)
     except Cancelled:
-        print(f"deplab compress: interrupted", file=sys.stderr)
+        logger.warning("interrupted")
         return 130
     except ValueError as e:
         raise UserError(str(e)) from None
@@ -177,7 +177,7 @@ def run(args) -> int:
             shutil.rmtree(lab.work_dir, ignore_errors=True)
     print(format_table(results))
     if args.out and args.method not in ("sensitivity", "original"):
-        print(f"compressed model written to {args.out}")
+        logger.info(f"compressed model written to {args.out}")
     if args.csv:
         text = results_csv(results)
         csv_path = Path(args.csv)
