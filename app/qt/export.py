@@ -35,7 +35,7 @@ def plain_view(forms: Sequence[str], tags: Sequence[str] | None, heads: Sequence
     v = ArcView()
     v.setTreeState(list(forms), list(tags) if tags is not None else [""] * len(forms), list(heads), list(labels),
                    reference=reference)
-    v.metrics.word_area = 44.0  # no badges under the words
+    v.metrics.word_area = 56.0  # the word numbers, no badges
     v._cache_key = None
     v._relayout()
     return v

@@ -102,6 +102,12 @@ def install_teaching(window) -> None:
     A("export_frames_svg", "As Numbered &SVG Frames…", lambda: _frames_dialog(window, "svg"), None, "export_run")
     A("export_gif", "As Animated &GIF…", lambda: _gif_dialog(window), None, "export_run")
 
+    # why this transition: the features view explains the loaded model's decisions
+    features = window.view.features
+    window.pipelineChanged.connect(lambda p: features.set_model(p.model if p is not None else None))
+    if window.pipeline is not None:
+        features.set_model(window.pipeline.model)
+
     def update(*_):
         has = window.workspace.trace is not None
         for name in ("export_seq_tex", "export_seq_md", "export_seq_csv", "export_frames_png",

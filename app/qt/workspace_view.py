@@ -147,6 +147,7 @@ class SentenceWorkspaceView(QWidget):
 
         self._focus_word = -1
         self.features.wordSelected.connect(self._feature_word)
+        self.features.sharesChanged.connect(self.arc_view.setShades)  # why this transition: shade the words
         workspace.changed.connect(self.refresh)
         workspace.step_changed.connect(lambda *_: self.refresh_arcs())
         workspace.mode_changed.connect(lambda *_: self.refresh())
