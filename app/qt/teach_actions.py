@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from . import export
@@ -108,10 +109,24 @@ def install_teaching(window) -> None:
     if window.pipeline is not None:
         features.set_model(window.pipeline.model)
 
+    # Practice: the student chooses the next transition (app/qt/quiz_view.py)
+    from .quiz_view import PracticeView
+    window.practice = PracticeView(window)
+    dock = window.add_dock(window.practice, "Practice", Qt.DockWidgetArea.RightDockWidgetArea, name="dock_practice")
+    if not window.restoreDockWidget(dock):
+        dock.hide()
+
+    def practise():
+        dock.show()
+        dock.raise_()
+        window.practice.practise_current()
+    A("practice", "&Practice: Choose the Next Transition", practise, "Ctrl+P", "parse",
+      tip="Practise the sentence on screen: you choose each transition, the oracle judges it")
+
     def update(*_):
         has = window.workspace.trace is not None
         for name in ("export_seq_tex", "export_seq_md", "export_seq_csv", "export_frames_png",
-                     "export_frames_svg", "export_gif"):
+                     "export_frames_svg", "export_gif", "practice"):
             window.actions_by_name[name].setEnabled(has)
     window.workspace.changed.connect(update)
     window.workspace.mode_changed.connect(update)
