@@ -125,7 +125,7 @@ class FeaturesView(QWidget):
         self.model = None  # the loaded parser.model.Model, for the attributions
         self.explanation = None  # parser.attribution.Explanation of the current step, when shown
         self._cache: dict[tuple[int, int], object] = {}
-        self.why_box = QCheckBox("Why this transition? (shade the inputs and the words)")
+        self.why_box = QCheckBox("Why this transition?")
         self.why_box.setToolTip("Occlusion (Zeiler & Fergus 2014): each input is replaced by the network's empty-"
                                 "position vector and the change of the margin (chosen transition's score minus "
                                 "the runner-up's) is its push. Blue: towards the choice; orange: against it. "

@@ -42,6 +42,7 @@ class PracticeView(QWidget):
         self.exercise_index = -1
         self.pending: str | None = None  # LEFT-ARC / RIGHT-ARC waiting for its label
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty("helpName", "Practice panel")
 
         self.source = QLabel("Practice: study a sentence (type one, or pick one from a treebank), then press "
                              "<b>Practise this sentence</b>.")
@@ -87,6 +88,7 @@ class PracticeView(QWidget):
             self.move_buttons[kind] = b
             sc = QShortcut(QKeySequence(KEYS[kind]), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.setWhatsThis(f"Practice: {kind}" + (" (then the label)" if kind in (LEFT, RIGHT) else ""))
             sc.activated.connect(lambda k=kind: self.choose_kind(k))
         moves.addStretch(1)
         self.label_hint = QLabel()
@@ -97,6 +99,7 @@ class PracticeView(QWidget):
         for n in range(1, 10):
             sc = QShortcut(QKeySequence(str(n)), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.setWhatsThis(f"Practice: the label numbered {n} (after L or R)")
             sc.activated.connect(lambda n=n: self.choose_label_number(n))
 
         self.feedback = QLabel()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from . import export
@@ -84,6 +84,39 @@ def _gif_dialog(window) -> None:
         window.statusBar().showMessage(f"Exported {path} ({n} frames)", 5000)
 
 
+def show_treebank_sentence(window, i: int) -> None:
+    """The treebank sentence ``i`` in the stepper (its tree is the oracle's gold tree)."""
+    doc = getattr(window.annotation, "doc", None)
+    if doc is not None and 0 <= i < len(doc):
+        window.show_sentence(doc[i].copy(), gold=True)
+
+
+def _follow_selection(window, i: int) -> None:
+    """Shows the selected sentence once the event loop is back (quick arrow-key scrolling shows only the last)."""
+    first = getattr(window, "_teach_pending_sentence", None) is None
+    window._teach_pending_sentence = i
+
+    def show():
+        k, window._teach_pending_sentence = window._teach_pending_sentence, None
+        if k is not None:
+            show_treebank_sentence(window, k)
+    if first:
+        QTimer.singleShot(0, show)
+
+
+class _SaveOnClose(QObject):
+    """Saves the current layout's arrangement when the window closes."""
+
+    def __init__(self, window, layouts):
+        super().__init__(window)
+        self.layouts = layouts
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.layouts.save()
+        return False
+
+
 def install_teaching(window) -> None:
     """Adds the teaching menus and actions to ``window``."""
     A = window._action
@@ -113,8 +146,7 @@ def install_teaching(window) -> None:
     from .quiz_view import PracticeView
     window.practice = PracticeView(window)
     dock = window.add_dock(window.practice, "Practice", Qt.DockWidgetArea.RightDockWidgetArea, name="dock_practice")
-    if not window.restoreDockWidget(dock):
-        dock.hide()
+    dock.hide()  # until opened; the layout's saved arrangement (app/qt/layouts.py) reopens it
 
     def practise():
         dock.show()
@@ -122,6 +154,27 @@ def install_teaching(window) -> None:
         window.practice.practise_current()
     A("practice", "&Practice: Choose the Next Transition", practise, "Ctrl+P", "parse",
       tip="Practise the sentence on screen: you choose each transition, the oracle judges it")
+
+    # layouts: Teach, Annotate, Lab (app/qt/layouts.py)
+    from .layouts import install_layouts
+    layouts = install_layouts(window)
+    window.installEventFilter(_SaveOnClose(window, layouts))
+
+    # help pages
+    from .shortcuts_help import ShortcutsDialog, StepperHelpDialog
+    help_menu = window.menus["help"]
+    first = help_menu.actions()[0] if help_menu.actions() else None
+    a1 = A("help_stepper", "How the &Stepper Works", lambda: StepperHelpDialog(window).exec(), None, None,
+           tip="A first page for students: configurations, transitions, the panels, the keys")
+    a2 = A("help_shortcuts", "&Keyboard Shortcuts", lambda: ShortcutsDialog(window).exec(), "F1", None,
+           tip="Every keyboard shortcut of the window")
+    help_menu.insertActions(first, [a1, a2])
+    help_menu.insertSeparator(first)
+
+    # selecting a sentence in the Sentences list shows it in the stepper
+    annotation = getattr(window, "annotation", None)
+    if annotation is not None and hasattr(annotation, "currentChanged"):
+        annotation.currentChanged.connect(lambda i: _follow_selection(window, i))
 
     def update(*_):
         has = window.workspace.trace is not None

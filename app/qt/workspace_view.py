@@ -134,6 +134,13 @@ class SentenceWorkspaceView(QWidget):
         self.main_split.addWidget(self.lower_split)
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 2)
+        # readable minimum widths: the splitters never squeeze a panel below them (no "RIG…bj)")
+        for sp in (self.upper_split, self.lower_split, self.main_split):
+            sp.setChildrenCollapsible(False)
+        self.config_view.setMinimumWidth(240)
+        self.scores.setMinimumWidth(250)
+        self.tabs.setMinimumWidth(300)
+        self.arc_view.setMinimumWidth(320)
         # first-run proportions (the window remembers the user's own)
         self.upper_split.setSizes([680, 320])
         self.lower_split.setSizes([420, 330, 330])
