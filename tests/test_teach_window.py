@@ -107,3 +107,21 @@ def test_help_lists_every_shortcut(qtbot, settings):
     assert "stack" in h.browser.toPlainText() and "Ctrl+P" in STEPPER_HELP
     help_texts = [a.text() for a in w.menus["help"].actions()]
     assert "How the &Stepper Works" in help_texts and "&Keyboard Shortcuts" in help_texts
+
+
+def test_screenshot_script_renders_every_layout(qtbot, tiny_cm_model_dir, tmp_path):
+    import importlib.util
+
+    from PySide6.QtGui import QImage
+
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--model", str(tiny_cm_model_dir), "--layouts", str(tmp_path)]) == 0
+    for name in ("teach", "annotate", "lab"):
+        for width, height in mod.SIZES:
+            img = QImage(str(tmp_path / f"layout-{name}-{width}x{height}.png"))
+            assert (img.width(), img.height()) == (width, height)
+    for name in ("long-1400x900", "cjk-1400x900", "narrow-all-panels", "narrow-all-panels-tabbed"):
+        assert not QImage(str(tmp_path / f"layout-{name}.png")).isNull()

@@ -189,9 +189,12 @@ class FeaturesView(QWidget):
             return
         t = ws.trace
         names = t.transitions
-        runner = f"{names[e.runner_up]}" if e.runner_up is not None else "no other legal transition"
-        self.why_note.setText(f"<b>{names[e.chosen]}</b> beat <b>{runner}</b> by a margin of {e.margin:.2f}. "
-                              "The strongest pushes (blue: towards, orange: against):")
+        if e.runner_up is not None:
+            self.why_note.setText(f"<b>{names[e.chosen]}</b> beat <b>{names[e.runner_up]}</b> by a margin of "
+                                  f"{e.margin:.2f}. The strongest pushes (blue: towards, orange: against):")
+        else:
+            self.why_note.setText(f"<b>{names[e.chosen]}</b> was the only legal transition; the pushes are on its "
+                                  "score (blue: up, orange: down):")
         self.bars.set_rows([(p.name, f"= {ws.word(p.word)}" if p.word >= 0 else "(empty)", p.delta)
                             for p in e.strongest(8) if abs(p.delta) > 1e-9])
         shares = e.word_shares(len(ws.forms))

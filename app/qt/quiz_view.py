@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QListWidget, QMessageBox,
-                               QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from deplab.app.model.quiz import GOLD, PARSER, PracticeSession, exercise_sentence
 from deplab.parser.configuration import LEFT, REDUCE, RIGHT, SHIFT, SWAP, Transition
@@ -70,7 +70,7 @@ class PracticeView(QWidget):
         self.judge_note.setStyleSheet("color:#555")
         self.tree = ArcView()
         self.tree.setPlaceholder("No sentence to practise yet.")
-        self.tree.setMinimumHeight(150)
+        self.tree.setMinimumHeight(110)
         self.stack = QLabel()
         self.buffer = QLabel()
         for lab in (self.stack, self.buffer):
@@ -109,6 +109,7 @@ class PracticeView(QWidget):
         self.score = QLabel()
         self.mistakes = QListWidget()
         self.mistakes.setToolTip("The non-optimal answers of this session")
+        self.mistakes.setMinimumHeight(48)
 
         buttons = QGridLayout()
         self.add_button = QPushButton("Add sentence to the exercise set")
@@ -147,10 +148,18 @@ class PracticeView(QWidget):
         split.addWidget(upper)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(4, 4, 4, 4)
+        il.addWidget(split)
+        scroll = QScrollArea()  # a short dock scrolls instead of pushing the window taller
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(split)
-        self.setMinimumWidth(420)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        self.setMinimumWidth(320)
         self.session.changed.connect(self.refresh)
         self.refresh()
 
