@@ -1,6 +1,12 @@
 """Renders DepLab's main window offscreen to docs/screenshot.png (for the README).
 
     python scripts/screenshot.py [--model DIR] [--sentence TEXT] [--step K] [--out PATH]
+    python scripts/screenshot.py --layouts docs/ [--model DIR]
+
+With ``--layouts DIR`` it renders each layout (Teach, Annotate, Lab) at 1400×900 and 1920×1080 as
+``DIR/layout-NAME-WxH.png``, and the hard cases: a long sentence, a Chinese sentence, and a narrow
+window (1000×700) with every panel open (``DIR/layout-long-…``, ``layout-cjk-…``, ``layout-narrow-all-panels.png``, and with the docks tabbed).
+The Annotate layout shows a small treebank made of the sentences below, parsed by the model.
 
 Uses the bundled model unless --model is given; the window is the real one,
 with a typed sentence parsed and stepped to a configuration in the middle of
@@ -18,6 +24,98 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_SENTENCE = "The old farmer sold three small horses to a young woman from the city."
+# sentences written for the screenshots
+LONG_SENTENCE = ("After the long meeting on Tuesday, the committee members who had travelled from the northern "
+                 "villages finally agreed that the new bridge over the river should be built before the winter "
+                 "rains, even though the budget was still uncertain.")
+CJK_SENTENCE = "我们 昨天 在 图书馆 看 了 三 本 新 书 。"  # words separated: the tokenizer is not a Chinese segmenter
+TREEBANK_SENTENCES = ["The children planted two trees behind the school.", "My sister reads a newspaper every morning.",
+                      "Nobody knew where the old key had gone.", DEFAULT_SENTENCE]
+SIZES = ((1400, 900), (1920, 1080))
+
+
+def _shoot(app, w, out: Path) -> bool:
+    from PySide6.QtCore import QCoreApplication
+    for _ in range(3):
+        QCoreApplication.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = w.grab().save(str(out))
+    print(f"wrote {out}" if ok else f"screenshot: could not write {out}", file=sys.stdout if ok else sys.stderr)
+    return ok
+
+
+def _show(w, text: str, step_fraction: float = 2 / 3) -> None:
+    w.view.input.setText(text)
+    w.parse_text(text, wait=True)
+    ws = w.workspace
+    ws.set_step(int(ws.n_steps * step_fraction))
+    view = w.arc_view
+    view.resetZoom()
+    if view.sceneSize().width() > view._scroll.viewport().width():
+        view.fitToWidth()
+
+
+def layouts(args, app) -> int:
+    from PySide6.QtCore import QSettings
+
+    from deplab.app.qt.main_window import MainWindow, wait_for
+    from deplab.parser.conllu import write_conllu
+    outdir = Path(args.layouts)
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(os.path.join(tmp, "screenshot.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(settings)
+        w.resize(*SIZES[0])
+        w.show()
+        wait_for(w.load_model(args.model), timeout_s=300)
+        if w.pipeline is None:
+            print(f"screenshot: could not load the model: {w.model_error}", file=sys.stderr)
+            return 1
+        bank = Path(tmp) / "screenshot-treebank.conllu"
+        sentences = w.pipeline.parse_text(" ".join(TREEBANK_SENTENCES))
+        write_conllu(sentences, bank)
+        w.annotation.open_path(str(bank), wait=True)
+        wait_for(None)
+        for name in ("teach", "annotate", "lab"):
+            w.layouts.switch(name)
+            if name == "teach":
+                _show(w, DEFAULT_SENTENCE)
+                w.view.features.why_box.setChecked(True)
+            if name == "annotate":
+                w.annotation.go_to(3)
+            for width, height in SIZES:
+                w.resize(width, height)
+                app.processEvents()  # the layout switch settles first, then the size holds
+                w.resize(width, height)
+                ok &= _shoot(app, w, outdir / f"layout-{name}-{width}x{height}.png")
+        w.layouts.switch("teach")
+        w.resize(*SIZES[0])
+        _show(w, LONG_SENTENCE, 0.5)
+        ok &= _shoot(app, w, outdir / "layout-long-1400x900.png")
+        _show(w, CJK_SENTENCE, 0.5)
+        ok &= _shoot(app, w, outdir / "layout-cjk-1400x900.png")
+        _show(w, DEFAULT_SENTENCE)
+        for dock in w.docks.values():
+            dock.show()
+        w.lab.show()
+        w.actions_by_name["practice"].trigger()
+        w.resize(1000, 700)  # the window cannot get smaller than the panels' readable minimum sizes
+        app.processEvents()
+        w.resize(1000, 700)
+        print(f"narrow window with every panel open side by side: {w.width()}x{w.height()} (asked for 1000x700)")
+        ok &= _shoot(app, w, outdir / "layout-narrow-all-panels.png")
+        from PySide6.QtCore import Qt
+        for area in (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea):
+            docks = [d for d in [*w.docks.values(), w.lab] if w.dockWidgetArea(d) == area]
+            for d in docks[1:]:
+                w.tabifyDockWidget(docks[0], d)
+        w.resize(1000, 700)
+        app.processEvents()
+        w.resize(1000, 700)
+        print(f"narrow window with every panel open, docks tabbed: {w.width()}x{w.height()} (asked for 1000x700)")
+        ok &= _shoot(app, w, outdir / "layout-narrow-all-panels-tabbed.png")
+        w.close()
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--step", type=int, default=None, help="step to show (default: two thirds of the way)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     ap.add_argument("--size", default="1400x900", help="window size WxH")
+    ap.add_argument("--layouts", metavar="DIR", help="render every layout and the hard cases into DIR")
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.layouts:
+        from PySide6.QtWidgets import QApplication
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        return layouts(args, app)
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication

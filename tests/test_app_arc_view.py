@@ -7,7 +7,8 @@ from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from deplab.app.qt.arc_view import ArcView, is_rtl
-from deplab.app.qt.export import export_png, export_svg, latex_escape, tikz_dependency
+from deplab.app.qt.export import content_rect, export_png, export_svg
+from deplab.parser.lecture import latex_escape, tikz_dependency
 from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
@@ -182,9 +183,11 @@ def test_export_svg_png_and_latex(view, tmp_path):
     png = tmp_path / "t.png"
     export_png(view, png, scale=1.0)
     img = QImage(str(png))
-    assert img.width() == view.sceneSize().width() and img.height() == view.sceneSize().height()
+    r = content_rect(view)  # the scene from just above the highest arc label down: no empty top margin
+    assert img.width() == view.sceneSize().width() and img.height() == int(r.height())
+    assert 0 < r.top() and r.bottom() == view.sceneSize().height()
     tex = tikz_dependency(forms, tags, heads, labels)
     assert r"\begin{deptext}" in tex and r"The \& cat \& sleeps" in tex
     assert r"\deproot{3}{root}" in tex and r"\depedge{2}{1}{det}" in tex
     assert tex.count(r"\depedge") == len(forms) - 1
-    assert latex_escape("a_b & 50%") == r"a\_b \& 50\%"
+    assert latex_escape("a_b & 50%") == r"a\_b \symbol{38} 50\%"  # & inside deptext is a column separator

@@ -190,6 +190,13 @@ class ArcPainter:
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(bg)
                 p.drawRoundedRect(box, 4, 4)
+            share = self.state.shades.get(i)
+            if share:  # why this transition: blue towards the choice, orange against (Okabe-Ito colours)
+                tint = QColor("#0072B2") if share > 0 else QColor("#E69F00")
+                tint.setAlpha(int(40 + 150 * min(1.0, abs(share))))
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(tint)
+                p.drawRoundedRect(QRectF(box.left(), box.top() - 4, box.width(), 4 + box.height()), 4, 4)
             if i in self.state.highlights or i == self.state.focus_word:
                 strong = i == self.state.focus_word
                 p.setPen(QPen(QColor("#E69F00") if not strong else QColor("#D55E00"), 2.5 if strong else 1.5,

@@ -47,6 +47,7 @@ class ArcState:
     highlights: set[int] = field(default_factory=set)
     focus_word: int | None = None
     newest: tuple[int, int] | None = None  # (head, dependent) of the arc to emphasise
+    shades: dict[int, float] = field(default_factory=dict)  # word -> share in [-1, 1] (why this transition)
     placeholder: str = ""
     rtl_override: bool | None = None
 

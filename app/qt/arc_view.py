@@ -283,6 +283,15 @@ class ArcView(QWidget):
         self.state.focus_word = focus
         self._canvas.update()
 
+    def setShades(self, shades: dict[int, float] | None) -> None:
+        """Tints words by a share in [-1, 1] (blue: pushed towards the model's choice, orange: against it);
+        None or {} removes the tint."""
+        self.state.shades = {int(i): max(-1.0, min(1.0, float(v))) for i, v in (shades or {}).items()}
+        self._canvas.update()
+
+    def shades(self) -> dict[int, float]:
+        return dict(self.state.shades)
+
     def setNewestArc(self, arc: tuple[int, int] | None) -> None:
         """(head, dependent) of the arc to emphasise, or None."""
         self.state.newest = arc

@@ -6,16 +6,23 @@ label (``.l``) that the feature picks.  Model traces carry the features the
 network read; for the oracle they are computed from the configuration with
 the engine's template (they are the training example of that step).
 Selecting a row emits ``wordSelected`` so the arc view can outline the word.
+
+*Why this transition?* (model mode): the occlusion attributions of the engine
+(:func:`deplab.parser.attribution.explain`, Zeiler & Fergus 2014) — how much each input pushed
+the chosen transition against the runner-up — tint the cells and are drawn as bars of the
+strongest inputs; ``sharesChanged`` carries the per-word sums (``word_shares``) for the tree.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QLabel, QSizePolicy, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
-from deplab.app.model.workspace import ORACLE, Workspace
+from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 from deplab.parser import features as F
+
+TOWARDS, AGAINST = QColor("#0072B2"), QColor("#E69F00")  # Okabe-Ito blue / orange
 
 _PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
            "b1": "the first word of the buffer", "b2": "the second word of the buffer",
@@ -32,8 +39,59 @@ def describe_position(pos: str) -> str:
     return f"{_CHILD[fn]} of {describe_position(rest[:-1])}"
 
 
+class PushBars(QWidget):
+    """Horizontal bars of the strongest pushes: right (blue) towards the choice, left (orange) against."""
+
+    ROW = 18
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[tuple[str, str, float]] = []  # (input name, word, delta)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(260)
+
+    def set_rows(self, rows: list[tuple[str, str, float]]) -> None:
+        self.rows = list(rows)
+        self.setFixedHeight(max(1, len(self.rows)) * self.ROW + 4)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, max(1, len(self.rows)) * self.ROW + 4)
+
+    def paintEvent(self, e) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        f = QFont("DejaVu Sans Mono")
+        f.setPixelSize(11)
+        p.setFont(f)
+        fm = QFontMetricsF(f)
+        names = [f"{n} {w}".strip() for n, w, _ in self.rows]
+        name_w = min(self.width() * 0.45, max([fm.horizontalAdvance(n) for n in names] + [40]) + 8)
+        value_w = fm.horizontalAdvance("−00.00") + 6
+        x0 = name_w
+        bar_w = max(20.0, self.width() - name_w - value_w - 4)
+        mid = x0 + bar_w / 2
+        top = max((abs(d) for _, _, d in self.rows), default=0.0) or 1.0
+        p.setPen(QColor("#BBBBBB"))
+        p.drawLine(int(mid), 0, int(mid), self.height())
+        for r, ((name, word, d), label) in enumerate(zip(self.rows, names)):
+            y = 2 + r * self.ROW
+            p.setPen(QColor("#222222"))
+            p.drawText(QRectF(0, y, name_w - 4, self.ROW), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                       fm.elidedText(label, Qt.TextElideMode.ElideMiddle, name_w - 4))
+            w = (bar_w / 2) * abs(d) / top
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(TOWARDS if d > 0 else AGAINST)
+            p.drawRect(QRectF(mid if d > 0 else mid - w, y + 3, w, self.ROW - 6))
+            p.setPen(QColor("#222222"))
+            p.drawText(QRectF(x0 + bar_w + 4, y, value_w, self.ROW), Qt.AlignmentFlag.AlignVCenter,
+                       f"{d:+.2f}".replace("-", "−"))
+        p.end()
+
+
 class FeaturesView(QWidget):
     wordSelected = Signal(int)  # word index (0 = ROOT), -1 for none
+    sharesChanged = Signal(object)  # {word: share in [-1, 1]} of the current step, {} when not explaining
 
     COLUMNS = ["Position", "Word .w", "Tag .t", "Label .l"]
 
@@ -64,6 +122,21 @@ class FeaturesView(QWidget):
         lay.setSpacing(2)
         lay.addWidget(self.note)
         lay.addWidget(self.table, 1)
+        self.model = None  # the loaded parser.model.Model, for the attributions
+        self.explanation = None  # parser.attribution.Explanation of the current step, when shown
+        self._cache: dict[tuple[int, int], object] = {}
+        self.why_box = QCheckBox("Why this transition?")
+        self.why_box.setToolTip("Occlusion (Zeiler & Fergus 2014): each input is replaced by the network's empty-"
+                                "position vector and the change of the margin (chosen transition's score minus "
+                                "the runner-up's) is its push. Blue: towards the choice; orange: against it. "
+                                "Model mode only.")
+        self.why_note = QLabel()
+        self.why_note.setWordWrap(True)
+        self.bars = PushBars()
+        lay.addWidget(self.why_box)
+        lay.addWidget(self.why_note)
+        lay.addWidget(self.bars)
+        self.why_box.toggled.connect(lambda *_: self.refresh())
         self._values: dict[str, tuple[str, int]] = {}
         self._selected = -1
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -77,6 +150,75 @@ class FeaturesView(QWidget):
         self.arch = arch
         self.reads = set(features_read) if features_read and len(features_read) < len(F.FEATURE_NAMES) else None
         self.refresh()
+
+    def set_model(self, model) -> None:
+        """The model whose decisions are explained (None: no explanation)."""
+        self.model = model
+        self._cache.clear()
+        self.refresh()
+
+    def current_explanation(self):
+        """The engine's explanation of the current model step, or (None, why not)."""
+        ws = self.ws
+        t = ws.trace
+        if not self.why_box.isChecked():
+            return None, ""
+        if ws.mode != MODEL:
+            return None, "Why this transition: model mode only (the oracle follows a rule, not scores)."
+        if self.model is None or t is None:
+            return None, "Why this transition: load a model and parse a sentence."
+        if ws.step >= len(t):
+            return None, "Why this transition: the terminal configuration chooses nothing."
+        key = (id(t), ws.step)
+        if key not in self._cache:
+            from deplab.parser.attribution import explain
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = explain(self.model, t, ws.step)
+        return self._cache[key], ""
+
+    def _show_explanation(self) -> None:
+        ws = self.ws
+        e, why_not = self.current_explanation()
+        self.explanation = e
+        self.why_note.setVisible(bool(why_not) or e is not None)
+        self.bars.setVisible(e is not None)
+        if e is None:
+            self.why_note.setText(why_not)
+            self.sharesChanged.emit({})
+            return
+        t = ws.trace
+        names = t.transitions
+        if e.runner_up is not None:
+            self.why_note.setText(f"<b>{names[e.chosen]}</b> beat <b>{names[e.runner_up]}</b> by a margin of "
+                                  f"{e.margin:.2f}. The strongest pushes (blue: towards, orange: against):")
+        else:
+            self.why_note.setText(f"<b>{names[e.chosen]}</b> was the only legal transition; the pushes are on its "
+                                  "score (blue: up, orange: down):")
+        self.bars.set_rows([(p.name, f"= {ws.word(p.word)}" if p.word >= 0 else "(empty)", p.delta)
+                            for p in e.strongest(8) if abs(p.delta) > 1e-9])
+        shares = e.word_shares(len(ws.forms))
+        top = max((abs(v) for v in shares), default=0.0)
+        self.sharesChanged.emit({i: v / top for i, v in enumerate(shares) if top > 0 and abs(v) > 1e-9})
+
+    def _tint_cells(self) -> None:
+        e = self.explanation
+        deltas = {p.name: p.delta for p in e.pushes} if e is not None else {}
+        top = max((abs(d) for d in deltas.values()), default=0.0) or 1.0
+        for r, pos in enumerate(F.POSITIONS):
+            for c, suffix in enumerate((".w", ".t", ".l"), start=1):
+                name = pos + suffix
+                if name not in F.FEATURE_NAMES:
+                    continue
+                cell = self._item(r, c)
+                d = deltas.get(name)
+                if d is None or abs(d) < 1e-9:
+                    cell.setBackground(QBrush())
+                else:
+                    col = QColor(TOWARDS if d > 0 else AGAINST)
+                    col.setAlpha(int(30 + 170 * abs(d) / top))
+                    cell.setBackground(col)
+                    cell.setToolTip(cell.toolTip() + f"\npush {d:+.3f} on the margin")
 
     def values(self) -> dict[str, tuple[str, int]]:
         """Feature name -> (value, word index) as displayed."""
@@ -126,6 +268,8 @@ class FeaturesView(QWidget):
                 cell.setToolTip(f"{name}: {what} of {describe_position(pos)}" + (f" = {val}" if val else ""))
                 grey = val in ("<NULL>", "") or (used is not None and name not in used)
                 cell.setForeground(QColor("#A8A8A8") if grey else QBrush())  # QBrush(): the default ink
+        self._show_explanation()
+        self._tint_cells()
         self.table.blockSignals(False)
         if 0 <= sel < self.table.rowCount():
             self.table.selectRow(sel)

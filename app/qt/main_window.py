@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         from .annotation import install_annotation  # treebank annotation: File/Edit/Parse actions, docks
         self.annotation = install_annotation(self)
+        from .teach_actions import install_teaching  # teaching: lecture exports, Practice, layouts, help
+        install_teaching(self)
         self._update_actions()
 
     # -- building -------------------------------------------------------------------------
@@ -456,13 +458,19 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About DepLab", self.about_text())
 
     # -- export ----------------------------------------------------------------------------------------
-    def export_to(self, path: str | os.PathLike, fmt: str | None = None) -> None:
-        """Writes the tree as drawn (the current step) as ``svg``, ``png`` or ``tex``."""
+    def export_to(self, path: str | os.PathLike, fmt: str | None = None, decorations: bool | None = None) -> None:
+        """Writes the tree of the current step as ``svg``, ``png`` or ``tex``; without the stepper's
+        decorations unless ``decorations`` (default: File ▸ Export ▸ With the Stepper's Decorations)."""
         fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+        if decorations is None:
+            act = self.actions_by_name.get("export_decorations")
+            decorations = bool(act is not None and act.isChecked())
+        if fmt in ("svg", "png"):
+            view = export.step_view(self.workspace, decorations=decorations)
         if fmt == "svg":
-            export.export_svg(self.arc_view, path)
+            export.export_svg(view, path)
         elif fmt == "png":
-            export.export_png(self.arc_view, path)
+            export.export_png(view, path)
         elif fmt in ("tex", "latex"):
             heads, labels = self.workspace.tree_at()
             export.export_latex(self.workspace.forms, self.workspace.tags, heads, labels, path)

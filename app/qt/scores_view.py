@@ -84,6 +84,14 @@ class ScoresView(QWidget):
                 self._header = (f"softmax over {len(step.scores)} transitions ({n_legal} legal); "
                                 f"the {min(self.top_k, len(order))} most probable")
         self.setMinimumHeight(40 + 20 * max(len(self._rows), 3))
+        t = self.ws.trace
+        if t is not None and getattr(self, "_sized_for", None) is not t.transitions:
+            # the transition names are never cut: the widest of the set, a value and a short bar fit (once
+            # per transition set, so the panel does not change its width from step to step)
+            self._sized_for = t.transitions
+            fm = QFontMetricsF(self._bold)
+            widest = max((fm.horizontalAdvance(str(x)) for x in t.transitions), default=60.0)
+            self.setMinimumWidth(int(min(8 + widest + 12 + 40 + 96 + 8, 420)))
         self.update()
 
     def paintEvent(self, e) -> None:
@@ -104,7 +112,7 @@ class ScoresView(QWidget):
                    self._header)
         fm = QFontMetricsF(self._bold)
         value_w = 96
-        name_w = min(max(fm.horizontalAdvance(r[0]) for r in self._rows) + 12, max(60.0, w - 8 - value_w - 60))
+        name_w = min(max(fm.horizontalAdvance(r[0]) for r in self._rows) + 12, max(60.0, w - 8 - value_w - 40))
         bar_x = 8 + name_w
         bar_w = max(30.0, w - bar_x - value_w - 8)
         row_h = 20

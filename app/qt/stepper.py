@@ -477,6 +477,8 @@ class TransitionTable(QTableView):
             self.setColumnWidth(0, fm.horizontalAdvance(str(len(rows))) + 16)
             widest = max(rows, key=lambda r: len(r[1]))[1]
             self.setColumnWidth(1, fm.horizontalAdvance(widest + "  (0.00)") + 18)
+        # the transition names stay whole; the stack column (elided on the left) gets the rest
+        self.setMinimumWidth(min(self.columnWidth(0) + self.columnWidth(1) + 90, 460))
         self.select_step()
 
     def select_step(self) -> None:

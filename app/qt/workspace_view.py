@@ -134,6 +134,13 @@ class SentenceWorkspaceView(QWidget):
         self.main_split.addWidget(self.lower_split)
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 2)
+        # readable minimum widths: the splitters never squeeze a panel below them (no "RIG…bj)")
+        for sp in (self.upper_split, self.lower_split, self.main_split):
+            sp.setChildrenCollapsible(False)
+        self.config_view.setMinimumWidth(210)
+        self.scores.setMinimumWidth(200)
+        self.tabs.setMinimumWidth(260)
+        self.arc_view.setMinimumWidth(240)
         # first-run proportions (the window remembers the user's own)
         self.upper_split.setSizes([680, 320])
         self.lower_split.setSizes([420, 330, 330])
@@ -147,6 +154,7 @@ class SentenceWorkspaceView(QWidget):
 
         self._focus_word = -1
         self.features.wordSelected.connect(self._feature_word)
+        self.features.sharesChanged.connect(self.arc_view.setShades)  # why this transition: shade the words
         workspace.changed.connect(self.refresh)
         workspace.step_changed.connect(lambda *_: self.refresh_arcs())
         workspace.mode_changed.connect(lambda *_: self.refresh())

@@ -1,0 +1,186 @@
+"""The teaching actions of the main window: lecture-ready exports, the Practice mode, the layouts and
+the help pages. :func:`install_teaching` adds them to a :class:`~.main_window.MainWindow` (one call
+there); every action is registered in ``window.actions_by_name`` so Help ▸ Keyboard Shortcuts lists it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from . import export
+
+
+def _save_path(window, title: str, name: str, filt: str, ext: str) -> str | None:
+    start = str(Path(window.settings.value("export/dir", str(Path.home()))) / name)
+    path, _ = QFileDialog.getSaveFileName(window, title, start, filt)
+    if not path:
+        return None
+    if ext and not path.lower().endswith("." + ext):
+        path += "." + ext
+    window.settings.setValue("export/dir", str(Path(path).parent))
+    return path
+
+
+def _fail(window, e: Exception) -> None:
+    QMessageBox.warning(window, "Export failed", str(e))
+
+
+def export_sequence(window, path: str, fmt: str) -> None:
+    """The current trace (model or oracle) as a textbook table in ``path``."""
+    ws = window.workspace
+    if ws.trace is None:
+        raise ValueError("no transition sequence: parse a sentence first")
+    who = "the parser" if ws.mode == "model" else f"the {ws.system_name} oracle"
+    caption = f"The transitions of {who} for “{' '.join(ws.forms)}”."
+    export.export_sequence(ws.trace, path, fmt, caption)
+
+
+def _sequence_dialog(window, fmt: str) -> None:
+    if window.workspace.trace is None:
+        return
+    filt = {"tex": "LaTeX (*.tex)", "md": "Markdown (*.md)", "csv": "CSV (*.csv)"}[fmt]
+    path = _save_path(window, "Export the transition sequence", f"transitions.{fmt}", filt, fmt)
+    if path:
+        try:
+            export_sequence(window, path, fmt)
+        except (OSError, ValueError) as e:
+            return _fail(window, e)
+        window.statusBar().showMessage(f"Exported {path}", 5000)
+
+
+def _decorations(window) -> bool:
+    return window.actions_by_name["export_decorations"].isChecked()
+
+
+def _frames_dialog(window, fmt: str) -> None:
+    if window.workspace.trace is None:
+        return
+    start = str(Path(window.settings.value("export/dir", str(Path.home()))))
+    folder = QFileDialog.getExistingDirectory(window, f"Folder for the {fmt.upper()} frames", start)
+    if not folder:
+        return
+    try:
+        paths = export.export_frames(window.workspace, folder, fmt, _decorations(window))
+    except (OSError, ValueError) as e:
+        return _fail(window, e)
+    window.settings.setValue("export/dir", folder)
+    window.statusBar().showMessage(f"Wrote {len(paths)} frames to {folder}", 5000)
+
+
+def _gif_dialog(window) -> None:
+    if window.workspace.trace is None:
+        return
+    if not export.gif_available():
+        QMessageBox.information(window, "Animated GIF", "Writing GIFs needs Pillow (pip install pillow).")
+        return
+    path = _save_path(window, "Export the run as an animated GIF", "run.gif", "GIF image (*.gif)", "gif")
+    if path:
+        try:
+            n = export.export_gif(window.workspace, path, _decorations(window))
+        except (OSError, ValueError) as e:
+            return _fail(window, e)
+        window.statusBar().showMessage(f"Exported {path} ({n} frames)", 5000)
+
+
+def show_treebank_sentence(window, i: int) -> None:
+    """The treebank sentence ``i`` in the stepper (its tree is the oracle's gold tree)."""
+    doc = getattr(window.annotation, "doc", None)
+    if doc is not None and 0 <= i < len(doc):
+        window.show_sentence(doc[i].copy(), gold=True)
+
+
+def _follow_selection(window, i: int) -> None:
+    """Shows the selected sentence once the event loop is back (quick arrow-key scrolling shows only the last)."""
+    first = getattr(window, "_teach_pending_sentence", None) is None
+    window._teach_pending_sentence = i
+
+    def show():
+        k, window._teach_pending_sentence = window._teach_pending_sentence, None
+        if k is not None:
+            show_treebank_sentence(window, k)
+    if first:
+        QTimer.singleShot(0, show)
+
+
+class _SaveOnClose(QObject):
+    """Saves the current layout's arrangement when the window closes."""
+
+    def __init__(self, window, layouts):
+        super().__init__(window)
+        self.layouts = layouts
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.layouts.save()
+        return False
+
+
+def install_teaching(window) -> None:
+    """Adds the teaching menus and actions to ``window``."""
+    A = window._action
+    m = window.menus["export"]
+    m.addSeparator()
+    A("export_decorations", "Tree With the Stepper's &Decorations", None, None, "export", checkable=True,
+      tip="Export the tree as the stepper shows it (stack tint, s1/b1 badges, newest arc); off: the plain tree")
+    m.addSeparator()
+    seq = m.addMenu("Transition &Sequence")
+    window.menus["export_sequence"] = seq
+    A("export_seq_tex", "As &LaTeX (booktabs)…", lambda: _sequence_dialog(window, "tex"), None, "export_sequence")
+    A("export_seq_md", "As &Markdown…", lambda: _sequence_dialog(window, "md"), None, "export_sequence")
+    A("export_seq_csv", "As &CSV…", lambda: _sequence_dialog(window, "csv"), None, "export_sequence")
+    run = m.addMenu("Whole &Run")
+    window.menus["export_run"] = run
+    A("export_frames_png", "As Numbered &PNG Frames…", lambda: _frames_dialog(window, "png"), None, "export_run")
+    A("export_frames_svg", "As Numbered &SVG Frames…", lambda: _frames_dialog(window, "svg"), None, "export_run")
+    A("export_gif", "As Animated &GIF…", lambda: _gif_dialog(window), None, "export_run")
+
+    # why this transition: the features view explains the loaded model's decisions
+    features = window.view.features
+    window.pipelineChanged.connect(lambda p: features.set_model(p.model if p is not None else None))
+    if window.pipeline is not None:
+        features.set_model(window.pipeline.model)
+
+    # Practice: the student chooses the next transition (app/qt/quiz_view.py)
+    from .quiz_view import PracticeView
+    window.practice = PracticeView(window)
+    dock = window.add_dock(window.practice, "Practice", Qt.DockWidgetArea.RightDockWidgetArea, name="dock_practice")
+    dock.hide()  # until opened; the layout's saved arrangement (app/qt/layouts.py) reopens it
+
+    def practise():
+        dock.show()
+        dock.raise_()
+        window.practice.practise_current()
+    A("practice", "&Practice: Choose the Next Transition", practise, "Ctrl+P", "parse",
+      tip="Practise the sentence on screen: you choose each transition, the oracle judges it")
+
+    # layouts: Teach, Annotate, Lab (app/qt/layouts.py)
+    from .layouts import install_layouts
+    layouts = install_layouts(window)
+    window.installEventFilter(_SaveOnClose(window, layouts))
+
+    # help pages
+    from .shortcuts_help import ShortcutsDialog, StepperHelpDialog
+    help_menu = window.menus["help"]
+    first = help_menu.actions()[0] if help_menu.actions() else None
+    a1 = A("help_stepper", "How the &Stepper Works", lambda: StepperHelpDialog(window).exec(), None, None,
+           tip="A first page for students: configurations, transitions, the panels, the keys")
+    a2 = A("help_shortcuts", "&Keyboard Shortcuts", lambda: ShortcutsDialog(window).exec(), "F1", None,
+           tip="Every keyboard shortcut of the window")
+    help_menu.insertActions(first, [a1, a2])
+    help_menu.insertSeparator(first)
+
+    # selecting a sentence in the Sentences list shows it in the stepper
+    annotation = getattr(window, "annotation", None)
+    if annotation is not None and hasattr(annotation, "currentChanged"):
+        annotation.currentChanged.connect(lambda i: _follow_selection(window, i))
+
+    def update(*_):
+        has = window.workspace.trace is not None
+        for name in ("export_seq_tex", "export_seq_md", "export_seq_csv", "export_frames_png",
+                     "export_frames_svg", "export_gif", "practice"):
+            window.actions_by_name[name].setEnabled(has)
+    window.workspace.changed.connect(update)
+    window.workspace.mode_changed.connect(update)
+    update()

@@ -1,0 +1,75 @@
+"""Why this transition, in the window: the features view shows the engine's occlusion attributions of the
+current step as bars and cell tints, the tree shades the words by their share; model mode only."""
+import pytest
+import torch
+from PySide6.QtCore import QSettings
+
+from deplab.app.model.workspace import MODEL, ORACLE
+from deplab.app.qt.main_window import MainWindow
+from deplab.parser.attribution import explain
+from deplab.parser.conllu import read_conllu
+
+from conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_cm_model_dir):
+    torch.set_num_threads(1)
+    return tiny_cm_model_dir
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, tiny_model):
+    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1300, 820)
+    w.show()
+    w.load_model(tiny_model)
+    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
+    return w
+
+
+def test_bars_and_shades_are_the_engines_attributions(window):
+    w = window
+    fv = w.view.features
+    w.parse_text("The cat sleeps on the warm mat .", wait=True)
+    ws = w.workspace
+    assert fv.explanation is None and w.arc_view.shades() == {}  # off by default
+    fv.why_box.setChecked(True)
+    for k in (0, 3, ws.n_steps - 1):
+        ws.set_step(k)
+        e = explain(w.pipeline.model, ws.trace, k)
+        assert fv.explanation.chosen == e.chosen == ws.trace.steps[k].chosen
+        assert fv.explanation.margin == pytest.approx(e.margin, abs=1e-5)
+        shown = [(name, d) for name, _, d in fv.bars.rows]
+        strongest = [(p.name, p.delta) for p in e.strongest(8) if abs(p.delta) > 1e-9]
+        assert [n for n, _ in shown] == [n for n, _ in strongest]
+        shares = e.word_shares(len(ws.forms))
+        top = max(abs(v) for v in shares)
+        shades = w.arc_view.shades()
+        assert set(shades) == {i for i, v in enumerate(shares) if abs(v) > 1e-9}
+        for i, v in shades.items():
+            assert v == pytest.approx(shares[i] / top, abs=1e-6) and -1 <= v <= 1
+        assert max(abs(v) for v in shades.values()) == pytest.approx(1.0)
+        assert str(ws.trace.transitions[e.chosen]) in fv.why_note.text()
+    ws.last()  # the terminal configuration chooses nothing
+    assert fv.explanation is None and w.arc_view.shades() == {}
+    fv.why_box.setChecked(False)
+    ws.set_step(2)
+    assert fv.explanation is None and w.arc_view.shades() == {}
+
+
+def test_oracle_mode_has_no_explanation(qtbot, window):
+    w = window
+    fv = w.view.features
+    s = read_conllu(FIXTURES / "tiny_dev.conllu")[0]
+    w.show_sentence(s, gold=True)
+    qtbot.waitUntil(lambda: MODEL in w.workspace.available_modes(), timeout=10000)
+    fv.why_box.setChecked(True)
+    w.set_mode(ORACLE)
+    assert w.workspace.mode == ORACLE
+    assert fv.explanation is None and w.arc_view.shades() == {}
+    assert "model mode only" in fv.why_note.text()
+    w.set_mode(MODEL)
+    w.workspace.set_step(1)
+    assert fv.explanation is not None and w.arc_view.shades()
