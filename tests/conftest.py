@@ -61,3 +61,19 @@ def _temporary_files_under_pytest(tmp_path_factory):
     saved, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("tempfile"))
     yield
     tempfile.tempdir = saved
+
+
+@pytest.fixture
+def tiny_window(qtbot, tmp_path, tiny_cm_model_dir):
+    """The real main window, shown, with the tiny cm2014 model loaded and settings of its own."""
+    import torch
+    from PySide6.QtCore import QSettings
+    from deplab.app.qt.main_window import MainWindow
+    torch.set_num_threads(1)
+    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1300, 820)
+    w.show()
+    w.load_model(tiny_cm_model_dir)
+    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
+    return w

@@ -5,32 +5,17 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-import torch
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QImage
 
 from deplab.app.qt import export
-from deplab.app.qt.main_window import MainWindow
 
 # a sentence written for these tests, with every LaTeX special character in its words
 SPECIAL = "AT&T pays 5% of $3 to R&D_x #1 {ok} ~me ^up \\o"
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tiny_cm_model_dir):
-    torch.set_num_threads(1)
-    return tiny_cm_model_dir
-
-
 @pytest.fixture
-def window(qtbot, tmp_path, tiny_model):
-    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1300, 820)
-    w.show()
-    w.load_model(tiny_model)
-    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
-    return w
+def window(tiny_window):
+    return tiny_window
 
 
 def parse(w, text):

@@ -4,14 +4,12 @@ import csv
 import io
 
 import pytest
-import torch
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from deplab.app.model.quiz import PARSER, PracticeSession
-from deplab.app.qt.main_window import MainWindow
 from deplab.parser.configuration import Transition
 from deplab.parser.conllu import parse_conllu_text, read_conllu
-from deplab.parser.quiz import ALSO_OPTIMAL, ILLEGAL, RIGHT, WRONG, judge
+from deplab.parser.quiz import ALSO_OPTIMAL, ILLEGAL, RIGHT, WRONG
 
 # written for these tests
 FORMS = "He gave her a red book yesterday .".split()
@@ -51,21 +49,10 @@ def test_static_systems_say_so():
     assert j.static and j.verdict == WRONG and str(j.oracle) == "LEFT-ARC(nsubj)"
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tiny_cm_model_dir):
-    torch.set_num_threads(1)
-    return tiny_cm_model_dir
-
-
 @pytest.fixture
-def window(qtbot, tmp_path, tiny_model):
-    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    w.load_model(tiny_model)
-    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
-    return w
+def window(tiny_window):
+    tiny_window.resize(1400, 900)
+    return tiny_window
 
 
 def keys(qtbot, widget, text):

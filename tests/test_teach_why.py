@@ -1,32 +1,17 @@
 """Why this transition, in the window: the features view shows the engine's occlusion attributions of the
 current step as bars and cell tints, the tree shades the words by their share; model mode only."""
 import pytest
-import torch
-from PySide6.QtCore import QSettings
 
 from deplab.app.model.workspace import MODEL, ORACLE
-from deplab.app.qt.main_window import MainWindow
 from deplab.parser.attribution import explain
 from deplab.parser.conllu import read_conllu
 
 from conftest import FIXTURES
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tiny_cm_model_dir):
-    torch.set_num_threads(1)
-    return tiny_cm_model_dir
-
-
 @pytest.fixture
-def window(qtbot, tmp_path, tiny_model):
-    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1300, 820)
-    w.show()
-    w.load_model(tiny_model)
-    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
-    return w
+def window(tiny_window):
+    return tiny_window
 
 
 def test_bars_and_shades_are_the_engines_attributions(window):
