@@ -256,10 +256,13 @@ class Edits:
 
     def install_parses(self, sentences: dict[int, Sentence]) -> list[int]:
         """:meth:`install_parse` for many sentences, one ``changed`` signal; returns those installed."""
+        return self._many(self.install_parse, sentences)
+
+    def _many(self, edit, items: dict[int, Sentence]) -> list[int]:
         done = []
-        for i, sentence in sentences.items():
+        for i, sentence in items.items():
             try:
-                self.install_parse(i, sentence)
+                edit(i, sentence)
             except EditError:
                 continue
             done.append(i)
@@ -270,14 +273,5 @@ class Edits:
     def apply_parses(self, results: dict[int, Sentence]) -> list[int]:
         """:meth:`apply_parse` for many sentences, one ``changed`` signal; returns the indices
         actually changed (gold ones and mismatching ones are skipped)."""
-        done = []
-        for i, parsed in results.items():
-            try:
-                self.apply_parse(i, parsed)
-            except EditError:
-                continue
-            done.append(i)
-        if done:
-            self._after_change(done)
-        return done
+        return self._many(self.apply_parse, results)
 

@@ -256,29 +256,25 @@ class PracticeView(QWidget):
             settings.setValue("practice/dir", str(Path(path).parent))
         return path or None
 
-    def _export_exercise_dialog(self) -> None:
-        path = self._file(True, "Export the exercise file", "exercise.conllu", "CoNLL-U (*.conllu)")
+    def _file_action(self, save: bool, title: str, name: str, filters: str, action, errors, failure: str) -> None:
+        path = self._file(save, title, name, filters)
         if path:
             try:
-                self.export_exercise(path)
-            except (OSError, ValueError) as e:
-                QMessageBox.warning(self, "Export failed", str(e))
+                action(path)
+            except errors as e:
+                QMessageBox.warning(self, failure, str(e))
+
+    def _export_exercise_dialog(self) -> None:
+        self._file_action(True, "Export the exercise file", "exercise.conllu", "CoNLL-U (*.conllu)",
+                          self.export_exercise, (OSError, ValueError), "Export failed")
 
     def _open_exercise_dialog(self) -> None:
-        path = self._file(False, "Open an exercise file", "", "CoNLL-U (*.conllu);;All files (*)")
-        if path:
-            try:
-                self.open_exercise(path)
-            except (OSError, ConlluError) as e:
-                QMessageBox.warning(self, "Could not open the exercise", str(e))
+        self._file_action(False, "Open an exercise file", "", "CoNLL-U (*.conllu);;All files (*)",
+                          self.open_exercise, (OSError, ConlluError), "Could not open the exercise")
 
     def _export_results_dialog(self) -> None:
-        path = self._file(True, "Export the results", "results.csv", "CSV (*.csv)")
-        if path:
-            try:
-                self.export_results(path)
-            except OSError as e:
-                QMessageBox.warning(self, "Export failed", str(e))
+        self._file_action(True, "Export the results", "results.csv", "CSV (*.csv)", self.export_results, OSError,
+                          "Export failed")
 
     # -- answering ----------------------------------------------------------------------------
     def choose_kind(self, kind: str) -> None:
