@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import torch
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from deplab.app.qt.main_window import MainWindow, wait_for
+from deplab.app.qt.main_window import wait_for
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, tiny_cm_model_dir):
-    torch.set_num_threads(1)
-    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    w.load_model(tiny_cm_model_dir)
-    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
-    return w
+def window(tiny_window):
+    return tiny_window
 
 
 def _type(qtbot, w, text):
