@@ -22,11 +22,11 @@ from .progress import Cancelled
 from . import log
 
 SUBCOMMANDS = {
-    "train": ("deplab.parser.train", "train a tagger and a parser on a CoNLL-U treebank"),
+    "train": ("deplab.parser.train_command", "train a tagger and a parser on a CoNLL-U treebank"),
     "parse": ("deplab.parser.parse", "parse CoNLL-U or plain text with a model"),
     "evaluate": ("deplab.parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
     "compress": ("deplab.parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
-    "finetune": ("deplab.parser.finetune", "fine-tune a model on gold CoNLL-U data"),
+    "finetune": ("deplab.parser.finetune_command", "fine-tune a model on gold CoNLL-U data"),
     "grep": ("deplab.parser.grew.grep_command", "search CoNLL-U files with a Grew tree pattern"),
     "rewrite": ("deplab.parser.grew.rewrite_command", "rewrite CoNLL-U files with Grew rules (pattern + commands)"),
     "validate": ("deplab.parser.validate", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),
