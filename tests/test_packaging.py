@@ -80,3 +80,29 @@ def test_the_installed_wheel_works_outside_the_checkout(dist, tmp_path):
 
     app = _run([deplab], cwd=tmp_path, env={**env, "DEPLAB_QUIT_AFTER": "3"}, timeout=120)
     assert "Traceback" not in app.stderr
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_shipped_models_and_results_record_files_by_name_not_by_path():
+    """A model folder or a results file names its data and base model by file name and sha256, never by a path of
+    the machine that wrote it (``../shared/...``, ``/work/...``)."""
+    import json
+    files = sorted((ROOT / "resources" / "models").glob("*/config.json")) + sorted(
+        (ROOT / "benchmarks" / "results").glob("*.json"))
+    assert files
+    for path in files:
+        config = json.loads(path.read_text(encoding="utf-8"))
+        paths = [s for s in _strings(config) if s.startswith(("../", "/")) or "/shared/" in s]
+        assert not paths, f"{path.name} records paths: {paths[:3]}"
+    training = json.loads((ROOT / "resources/models/en_ewt/config.json").read_text())["training"]
+    assert training["train"]["name"] == "en_ewt-ud-train.conllu" and len(training["train"]["sha256"]) == 64
