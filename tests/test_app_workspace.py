@@ -21,11 +21,11 @@ def gold_of(s):
 def test_oracle_mode_steps_exactly(sentences):
     ws = Workspace()
     events = []
-    ws.changed.connect(lambda: events.append("changed"))
+    ws.sentence_changed.connect(lambda: events.append("sentence"))
     ws.step_changed.connect(lambda k: events.append(("step", k)))
     s = sentences[0]
     ws.set_sentence(s, gold=True)
-    assert events == ["changed"]
+    assert events == ["sentence"]
     assert ws.available_modes() == [ORACLE] and ws.mode == ORACLE
     n = len(s.words)
     assert ws.n_steps == 2 * n  # arc-standard: n shifts and n arcs

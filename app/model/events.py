@@ -26,3 +26,12 @@ class Signal:
     def emit(self, *args: Any) -> None:
         for fn in list(self._slots):
             fn(*args)
+
+
+def connect_all(signals: "tuple[Signal, ...] | list[Signal]", fn: Callable[[], Any]) -> None:
+    """Calls ``fn()`` (their arguments dropped) after any of ``signals``, e.g. a workspace's
+    ``trace_signals``."""
+    def slot(*_: Any) -> Any:
+        return fn()
+    for sig in signals:
+        sig.connect(slot)

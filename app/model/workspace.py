@@ -1,12 +1,22 @@
 """The sentence workspace: one sentence, the parser's and the oracle's traces, a current step.
 
-Qt-free (napari-style): views observe the plain-Python signals.
+Qt-free (napari-style): views observe the plain-Python signals.  Each action emits exactly one
+signal, so that a view subscribes only to what it shows (a step move redraws the step, never what
+depends on the sentence alone):
 
-* ``changed()`` — a new sentence, trace or gold tree: everything must refresh.
-* ``step_changed(step)`` — the current step moved.
-* ``mode_changed(mode)`` — switched between ``"model"`` and ``"oracle"``.
-* ``batch_changed()`` — a new list of sentences (several typed at once).
-* ``system_changed(name)`` — the oracle follows another transition system.
+* ``sentence_changed()`` — :meth:`set_sentence`: another sentence (its words, tags, gold tree,
+  both traces; the mode and step are new too);
+* ``model_changed()`` — :meth:`set_model`: another parser model (its transitions and its trace of
+  the same sentence; the oracle trace re-derived for its labels);
+* ``gold_changed()`` — :meth:`set_gold`: the gold tree of the same sentence (so the oracle trace);
+* ``system_changed(name)`` — :meth:`set_system`: the oracle follows another transition system;
+* ``mode_changed(mode)`` — :meth:`set_mode`: the trace shown switched between ``"model"`` and
+  ``"oracle"`` (the step may have been clamped to the new trace);
+* ``step_changed(step)`` — :meth:`set_step` and its shortcuts: only the current step moved;
+* ``batch_changed()`` — :meth:`set_batch`: a new list of sentences (several typed at once).
+
+After any of :attr:`trace_signals` the trace shown may be another one (and the step clamped to
+it); :attr:`tree_signals` are those after which the tree the oracle derives may be another one.
 
 Step *k* is the configuration after *k* transitions, ``0 <= k <= len(trace)``;
 the transition shown "at" step k is the one applied next.  The traces come
@@ -37,11 +47,17 @@ MODEL, ORACLE = "model", "oracle"
 
 class Workspace:
     def __init__(self) -> None:
-        self.changed = Signal()
-        self.step_changed = Signal()
-        self.mode_changed = Signal()
-        self.batch_changed = Signal()
+        self.sentence_changed = Signal()
+        self.model_changed = Signal()
+        self.gold_changed = Signal()
         self.system_changed = Signal()
+        self.mode_changed = Signal()
+        self.step_changed = Signal()
+        self.batch_changed = Signal()
+        # the tree the oracle derives (gold, or the parser's) may be another one after these
+        self.tree_signals = (self.sentence_changed, self.model_changed, self.gold_changed, self.system_changed)
+        # the trace shown may be another one after these (the step clamped to it)
+        self.trace_signals = self.tree_signals + (self.mode_changed,)
         self.system: str | None = None  # the oracle's transition system; None: the model's
         self.parser_gold = False         # the oracle derives the parser's tree (typed text, after set_system)
         self.transitions: TransitionSet | None = None  # the model's, when one is loaded
@@ -56,6 +72,9 @@ class Workspace:
         self.step = 0
         self.batch: list[Sentence] = []
         self.batch_index = 0
+        # typed text: the sentence has no gold tree of its own, its HEAD/DEPREL are the model trace's
+        # final tree (one parse: a new model re-parses it, see set_model)
+        self.typed = False
 
     # -- content -------------------------------------------------------------------
     def set_sentence(self, sentence: Sentence | None, model_trace: Trace | None = None,
@@ -69,6 +88,7 @@ class Workspace:
         """
         self.sentence = sentence
         self.model_trace = model_trace
+        self.typed = sentence is not None and not gold
         words = sentence.words if sentence is not None else []
         self.forms = [w.form for w in words]
         tags = [w.upos for w in words]
@@ -83,13 +103,35 @@ class Workspace:
             self._set_parser_gold()
         self.mode = MODEL if model_trace is not None or self.oracle_trace is None else ORACLE
         self.step = self.n_steps if start_at_end else 0
-        self.changed.emit()
+        self.sentence_changed.emit()
 
-    def set_model_trace(self, trace: Trace | None) -> None:
+    def set_model(self, transitions: TransitionSet | None, trace: Trace | None,
+                  sentence: Sentence | None = None) -> None:
+        """Another parser model: its transitions, its ``trace`` of the sentence shown, and the
+        ``sentence`` that trace parsed, taken for typed text only (whose tree is the parser's: one
+        source of truth); the oracle trace is re-derived (the model's labels, or for typed text the
+        model's tree)."""
+        self.transitions = transitions
+        if sentence is not None and self.typed:
+            if self.batch and self.batch[self.batch_index] is self.sentence:
+                self.batch[self.batch_index] = sentence
+            self.sentence = sentence
         self.model_trace = trace
+        if trace is not None and (not self.tags or all(t == "_" for t in self.tags)):
+            self.tags = list(trace.tags)
+        self._rederive()
+        self.model_changed.emit()
+
+    def _rederive(self) -> None:
+        """The oracle trace again, for the gold tree or (typed text, a system picked) the parser's."""
+        self.oracle_trace, self.parser_gold = None, False
+        self.gold_note = ""
+        if self.gold is not None:
+            self._derive(*self.gold)
+        elif self.system is not None:
+            self._set_parser_gold()
         self._fix_mode()
         self.step = min(self.step, self.n_steps)
-        self.changed.emit()
 
     def set_gold(self, heads: Sequence[int | None] | None, labels: Sequence[str] | None = None) -> None:
         """Sets (or with None removes) the gold tree, e.g. after the user corrected the parse."""
@@ -98,7 +140,7 @@ class Workspace:
             self._set_gold(list(heads), list(labels) if labels is not None else ["_"] * len(heads))
         self._fix_mode()
         self.step = min(self.step, self.n_steps)
-        self.changed.emit()
+        self.gold_changed.emit()
 
     def _fix_mode(self) -> None:
         """Keeps the mode on a trace that exists (model first)."""
@@ -166,15 +208,8 @@ class Workspace:
         """The oracle follows ``name`` (for typed text: deriving the parser's tree)."""
         get_system(name)  # unknown names raise
         self.system = name
-        self.gold_note, self.oracle_trace = "", None
-        if self.gold is not None:
-            self._derive(*self.gold)
-        else:
-            self._set_parser_gold()
-        self._fix_mode()
-        self.step = min(self.step, self.n_steps)
+        self._rederive()
         self.system_changed.emit(name)
-        self.changed.emit()
 
     def oracle_of(self, system: str) -> Trace | None:
         """The oracle trace of ``system`` for the current gold (or parser's) tree, e.g. to compare systems;
@@ -201,6 +236,15 @@ class Workspace:
         self.batch_index = 0
         self.batch_changed.emit()
 
+    def set_batch_sentence(self, i: int, sentence: Sentence, model_trace: Trace | None) -> None:
+        """Shows the batch's sentence ``i`` as ``sentence`` (its parse, from the same run as ``model_trace``)
+        at its last step."""
+        if not 0 <= i < len(self.batch):
+            raise IndexError(f"no sentence {i} in a batch of {len(self.batch)}")
+        self.batch_index = i
+        self.batch[i] = sentence
+        self.set_sentence(sentence, model_trace, gold=False, start_at_end=True)
+
     # -- mode and step ---------------------------------------------------------------------
     def available_modes(self) -> list[str]:
         return [m for m, t in ((MODEL, self.model_trace), (ORACLE, self.oracle_trace)) if t is not None]
@@ -215,7 +259,6 @@ class Workspace:
         self.mode = mode
         self.step = min(self.step, self.n_steps)
         self.mode_changed.emit(mode)
-        self.step_changed.emit(self.step)
 
     @property
     def trace(self) -> Trace | None:

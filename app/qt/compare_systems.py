@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
+from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import Workspace
 
 from .table_model import RowsTableModel
@@ -78,7 +79,7 @@ class CompareSystemsView(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)
-        workspace.changed.connect(self.refresh)
+        connect_all(workspace.tree_signals, self.refresh)  # the tree derived; not the mode, not the step
         self.refresh()
 
     def systems(self) -> tuple[str, str]:

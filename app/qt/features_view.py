@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QLabel, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 from deplab.parser import features as F
 
@@ -140,9 +141,7 @@ class FeaturesView(QWidget):
         self._values: dict[str, tuple[str, int]] = {}
         self._selected = -1
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        workspace.changed.connect(self.refresh)
-        workspace.step_changed.connect(lambda *_: self.refresh())
-        workspace.mode_changed.connect(lambda *_: self.refresh())
+        connect_all(workspace.trace_signals + (workspace.step_changed,), self.refresh)
         self.refresh()
 
     def set_architecture(self, arch: str | None, features_read: list[str] | None = None) -> None:

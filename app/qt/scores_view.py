@@ -11,6 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 CHOSEN = QColor("#0072B2")
@@ -37,9 +38,7 @@ class ScoresView(QWidget):
         self._small.setPixelSize(10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(120)
-        workspace.changed.connect(self.refresh)
-        workspace.step_changed.connect(lambda *_: self.refresh())
-        workspace.mode_changed.connect(lambda *_: self.refresh())
+        connect_all(workspace.trace_signals + (workspace.step_changed,), self.refresh)  # the step's scores
         self.refresh()
 
     def sizeHint(self) -> QSize:

@@ -1,8 +1,11 @@
 """A typed sentence's path to the screen, one way: text → pipeline (in a background task: tokenize,
 tag, parse, and for one sentence its step-by-step trace) → the workspace model → its views.
 
-The window never parses on the GUI thread; a new input replaces one still being parsed.  The
-sentences of a multi-sentence input get their trace when they are chosen (one sentence, ~15 ms).
+The input line's ``parseRequested`` and the sentence box's ``sentenceChosen`` come here directly;
+this controller writes the workspace only, and the views (the sentence box included) follow the
+workspace's signals.  The window never parses on the GUI thread; a new input replaces one still
+being parsed.  The sentences of a multi-sentence input get their trace when they are chosen (one
+sentence, ~15 ms), from the same run as the tree shown: the tree is the trace's final configuration.
 """
 from __future__ import annotations
 
@@ -48,10 +51,10 @@ class SentenceController:
         text = text.strip()
         if not text:
             return None
-        w._remember_input(text)
+        w.recent.remember(text)
         if w.pipeline is None:
             if w.is_loading():
-                w._pending_text = text
+                w.models.pending_text = text
                 w.statusBar().showMessage("The model is still loading: the input is parsed as soon as it is ready.")
             else:
                 w.statusBar().showMessage("No model is loaded: use File ▸ Open model… "
@@ -127,34 +130,37 @@ class SentenceController:
         w.arc_view.canvas().setFocus()  # Left/Right/Home/End/Space now step through the parse
 
     def select_batch_sentence(self, i: int, trace=None) -> None:
-        w = self.w
-        ws = w.workspace
+        """Shows the batch's sentence ``i``; without ``trace`` it is parsed again step by step, so
+        that its tree and its trace come from one run."""
+        ws = self.w.workspace
         if not 0 <= i < len(ws.batch):
             return
-        ws.batch_index = i
-        s = ws.batch[i]
-        trace = self._trace(s) if trace is None else trace
-        ws.set_sentence(s, trace, gold=False, start_at_end=True)
-        if w.view.sentence_box.currentIndex() != i:
-            w.view.sentence_box.blockSignals(True)
-            w.view.sentence_box.setCurrentIndex(i)
-            w.view.sentence_box.blockSignals(False)
+        sentence = ws.batch[i]
+        if trace is None:
+            sentence, trace = self.traced(sentence, typed=True)
+        ws.set_batch_sentence(i, sentence, trace)
 
-    def _trace(self, sentence: Sentence):
+    def traced(self, sentence: Sentence, typed: bool, pipeline=None) -> tuple[Sentence, object]:
+        """``sentence`` and the model's trace of it (None without a model).  ``typed``: the sentence's
+        tree is the parser's, so it is re-parsed with the trace (tagged and parsed once); else its
+        columns stay and the trace uses its UPOS."""
         w = self.w
-        if w.pipeline is None or not sentence.words:
-            return None
+        pipeline = pipeline if pipeline is not None else w.pipeline
+        if pipeline is None or not sentence.words:
+            return sentence, None
         try:
-            return w.pipeline.trace(sentence)
+            return pipeline.parse_traced(sentence) if typed else (sentence, pipeline.trace(sentence))
         except Exception as e:
             w.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
-            return None
+            return sentence, None
 
     def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
         """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
         w = self.w
         w.view.controls.stop()
-        w.workspace.set_batch([sentence])
-        w.workspace.set_sentence(sentence, self._trace(sentence), gold=gold, start_at_end=True)
-        if w.workspace.gold_note:
-            w.statusBar().showMessage(w.workspace.gold_note, 8000)
+        ws = w.workspace
+        sentence, trace = self.traced(sentence, typed=False)
+        ws.set_batch([sentence])
+        ws.set_sentence(sentence, trace, gold=gold, start_at_end=True)
+        if ws.gold_note:
+            w.statusBar().showMessage(ws.gold_note, 8000)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
                                QListWidget, QListWidgetItem, QScrollArea, QSizePolicy, QSlider, QStyle,
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 from .relations import family_color
@@ -161,9 +162,7 @@ class ConfigurationView(QWidget):
         g.addWidget(self.arcs, 7, 0, 1, 2)
         g.setRowStretch(7, 1)
         g.setColumnStretch(0, 1)
-        workspace.changed.connect(self.refresh)
-        workspace.step_changed.connect(lambda *_: self.refresh())
-        workspace.mode_changed.connect(lambda *_: self.refresh())
+        connect_all(workspace.trace_signals + (workspace.step_changed,), self.refresh)  # it shows the step
         self.refresh()
 
     def refresh(self) -> None:
@@ -299,9 +298,8 @@ class StepControls(QWidget):
         self.play_btn.clicked.connect(self.toggle_play)
         self.slider.valueChanged.connect(workspace.set_step)
         self.speed.valueChanged.connect(lambda v: self.timer.setInterval(self.SPEEDS_MS[v]))
-        workspace.changed.connect(self.refresh)
-        workspace.step_changed.connect(lambda *_: self.refresh())
-        workspace.mode_changed.connect(lambda *_: self.refresh())
+        connect_all(workspace.trace_signals, self.refresh)
+        workspace.step_changed.connect(lambda *_: self.refresh_step())  # the divergence stays
         self.refresh()
 
     def is_playing(self) -> bool:
@@ -339,14 +337,24 @@ class StepControls(QWidget):
             self.ws.set_step(d)
 
     def refresh(self) -> None:
+        """Another trace: its length, the first divergence, and the step."""
         ws = self.ws
         has = ws.trace is not None
-        for w in (self.first_btn, self.back_btn, self.play_btn, self.forward_btn, self.last_btn, self.slider):
+        for w in (self.play_btn, self.slider):
             w.setEnabled(has)
         self.slider.blockSignals(True)
         self.slider.setRange(0, ws.n_steps)
-        self.slider.setValue(ws.step)
         self.slider.setTickInterval(max(1, ws.n_steps // 20))
+        self.slider.blockSignals(False)
+        self.refresh_step()
+        self._show_divergence()
+
+    def refresh_step(self) -> None:
+        """The step moved: the slider, the position and the buttons."""
+        ws = self.ws
+        has = ws.trace is not None
+        self.slider.blockSignals(True)
+        self.slider.setValue(ws.step)
         self.slider.blockSignals(False)
         self.position.setText(f"step {ws.step} / {ws.n_steps}" if has else "")
         self.back_btn.setEnabled(has and ws.step > 0)
@@ -355,6 +363,9 @@ class StepControls(QWidget):
         self.last_btn.setEnabled(has and ws.step < ws.n_steps)
         if has and ws.step >= ws.n_steps and self.timer.isActive():
             self.stop()
+
+    def _show_divergence(self) -> None:
+        ws = self.ws
         d = ws.divergence()
         if ws.model_trace is not None and ws.oracle_trace is not None:
             if d is None:
@@ -460,9 +471,8 @@ class TransitionTable(QTableView):
         self.setItemDelegateForColumn(2, self._stack_delegate)
         self.clicked.connect(lambda idx: workspace.set_step(idx.row()))
         self.selectionModel().currentRowChanged.connect(self._current_changed)
-        workspace.changed.connect(self.reload)
-        workspace.mode_changed.connect(lambda *_: self.reload())
-        workspace.step_changed.connect(lambda *_: self.select_step())
+        connect_all(workspace.trace_signals, self.reload)
+        workspace.step_changed.connect(lambda *_: self.select_step())  # the rows stay
         self.reload()
 
     def _current_changed(self, cur: QModelIndex, prev: QModelIndex) -> None:

@@ -181,6 +181,6 @@ def install_teaching(window) -> None:
         for name in ("export_seq_tex", "export_seq_md", "export_seq_csv", "export_frames_png",
                      "export_frames_svg", "export_gif", "practice"):
             window.actions_by_name[name].setEnabled(has)
-    window.workspace.changed.connect(update)
-    window.workspace.mode_changed.connect(update)
+    for sig in window.workspace.trace_signals:
+        sig.connect(update)
     update()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 
 from .arc_view import ROLE_BUFFER, ROLE_STACK, ArcView
@@ -155,10 +156,10 @@ class SentenceWorkspaceView(QWidget):
         self._focus_word = -1
         self.features.wordSelected.connect(self._feature_word)
         self.features.sharesChanged.connect(self.arc_view.setShades)  # why this transition: shade the words
-        workspace.changed.connect(self.refresh)
-        workspace.step_changed.connect(lambda *_: self.refresh_arcs())
-        workspace.mode_changed.connect(lambda *_: self.refresh())
+        connect_all(workspace.trace_signals, self.refresh)          # modes, system, notes, the tree
+        workspace.step_changed.connect(lambda *_: self.refresh_arcs())  # a step: the arcs and marks only
         workspace.batch_changed.connect(self._refresh_batch)
+        workspace.sentence_changed.connect(self._show_batch_index)
         self.refresh()
 
     def splitters(self) -> list[QSplitter]:
@@ -192,6 +193,14 @@ class SentenceWorkspaceView(QWidget):
         self.sentence_box.setCurrentIndex(ws.batch_index if ws.batch else -1)
         self.sentence_box.blockSignals(False)
         self.sentence_box.setVisible(len(ws.batch) > 1)
+
+    def _show_batch_index(self) -> None:
+        """The sentence box follows the workspace's choice of sentence."""
+        i = self.ws.batch_index if self.ws.batch else -1
+        if self.sentence_box.currentIndex() != i:
+            self.sentence_box.blockSignals(True)
+            self.sentence_box.setCurrentIndex(i)
+            self.sentence_box.blockSignals(False)
 
     # -- refresh --------------------------------------------------------------------------
     def refresh(self) -> None:
