@@ -140,8 +140,8 @@ def count(monkeypatch, cls, name):
     return calls
 
 
-COUNTED = {"reload": ("stepper", "TransitionTable"), "select_step": ("stepper", "TransitionTable"),
-           "_show_divergence": ("stepper", "StepControls"), "compare": ("compare_systems", "CompareSystemsView"),
+COUNTED = {"reload": ("transition_table", "TransitionTable"), "select_step": ("transition_table", "TransitionTable"),
+           "_show_divergence": ("step_controls", "StepControls"), "compare": ("compare_systems", "CompareSystemsView"),
            "refresh": ("workspace_view", "SentenceWorkspaceView"),
            "refresh_arcs": ("workspace_view", "SentenceWorkspaceView"),
            "_update_actions": ("main_window", "MainWindow")}

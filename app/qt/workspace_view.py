@@ -21,7 +21,9 @@ from .compare_systems import CompareSystemsView
 from .explain import ExplainPanel
 from .features_view import FeaturesView
 from .scores_view import ScoresView
-from .stepper import ConfigurationView, StepControls, TransitionTable
+from .configuration_view import ConfigurationView
+from .step_controls import StepControls
+from .transition_table import TransitionTable
 
 
 def _titled(title: str, w: QWidget, tip: str = "") -> QWidget:
