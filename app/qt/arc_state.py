@@ -57,6 +57,64 @@ class ArcState:
     def rtl(self) -> bool:
         return self.rtl_override if self.rtl_override is not None else is_rtl(self.forms)
 
+    # -- what is shown (the checks of the arc view's setters) ------------------------------------
+    def set_tree(self, forms: Sequence[str], tags: Sequence[str] | None = None,
+                 heads: Sequence[int | None] | None = None, labels: Sequence[str | None] | None = None) -> bool:
+        """Words 1..n and their tree; with other words the gold and reference trees go.  True when
+        the words changed."""
+        n = len(forms)
+        tags = list(tags) if tags is not None else [""] * n
+        heads = list(heads) if heads is not None else [None] * n
+        labels = list(labels) if labels is not None else [None] * n
+        if len(tags) != n or len(heads) != n or len(labels) != n:
+            raise ValueError("forms, tags, heads and labels must have the same length")
+        other = list(forms) != self.forms
+        if other:  # another sentence: the comparison and reference go
+            self.gold = self.reference = None
+        self.forms, self.tags, self.heads, self.labels = list(forms), tags, heads, labels
+        self.flags = {k: v for k, v in self.flags.items() if 0 <= k <= n}
+        return other
+
+    def set_tree_state(self, forms: Sequence[str], tags: Sequence[str], heads: Sequence[int | None],
+                       labels: Sequence[str | None], reference: Tree | None = None, gold: Tree | None = None) -> bool:
+        """Words, tree, reference and gold at once.  True when the words changed."""
+        n = len(forms)
+        for name, t in (("reference", reference), ("gold", gold)):
+            if t is not None and (len(t[0]) != n or len(t[1]) != n):
+                raise ValueError(f"the {name} tree must have one head and label per word")
+        if len(tags) != n or len(heads) != n or len(labels) != n:
+            raise ValueError("forms, tags, heads and labels must have the same length")
+        other = list(forms) != self.forms
+        self.forms, self.tags, self.heads, self.labels = list(forms), list(tags), list(heads), list(labels)
+        self.reference = (list(reference[0]), list(reference[1])) if reference is not None else None
+        self.gold = (list(gold[0]), list(gold[1])) if gold is not None else None
+        self.flags = {k: v for k, v in self.flags.items() if 0 <= k <= n}
+        return other
+
+    def set_gold(self, heads: Sequence[int | None] | None, labels: Sequence[str | None] | None = None) -> bool:
+        """The tree to compare with (None: none).  False when nothing changed."""
+        if heads is None:
+            if self.gold is None:
+                return False
+            self.gold = None
+            return True
+        labs = list(labels) if labels is not None else [None] * len(heads)
+        if len(heads) != len(self.forms) or len(labs) != len(self.forms):
+            raise ValueError("the gold tree must have one head and label per word")
+        self.gold = (list(heads), labs)
+        return True
+
+    def set_reference(self, heads: Sequence[int | None] | None, labels: Sequence[str | None] | None = None) -> None:
+        """The tree whose arcs keep their place in the layout (None: none)."""
+        if heads is None:
+            self.reference = None
+            return
+        labs = list(labels) if labels is not None else [None] * len(heads)
+        if len(heads) != len(self.forms) or len(labs) != len(heads):
+            raise ValueError("the reference tree must have one head and label per word")
+        self.reference = (list(heads), labs)
+
+    # -- what to draw -----------------------------------------------------------------------------
     def classify(self) -> tuple[list[tuple[int, int, str]], list[str]]:
         """The arcs to draw as (head, dependent, label text) and their kinds."""
         n = len(self.forms)

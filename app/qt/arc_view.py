@@ -3,10 +3,12 @@
 Words carry their UPOS tag underneath; each arc goes from the head to the
 dependent (arrowhead at the dependent) with the relation on it; ROOT is a
 marker before the first word (after the last in right-to-left scripts).
-This widget holds the scroll area, the zoom and the mouse; the rest is one
-concept per module: what is shown (:mod:`.arc_state`), where it goes
-(:mod:`.arc_layout`), how it is painted (:mod:`.arc_painter`, also used by
-:mod:`.export`) and what is under the mouse (:mod:`.arc_hit`).  Signals:
+This widget holds the zoom, the layout cache and the mouse's meaning (hover,
+click, drag to attach); the rest is one concept per module: what is shown
+(:mod:`.arc_state`), where it goes (:mod:`.arc_layout`), how it is painted
+(:mod:`.arc_painter`, also used by :mod:`.export`), what is under the mouse
+(:mod:`.arc_hit`) and the Qt surfaces that paint and receive events
+(:mod:`.arc_canvas`).  Signals:
 
 * ``wordClicked(int)`` — a click on a word (1-based) or on ROOT (0);
 * ``attachRequested(int dependent, int head)`` — a drag from a word onto
@@ -17,96 +19,20 @@ Zoom with Ctrl+wheel, :meth:`zoomIn`, :meth:`zoomOut`, :meth:`fitToWidth`.
 """
 from __future__ import annotations
 
-import traceback
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QWheelEvent
-from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import arc_hit
+from .arc_canvas import Canvas, Scroll
 from .arc_layout import Layout, Metrics, compute_layout, crossing_points
 from .arc_painter import ArcPainter
 from .arc_state import ROLE_BUFFER, ROLE_STACK, ArcState, is_rtl  # noqa: F401  (re-exported)
 from .relations import DIFF, FAMILIES
 
 ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
-
-
-class _Canvas(QWidget):
-    """The painted surface inside the scroll area; all state lives in the ArcView."""
-
-    def __init__(self, view: "ArcView"):
-        super().__init__()
-        self._view = view
-        self.setMouseTracking(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach the window's step shortcuts
-        self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QPalette.ColorRole.Window, QColor("white"))
-        self.setPalette(pal)
-
-    def sizeHint(self) -> QSize:
-        return self.size()
-
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        try:
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            z = self._view.zoom()
-            p.scale(z, z)
-            r = event.rect()
-            self._view.paint(p, clip=(r.left() / z - 2, r.right() / z + 2))
-        except Exception:  # never let a drawing bug take the application down
-            traceback.print_exc()
-        finally:
-            p.end()
-
-    def _pos(self, e) -> QPointF:
-        z = self._view.zoom()
-        return QPointF(e.position().x() / z, e.position().y() / z)
-
-    def mouseMoveEvent(self, e: QMouseEvent) -> None:
-        self._view._mouse_move(self._pos(e))
-
-    def mousePressEvent(self, e: QMouseEvent) -> None:
-        if e.button() == Qt.MouseButton.LeftButton:
-            self._view._mouse_press(self._pos(e))
-
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
-        if e.button() == Qt.MouseButton.LeftButton:
-            self._view._mouse_release(self._pos(e))
-
-    def leaveEvent(self, e) -> None:
-        self._view._set_hover(-1)
-
-    def event(self, e) -> bool:
-        if e.type() == e.Type.ToolTip:
-            z = self._view.zoom()
-            text = self._view.tooltip_at(QPointF(e.pos().x() / z, e.pos().y() / z))
-            if text:
-                QToolTip.showText(e.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                e.ignore()
-            return True
-        return super().event(e)
-
-
-class _Scroll(QScrollArea):
-    def __init__(self, view: "ArcView"):
-        super().__init__()
-        self._view = view
-
-    def wheelEvent(self, e: QWheelEvent) -> None:
-        if e.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = e.angleDelta().y() / 120
-            if steps:
-                self._view.setZoom(self._view.zoom() * (1.15 ** steps))
-            e.accept()
-            return
-        super().wheelEvent(e)
 
 
 class ArcView(QWidget):
@@ -134,8 +60,8 @@ class ArcView(QWidget):
         self._geometry: dict = {}
         self._layout: Layout = self._full
 
-        self._canvas = _Canvas(self)
-        self._scroll = _Scroll(self)
+        self._canvas = Canvas(self)
+        self._scroll = Scroll(self)
         self._scroll.setWidget(self._canvas)
         self._scroll.setWidgetResizable(False)
         self._scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -188,53 +114,23 @@ class ArcView(QWidget):
         With the same words as before (an edit) the gold comparison and the
         reference tree stay; with other words they are dropped.
         """
-        st = self.state
-        n = len(forms)
-        tags = list(tags) if tags is not None else [""] * n
-        heads = list(heads) if heads is not None else [None] * n
-        labels = list(labels) if labels is not None else [None] * n
-        if len(tags) != n or len(heads) != n or len(labels) != n:
-            raise ValueError("forms, tags, heads and labels must have the same length")
-        if list(forms) != st.forms:  # another sentence: the comparison and reference go
-            st.gold = st.reference = None
+        if self.state.set_tree(forms, tags, heads, labels):
             self.painter.hover = -1
-        st.forms, st.tags, st.heads, st.labels = list(forms), tags, heads, labels
-        st.flags = {k: v for k, v in st.flags.items() if 0 <= k <= n}
         self._relayout()
 
     def setTreeState(self, forms: Sequence[str], tags: Sequence[str], heads: Sequence[int | None],
                      labels: Sequence[str | None], reference: tuple | None = None,
                      gold: tuple | None = None) -> None:
         """``setTree`` + ``setReferenceTree`` + ``setDiff`` with a single layout pass."""
-        st = self.state
-        n = len(forms)
-        for name, t in (("reference", reference), ("gold", gold)):
-            if t is not None and (len(t[0]) != n or len(t[1]) != n):
-                raise ValueError(f"the {name} tree must have one head and label per word")
-        if len(tags) != n or len(heads) != n or len(labels) != n:
-            raise ValueError("forms, tags, heads and labels must have the same length")
-        if list(forms) != st.forms:
+        if self.state.set_tree_state(forms, tags, heads, labels, reference, gold):
             self.painter.hover = -1
-        st.forms, st.tags, st.heads, st.labels = list(forms), list(tags), list(heads), list(labels)
-        st.reference = (list(reference[0]), list(reference[1])) if reference is not None else None
-        st.gold = (list(gold[0]), list(gold[1])) if gold is not None else None
-        st.flags = {k: v for k, v in st.flags.items() if 0 <= k <= n}
         self._relayout()
 
     def setDiff(self, gold_heads: Sequence[int | None] | None,
                 gold_labels: Sequence[str | None] | None = None) -> None:
         """Compares the tree with a gold tree (None turns the comparison off)."""
-        st = self.state
-        if gold_heads is None:
-            if st.gold is None:
-                return
-            st.gold = None
-        else:
-            gl = list(gold_labels) if gold_labels is not None else [None] * len(gold_heads)
-            if len(gold_heads) != len(st.forms) or len(gl) != len(st.forms):
-                raise ValueError("the gold tree must have one head and label per word")
-            st.gold = (list(gold_heads), gl)
-        self._relayout()
+        if self.state.set_gold(gold_heads, gold_labels):
+            self._relayout()
 
     def setReferenceTree(self, heads: Sequence[int | None] | None, labels: Sequence[str | None] | None = None) -> None:
         """Arcs of this tree keep their place in the layout even while they are not drawn.
@@ -242,14 +138,7 @@ class ArcView(QWidget):
         Stepping through a parse with the final tree as reference never moves
         a word: arcs appear and disappear in their final places.  None drops it.
         """
-        st = self.state
-        if heads is None:
-            st.reference = None
-        else:
-            labs = list(labels) if labels is not None else [None] * len(heads)
-            if len(heads) != len(st.forms) or len(labs) != len(heads):
-                raise ValueError("the reference tree must have one head and label per word")
-            st.reference = (list(heads), labs)
+        self.state.set_reference(heads, labels)
         self._relayout()
 
     def clearDiff(self) -> None:
