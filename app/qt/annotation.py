@@ -18,7 +18,9 @@ controller: :class:`~.file_controller.FileController` (files),
 :class:`~deplab.app.model.editing.EditingState`),
 :class:`~.parse_controller.ParseController` (parse jobs),
 :class:`~.recovery.Autosaver` (recovery) and
-:class:`~.annotation_docks.AnnotationDocks` (docks).  The menus are built in
+:class:`~.annotation_docks.AnnotationDocks` (docks).  Its verbs that only hand a job on are
+:class:`~.annotation_jobs.AnnotationJobs`; its questions to the user :mod:`.annotation_dialogs`; the
+comparison of a sentence with the parser :mod:`.annotation_compare`.  The menus are built in
 :mod:`.annotation_actions`.  The document model (:mod:`deplab.app.model.document`)
 does the work and refuses cycles; these modules only wire widgets to it.
 """
@@ -33,9 +35,11 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from deplab.app.model.document import Document
 
-from . import recovery
+from . import annotation_compare, recovery
 from .annotation_actions import build_actions, update_actions
+from .annotation_dialogs import ask_dialog, ask_text_dialog
 from .annotation_docks import AnnotationDocks
+from .annotation_jobs import AnnotationJobs
 from .annotation_widgets import AnnotationEditor, ChoiceMenu, NewFromTextDialog  # noqa: F401  (re-exported)
 from .edit_controller import EditController
 from .file_controller import FileController
@@ -55,7 +59,7 @@ def _default_tokenizer(text: str):
     return tokenize(text, "en")
 
 
-class AnnotationController(QObject):
+class AnnotationController(QObject, AnnotationJobs):
     """Owns the current document, its undo stack, the docks and the actions."""
 
     documentChanged = Signal(object)
@@ -78,9 +82,9 @@ class AnnotationController(QObject):
         self.task: Task | None = None
         self._stack_index = 0
         # dialogs, replaceable in tests and scripts
-        self.ask: Callable[[str, str, tuple[str, ...]], str] = self._ask_dialog
+        self.ask: Callable[[str, str, tuple[str, ...]], str] = lambda *a: ask_dialog(window, *a)
         self.show_error: Callable[[str, str], None] = lambda title, text: QMessageBox.critical(self.window, title, text)
-        self.ask_text: Callable[[str, str, str], str | None] = self._ask_text_dialog
+        self.ask_text: Callable[[str, str, str], str | None] = lambda *a: ask_text_dialog(window, *a)
 
         self.autosaver = recovery.Autosaver(self)
         self.autosaver.written.connect(lambda p: self.status(f"Autosaved recovery copy ({os.path.basename(p)})", 1500))
@@ -142,96 +146,7 @@ class AnnotationController(QObject):
     def recent_menu(self):
         return self._recent_menu
 
-    # -- delegated jobs ------------------------------------------------------------------------
-    def open_dialog(self) -> None:
-        self.files.open_dialog()
-
-    def open_path(self, path: str, wait: bool = False) -> None:
-        self.files.open_path(path, wait)
-
-    def new_from_text_dialog(self) -> None:
-        self.files.new_from_text_dialog()
-
-    def new_from_text(self, text: str, parse: bool = False, wait: bool = False) -> bool:
-        return self.files.new_from_text(text, parse, wait)
-
-    def maybe_save(self) -> bool:
-        return self.files.maybe_save()
-
-    def save(self, wait: bool = True) -> bool:
-        return self.files.save(wait)
-
-    def save_as(self, wait: bool = True) -> bool:
-        return self.files.save_as(wait)
-
-    def export_clean(self, path: str | None = None) -> bool:
-        return self.files.export_clean(path)
-
-    def close_document(self) -> bool:
-        return self.files.close_document()
-
-    def recent_files(self) -> list[str]:
-        return self.files.recent.paths()
-
-    def _fill_recent(self) -> None:
-        self.files.fill_recent(self._recent_menu)
-
-    def attach(self, dependent: int, head: int, deprel: str | None = None) -> bool:
-        return self.edits.attach(dependent, head, deprel)
-
-    def set_relation(self, word: int, deprel: str) -> bool:
-        return self.edits.set_relation(word, deprel)
-
-    def set_upos(self, word: int, upos: str) -> bool:
-        return self.edits.set_upos(word, upos)
-
-    def toggle_gold(self) -> None:
-        self.edits.toggle_gold()
-
-    def relation_menu(self, word: int | None = None) -> ChoiceMenu | None:
-        return self.edits.relation_menu(word)
-
-    def upos_menu(self, word: int | None = None) -> ChoiceMenu | None:
-        return self.edits.upos_menu(word)
-
-    def refuse(self, message: str) -> None:
-        self.edits.refuse(message)
-
-    def parse_current(self, wait: bool = False) -> None:
-        self.parsing.parse_current(wait)
-
-    def parse_unannotated(self, wait: bool = False) -> None:
-        self.parsing.parse_unannotated(wait)
-
-    def offer_recovery(self, ask: Callable | None = None) -> list[Document]:
-        """At start-up: offers to restore edits left by a crashed session."""
-        return recovery.offer_recovery(self.window, self.open_document, ask)
-
-    # -- dialogs and messages ----------------------------------------------------------------
-    def _ask_dialog(self, title: str, text: str, buttons: tuple[str, ...]) -> str:
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(title)
-        box.setText(text)
-        made = {}
-        for b in buttons:
-            role = {"Cancel": QMessageBox.ButtonRole.RejectRole, "Discard": QMessageBox.ButtonRole.DestructiveRole,
-                    "Don't Save": QMessageBox.ButtonRole.DestructiveRole}.get(b, QMessageBox.ButtonRole.AcceptRole)
-            made[box.addButton(b, role)] = b
-        box.exec()
-        return made.get(box.clickedButton(), "Cancel")
-
-    def _ask_text_dialog(self, title: str, label: str, default: str = "") -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-        text, ok = QInputDialog.getText(self.window, title, label, text=default)
-        return text if ok else None
-
-    def split_word(self, word: int | None = None, forms: str | None = None) -> bool:
-        return self.edits.split_word(word, forms)
-
-    def merge_range(self, word: int | None = None) -> bool:
-        return self.edits.merge_range(word)
-
+    # -- messages -------------------------------------------------------------------------------
     def status(self, text: str, ms: int = 4000) -> None:
         self.window.statusBar().showMessage(text, ms)
 
@@ -395,43 +310,11 @@ class AnnotationController(QObject):
 
     # -- docks: diff, evaluation, layout --------------------------------------------------------------
     def show_diff(self, gold, system, title: str = "") -> None:
-        try:
-            self.diff_view.setSentences(gold, system, title or None)
-        except ValueError as e:
-            self.refuse(f"cannot compare: {e}")
-            return
-        self.docks.show_diff()
+        annotation_compare.show_diff(self, gold, system, title)
 
     def diff_current(self, wait: bool = False) -> None:
-        """The current annotation against the parser: the recorded pre-annotation when there is one,
-        else (e.g. a gold sentence of an existing treebank) the sentence re-parsed with the current model."""
-        if self.doc is None or self.current is None:
-            return
-        i = self.current
-        pred = self.doc.predicted(i)
-        if pred is not None:
-            self.show_diff(self.doc[i], pred, f"sentence {i + 1}: current annotation vs parser")
-            return
-        if not self.idle():
-            self.status("Busy: wait for the current task or cancel it")
-            return
-        sentence = self.doc[i].copy()
-        pipeline = self.pipeline or getattr(self.window, "pipeline", None)
-        factory = self.pipeline_factory
-
-        def work(ctx):
-            pl = pipeline or factory()
-            return pl, pl.parse([sentence])[0]
-
-        def done(out):
-            pl, parsed = out
-            if self.pipeline is None:
-                self.pipeline = pl
-            if self.doc is not None and self.current == i:
-                self.show_diff(self.doc[i], parsed, f"sentence {i + 1}: current annotation vs the current model "
-                                                    "(re-parsed; no prediction is recorded)")
-
-        self.run(work, "Parsing for comparison", done, lambda m: self.show_error("Cannot parse", m), wait)
+        """The current annotation against the parser (:mod:`.annotation_compare`)."""
+        annotation_compare.diff_current(self, wait)
 
     def study_current(self) -> None:
         if self.doc is not None and self.current is not None:
