@@ -101,8 +101,8 @@ def test_the_graph_sees_function_level_and_relative_imports():
     g = import_graph()
     # app/qt/annotation.py: "from .file_controller import FileController" (relative, module level)
     assert "deplab.app.qt.file_controller" in g["deplab.app.qt.annotation"]
-    # app/qt/main_window.py imports the Lab tabs inside __init__ (function level)
-    assert "deplab.app.qt.compression_tab" in g["deplab.app.qt.main_window"]
+    # app/qt/main_window.py installs the Lab tabs inside __init__ (function level)
+    assert "deplab.app.qt.compression_install" in g["deplab.app.qt.main_window"]
     assert "deplab.parser.conllu" in g["deplab.app.model.document"]
 
 

@@ -9,7 +9,8 @@ import torch
 from PySide6.QtCore import QSettings
 
 from deplab.app.model.document import GOLD, PARSED, Document
-from deplab.app.qt.finetune_tab import FinetuneTab, install_finetune
+from deplab.app.qt.finetune_install import install_finetune
+from deplab.app.qt.finetune_tab import FinetuneTab
 from deplab.parser.conllu import read_conllu
 from deplab.parser.model import Model
 from deplab.parser.pipeline import Pipeline

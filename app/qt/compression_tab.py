@@ -7,8 +7,8 @@ decides what data an experiment needs.  The evaluation and retraining treebanks 
 (:mod:`app.qt.lab_data`: a file, remembered, or the open document), asked for with what they are for.  A run
 happens in a worker thread (:mod:`app.qt.workers`) with progress and Cancel;
 the compressed model is written (atomically) only when the run completes,
-then loaded back and measured.  Results accumulate in a table (CSV export)
-and two plots: LAS against sparsity (with per-layer sensitivity curves) and
+then loaded back and measured.  Results accumulate in a table (:mod:`app.qt.compression_results`;
+CSV export) and two plots: LAS against sparsity (with per-layer sensitivity curves) and
 LAS against size on disk, log scale, with the Pareto front.
 """
 from __future__ import annotations
@@ -18,29 +18,17 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QScrollArea, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from deplab.parser.compression.spec import DEV_PURPOSE, TRAIN_PURPOSE
 
 from .charts import SizeChart, SparsityChart
 from .compression_form import CompressionForm
+from .compression_results import COLUMNS, ResultsTable, human_bytes  # noqa: F401  (COLUMNS re-exported)
 from .lab_data import DataFileRow
 from .workers import Task, run_task, show_progress
-
-COLUMNS = ["Method", "Setting", "LAS", "UAS", "Bytes", "Ratio", "Sparsity", "Sent/s", "Params", "Non-zero", "Data"]
-
-
-def _human_bytes(n: int | None) -> str:
-    if n is None:
-        return "–"
-    for unit, size in (("MB", 1e6), ("kB", 1e3)):
-        if n >= size:
-            return f"{n / size:.1f} {unit}" if n < 100 * size else f"{n / size:.0f} {unit}"
-    return f"{n} B"
-
 
 class _Relay(QObject):
     result = Signal(object)   # a Result, emitted from the worker; delivered on the GUI thread
@@ -112,20 +100,7 @@ class CompressionTab(QWidget):
 
         res = QGroupBox("Results (measured on the saved model)")
         rv = QVBoxLayout(res)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setMinimumHeight(190)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(1, 150)
+        self.table = ResultsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         rv.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -293,7 +268,7 @@ class CompressionTab(QWidget):
         last = results[-1] if results else None
         if last is not None and last.method != "sensitivity":
             self.status.setText(f"Done: {last.method} {last.setting} — LAS {last.LAS:.2f}, "
-                                f"{_human_bytes(last.weight_bytes)} ({last.ratio:.1f}× smaller).")
+                                f"{human_bytes(last.weight_bytes)} ({last.ratio:.1f}× smaller).")
         else:
             self.status.setText(f"Done: {len(results)} measurements.")
 
@@ -317,25 +292,7 @@ class CompressionTab(QWidget):
             return
         r.extra.setdefault("dev", dev_name)
         self.results.append(r)
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        setting = r.setting if not r.layer else f"{r.layer}: {r.sparsity:.0%}"
-        cells = {"Method": r.method, "Setting": setting, "LAS": f"{r.LAS:.2f}", "UAS": f"{r.UAS:.2f}",
-                 "Bytes": _human_bytes(r.weight_bytes), "Ratio": f"{r.ratio:.1f}×" if r.ratio else "–",
-                 "Sparsity": f"{r.sparsity:.1%}", "Sent/s": f"{r.sentences_per_s:.0f}",
-                 "Params": f"{r.parameters:,}", "Non-zero": f"{r.nonzeros:,}", "Data": r.extra["dev"]}
-        for c, name in enumerate(COLUMNS):
-            item = QTableWidgetItem(cells[name])
-            if name not in ("Method", "Setting", "Data"):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            tip = f"{r.method}: {setting}\n{r.path or ''}"
-            if r.total_bytes:
-                tip += f"\nwhole folder: {r.total_bytes:,} bytes ({r.total_ratio:.1f}× smaller)"
-            if r.weight_bytes:
-                tip += f"\nweights: {r.weight_bytes:,} bytes"
-            item.setToolTip(tip.strip())
-            self.table.setItem(row, c, item)
-        self.table.scrollToBottom()
+        self.table.add_result(r)
         self.sparsity_chart.add(r)
         self.size_chart.add(r)
         self._update_buttons()
@@ -395,43 +352,3 @@ class CompressionTab(QWidget):
         if r is not None and r.path:
             self.useModelRequested.emit(r.path)
             self.status.setText(f"Switching the app to {r.path}")
-
-
-# -- installation into the main window ------------------------------------------------------------------------
-
-def install_compression(window) -> CompressionTab:
-    """Adds the Compression tab to the window's Lab dock, wired to the loaded model and model switching."""
-    from .lab import lab_dock
-    existing = getattr(window, "compression_tab", None)
-    if isinstance(existing, CompressionTab):
-        return existing
-    tab = CompressionTab()
-    had_dock = getattr(window, "lab", None) is not None
-    dock = lab_dock(window)
-    if not had_dock:  # closed until opened from View ▸ Panels ▸ Lab; the saved window state reopens it
-        dock.hide()
-    dock.add_tab(tab, "Compression")
-    window.compression_tab = tab
-
-    def current_model_dir():
-        p = getattr(window, "pipeline", None)
-        d = getattr(p, "model_dir", None) if p is not None else None
-        return str(d) if d else None
-    tab.model_provider = current_model_dir
-
-    def switch(path: str):
-        load = getattr(window, "load_model", None)
-        if load is not None:
-            load(path)
-    tab.useModelRequested.connect(switch)
-
-    def document():  # the treebank open in the window, for "the open document"
-        ann = getattr(window, "annotation", None)
-        return getattr(ann, "doc", None) if ann is not None else None
-    tab.ask_for_data = True
-    tab.dev_data.set_document_provider(document)
-    tab.train_data.set_document_provider(document)
-    if hasattr(window, "pipelineChanged"):
-        window.pipelineChanged.connect(lambda *_: tab.refresh())
-    tab.refresh()
-    return tab

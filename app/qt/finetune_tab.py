@@ -2,8 +2,9 @@
 
 The front end of :mod:`parser.active_learning` (fine-tune and save; retrain on the gold sentences,
 re-parse and re-rank the rest), :mod:`parser.learning_curve` and :mod:`parser.uncertainty`; nothing
-here trains, saves or scores by itself.  The options are :mod:`app.qt.finetune_form`'s, the plots
-:mod:`app.qt.charts`'.  Fine-tuning needs none of the base model's training data: a guard against
+here trains, saves or scores by itself.  The training data are :mod:`app.qt.finetune_data`'s, the
+options :mod:`app.qt.finetune_form`'s, the plots :mod:`app.qt.charts`', the wiring into the window
+:mod:`app.qt.finetune_install`'s.  Fine-tuning needs none of the base model's training data: a guard against
 forgetting (L2-SP by default) stands in for rehearsal unless the user chooses that file.  Every
 run happens in a worker thread (:mod:`app.qt.workers`) with progress and
 Cancel, on a copy of the model: a cancelled run saves nothing and the
@@ -18,16 +19,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
-                               QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
 from .finetune_curve import LearningCurveWorkflow
+from .finetune_data import TrainingData
 from .finetune_form import FinetuneOptions
 from .finetune_loop import ParserInTheLoopWorkflow
 from .workers import Task, run_task, show_progress
-
 
 
 def models_folder() -> Path:
@@ -46,18 +46,6 @@ class _Relay(QObject):
 
     epoch = Signal(int, str, int, object)   # run id, kind, epoch, scores
     point = Signal(int, object)             # run id, learning-curve point
-
-
-def _file_row(placeholder: str) -> tuple[QWidget, QLineEdit, QPushButton]:
-    w = QWidget()
-    lay = QHBoxLayout(w)
-    lay.setContentsMargins(0, 0, 0, 0)
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    button = QPushButton("Browse…")
-    lay.addWidget(edit, 1)
-    lay.addWidget(button)
-    return w, edit, button
 
 
 # -- the tab -------------------------------------------------------------------------------------------
@@ -103,40 +91,12 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         col.addWidget(self.base_label)
 
         # data
-        data = QGroupBox("Training data")
-        g = QGridLayout(data)
-        self.src_doc = QRadioButton("Gold sentences of the open document")
-        self.src_file = QRadioButton("CoNLL-U file:")
-        self.src_doc.setChecked(True)
-        bg = QButtonGroup(self)
-        bg.addButton(self.src_doc)
-        bg.addButton(self.src_file)
-        fw, self.train_edit, b = _file_row("gold treebank to fine-tune on")
-        b.clicked.connect(lambda: self._browse(self.train_edit, self.src_file))
-        self.doc_count = QLabel("")
-        self.doc_count.setStyleSheet("color: #555")
-        g.addWidget(self.src_doc, 0, 0, 1, 2)
-        g.addWidget(self.doc_count, 0, 2)
-        g.addWidget(self.src_file, 1, 0)
-        g.addWidget(fw, 1, 1, 1, 2)
-        self.held_pct_radio = QRadioButton("Held out:")
-        self.held_file_radio = QRadioButton("Held-out file:")
-        self.held_pct_radio.setChecked(True)
-        hb = QButtonGroup(self)
-        hb.addButton(self.held_pct_radio)
-        hb.addButton(self.held_file_radio)
-        self.held_pct = QSpinBox()
-        self.held_pct.setRange(0, 90)
-        self.held_pct.setValue(20)
-        self.held_pct.setSuffix(" % of the data (seeded)")
-        hw, self.held_edit, hb2 = _file_row("held-out CoNLL-U for scores and early stopping")
-        hb2.clicked.connect(lambda: self._browse(self.held_edit, self.held_file_radio))
-        g.addWidget(self.held_pct_radio, 2, 0)
-        g.addWidget(self.held_pct, 2, 1, 1, 2)
-        g.addWidget(self.held_file_radio, 3, 0)
-        g.addWidget(hw, 3, 1, 1, 2)
-        g.setColumnStretch(1, 1)
-        col.addWidget(data)
+        self.data = TrainingData()
+        d = self.data  # its fields, by the names the workflows and tests use
+        self.src_doc, self.src_file, self.train_edit, self.doc_count = d.src_doc, d.src_file, d.train_edit, d.doc_count
+        self.held_pct_radio, self.held_file_radio, self.held_pct, self.held_edit = (
+            d.held_pct_radio, d.held_file_radio, d.held_pct, d.held_edit)
+        col.addWidget(self.data)
 
         # options
         opts = QGroupBox("Options")
@@ -219,13 +179,6 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         outer.addWidget(scroll)
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _browse(self, edit: QLineEdit, radio: QRadioButton) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a CoNLL-U file", edit.text() or str(Path.home()),
-                                              "CoNLL-U (*.conllu *.conll);;All files (*)")
-        if path:
-            edit.setText(path)
-            radio.setChecked(True)
-
     def base_model(self):
         return _as_model(self.base_provider())
 
@@ -243,12 +196,7 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
             self.base_label.setText(f"Base model: <b>{where}</b> ({m.arch}, {n:,} parameters, "
                                     f"{len(m.words):,} words, {len(m.labels)} relations)")
             self.base_label.setToolTip(str(m.path or ""))
-        doc = self.doc_provider()
-        if doc is None:
-            self.doc_count.setText("no document open")
-        else:
-            c = doc.status_counts()
-            self.doc_count.setText(f"{c.get('gold', 0)} gold of {len(doc)}")
+        self.data.show_document(self.doc_provider())
         self._update_buttons()
 
     def showEvent(self, e) -> None:
@@ -269,46 +217,11 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         return self.options.config()
 
     def _gold_of_document(self) -> tuple[list, dict]:
-        doc = self.doc_provider()
-        if doc is None:
-            raise ValueError("No document is open: open a treebank, or choose a CoNLL-U file")
-        gold = [doc[i].copy() for i, st in enumerate(doc.statuses()) if st == "gold"]
-        if not gold:
-            raise ValueError("The document has no gold sentences yet: mark corrected sentences gold, "
-                             "or choose a CoNLL-U file")
-        name = Path(doc.path).name if getattr(doc, "path", None) else None
-        return gold, {"source": "document", "name": name, "sentences": len(gold),
-                      "words": sum(len(s.words) for s in gold)}
+        return self.data.gold_of_document(self.doc_provider())
 
     def _inputs(self) -> Callable[[], tuple[list, list, dict]]:
         """Validates the form on the GUI thread; returns a function the worker calls to read the data."""
-        use_doc = self.src_doc.isChecked()
-        gold = info = None
-        if use_doc:
-            gold, info = self._gold_of_document()
-        train_path = self.train_edit.text().strip()
-        if not use_doc and not train_path:
-            raise ValueError("Choose the CoNLL-U file to fine-tune on")
-        held_path = self.held_edit.text().strip() if self.held_file_radio.isChecked() else None
-        if self.held_file_radio.isChecked() and not held_path:
-            raise ValueError("Choose the held-out CoNLL-U file")
-        pct = self.held_pct.value()
-
-        def read():
-            from deplab.parser.conllu import read_conllu
-            from deplab.parser.finetune import file_record, split_heldout
-            nonlocal info
-            sentences = gold if use_doc else read_conllu(train_path)
-            if not use_doc:
-                info = file_record(train_path, sentences)
-            if held_path:
-                held = read_conllu(held_path)
-                info["heldout"] = file_record(held_path, held)
-                return list(sentences), held, info
-            train, held = split_heldout(sentences, pct, seed=1)
-            info["heldout"] = {"source": "split", "percent": pct, "seed": 1}
-            return train, held, info
-        return read
+        return self.data.inputs(self.doc_provider())
 
     def _start(self, fn, label: str, on_done, total_hint: int = 0) -> Task | None:
         self._run_id += 1
@@ -466,62 +379,3 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         self.useModelRequested.emit(prev)
         self.result_label.setText(f"Back to <tt>{prev}</tt>")
         self._update_buttons()
-
-# -- installation into the main window ------------------------------------------------------------------------
-
-def install_finetune(window) -> FinetuneTab:
-    """Adds the Fine-tuning tab to the window's Lab dock and wires it to the loaded model, the open
-    document (``window.annotation``), the navigator and model switching; returns the tab."""
-    from .lab import lab_dock
-    existing = getattr(window, "finetune_tab", None)
-    if isinstance(existing, FinetuneTab):
-        return existing
-    tab = FinetuneTab()
-    lab_dock(window).add_tab(tab, "Fine-tuning")
-    window.finetune_tab = tab
-
-    def annotation():
-        return getattr(window, "annotation", None)
-
-    def base():
-        p = getattr(window, "pipeline", None)
-        if p is None and annotation() is not None:
-            p = annotation().pipeline
-        return p
-    tab.base_provider = base
-    tab.doc_provider = lambda: annotation().doc if annotation() is not None else None
-
-    def apply(results):
-        ann = annotation()
-        editor = getattr(ann, "editor", None) if ann is not None else None
-        return editor.apply_parses(results) if editor is not None else ann.doc.apply_parses(results)
-    tab.apply_parses = apply
-
-    def switch(path: str):
-        load = getattr(window, "load_model", None)
-        if load is None:
-            return
-        task = load(path)
-        ann = annotation()
-        if task is not None and ann is not None:  # the annotation parser follows the switch
-            task.finished.connect(lambda p: setattr(ann, "pipeline", p))
-    tab.useModelRequested.connect(switch)
-
-    def go_to(i: int):
-        ann = annotation()
-        if ann is not None and hasattr(ann, "go_to"):
-            ann.go_to(i)
-    tab.sentenceRequested.connect(go_to)
-
-    def show_scores(scores):
-        ann = annotation()
-        nav = getattr(ann, "navigator", None) if ann is not None else None
-        if nav is not None and hasattr(nav, "setScores"):
-            nav.setScores(scores)
-    tab.scoresChanged.connect(show_scores)
-    if hasattr(window, "pipelineChanged"):
-        window.pipelineChanged.connect(lambda *_: tab.refresh())
-    app = QApplication.instance()
-    if app is not None:  # a run still going when the app quits stops at its next batch
-        app.aboutToQuit.connect(tab.cancel)
-    return tab

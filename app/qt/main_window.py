@@ -71,9 +71,9 @@ class MainWindow(QMainWindow):
         connect_all(self.workspace.trace_signals, self._update_actions)  # stepping changes no action
         self.view.controls.playingChanged.connect(self._playing_changed)
         self.resize(1360, 860)
-        from .compression_tab import install_compression  # Lab dock ▸ Compression (before restoring the layout)
+        from .compression_install import install_compression  # Lab dock ▸ Compression (before restoring the layout)
         install_compression(self)
-        from .finetune_tab import install_finetune  # Lab dock ▸ Fine-tuning
+        from .finetune_install import install_finetune  # Lab dock ▸ Fine-tuning
         install_finetune(self)
         self.restore_layout()
         from .annotation import install_annotation  # treebank annotation: File/Edit/Parse actions, docks
