@@ -215,8 +215,7 @@ def main(argv=None) -> int:
         model = str(Path(tempfile.mkdtemp()) / "tiny")
         train, dev = FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu"
         train_model(train, dev, model, TrainConfig(epochs=8, batch_size=8, lr=0.01,
-                                                   sizes={"word_dim": 32, "lstm_hidden": 32, "mlp_hidden": 64}),
-                    log=lambda m: None)
+                                                   sizes={"word_dim": 32, "lstm_hidden": 32, "mlp_hidden": 64}))
         deep.update(retrain_epochs=1, finetune_epochs=1, per_layer={"output layer": 0.0}, scope="std", sparsity=0.8,
                     min_count=2)
         uniform.update(finetune_epochs=1)

@@ -103,7 +103,7 @@ def tune(base, pool, val, forget, sizes, log) -> tuple[str, list]:
         cells = []
         for n in sizes:
             t0 = time.time()
-            m = finetune(base, pool[:n], val, cfg_with(**kw), log=lambda m: None).model
+            m = finetune(base, pool[:n], val, cfg_with(**kw)).model
             a, e = las(m, val)["LAS"], las(m, forget)["LAS"]
             cells.append(f"{a:.2f} | {e:.2f}")
             rows.append({"recipe": name, "options": kw, "sentences": n, "ATIS_val_LAS": a, "EWT_dev1000_LAS": e})
@@ -200,6 +200,7 @@ def main(argv=None) -> int:
         return 0
 
     import torch
+    from deplab.parser.callbacks import LogTo
     from deplab.parser.conllu import read_conllu
     from deplab.parser.finetune import file_record, finetune, model_record
     from deplab.parser.learning_curve import learning_curve, parse_sizes
@@ -260,7 +261,7 @@ def main(argv=None) -> int:
         save()
     t0 = time.time()
     forget_sets = {"EWT dev": ewt_dev, "EWT dev 2nd half": ewt_dev[half:]}
-    points = learning_curve(base, pool, test, sizes, cfg, scratch=not args.no_scratch, log=log, on_point=on_point,
+    points = learning_curve(base, pool, test, sizes, cfg, scratch=not args.no_scratch, callbacks=LogTo(log), on_point=on_point,
                             extra_eval=lambda n: forget_sets)
     out["curve_seconds"] = round(time.time() - t0, 1)
     out["curve_markdown"] = curve_table(out)
@@ -279,7 +280,7 @@ def main(argv=None) -> int:
             else:
                 c = cfg_with(guard=g)
             t1 = time.time()
-            m = finetune(base, pool[:n], test, c, log=lambda m: None).model
+            m = finetune(base, pool[:n], test, c).model
             row = {"sentences": n, "guard": g, "test": las(m, test), "EWT dev": las(m, ewt_dev),
                    "EWT dev 2nd half": las(m, ewt_dev[half:]), "seconds": round(time.time() - t1, 1)}
             out["guards"].append(row)

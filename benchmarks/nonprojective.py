@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     from deplab.parser.decode import parse_batch
     from deplab.parser.evaluate import evaluate
     from deplab.parser.pipeline import annotate
+    from deplab.parser.callbacks import LogTo
     from deplab.parser.train import TrainConfig, train_model
 
     sentences = read_conllu(args.data)
@@ -94,9 +95,8 @@ def main(argv=None) -> int:
             for system in args.systems:
                 t0 = time.time()
                 cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=system, threads=args.threads)
-                model, best = train_model(train_path, None, Path(tmp) / system, cfg,
-                                          log=lambda m: print(f"  [{system}] {m}", flush=True) if args.verbose
-                                          else None)
+                said = LogTo(lambda m: print(f"  [{system}] {m}", flush=True)) if args.verbose else None
+                model, best = train_model(train_path, None, Path(tmp) / system, cfg, said)
                 parsed = parse_batch(model, [[w.form for w in s.words] for s in test])
                 predicted = [annotate(s, p) for s, p in zip(test, parsed)]
                 scores = evaluate(test, predicted).to_json()

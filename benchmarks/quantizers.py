@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     from deplab.parser.compression.vocabulary import prune_vocabulary
     from deplab.parser.conllu import read_conllu
     from deplab.parser.model import DEFAULT_MODEL_DIR, Model
-    from deplab.parser.train import dev_scores
+    from deplab.parser.selection import dev_scores
     torch.set_num_threads(1)
     dev = read_conllu(args.dev)
 
@@ -105,7 +105,7 @@ def rare_words(args, dev) -> int:
     from deplab.parser.compression.uniform import quantize_layer_uniform, quantize_vectors, vector_layers
     from deplab.parser.compression.vocabulary import first_row_below, prune_vocabulary, rare_row_rates
     from deplab.parser.model import DEFAULT_MODEL_DIR, Model
-    from deplab.parser.train import dev_scores
+    from deplab.parser.selection import dev_scores
     path = args.model or DEFAULT_MODEL_DIR
     las = lambda m: f"{dev_scores(m, dev)['LAS']:.2f}"
     model = Model.load(path)

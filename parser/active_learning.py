@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
+from .callbacks import TrainingCallbacks
 from .conllu import Sentence
 from .decode import parse_batch
 from .finetune import FinetuneConfig, FinetuneResult, finetune_to_folder, split_heldout
 from .model import Model
 from .pipeline import annotate
-from .progress import Progress, never, no_progress
 from .uncertainty import uncertainty_score
 
 
@@ -47,16 +47,17 @@ class Retrained:
 
 def retrain_and_reparse(base: Model, gold: Sequence[Sentence], pending: dict[int, Sentence], cfg: FinetuneConfig,
                         out: str | Path, heldout_percent: float = 20, data: dict | None = None,
-                        progress: Progress = no_progress, cancelled: Callable[[], bool] = never,
-                        on_epoch=None) -> Retrained:
+                        callbacks: TrainingCallbacks | None = None) -> Retrained:
     """Fine-tunes ``base`` on the gold sentences (a seeded ``heldout_percent``% held out when there are at least
-    10), saves it to ``out``, and parses and scores the ``pending`` sentences with it."""
+    10), saves it to ``out``, and parses and scores the ``pending`` sentences with it (``callbacks``: as
+    :func:`parser.finetune.finetune`'s; their ``progress`` also counts the re-parsing)."""
+    callbacks = callbacks if callbacks is not None else TrainingCallbacks()
+    progress = callbacks.progress
     pct = heldout_percent if len(gold) >= 10 else 0
     train, held = split_heldout(gold, pct, seed=1)
     data = dict(data or {})
     data["heldout"] = {"source": "split", "percent": pct, "seed": 1}
-    result = finetune_to_folder(base, train, held, cfg, out, baseline=False, data=data, log=lambda m: None,
-                                progress=progress, cancelled=cancelled, on_epoch=on_epoch)
+    result = finetune_to_folder(base, train, held, cfg, out, baseline=False, data=data, callbacks=callbacks)
     order = list(pending)
     progress(0, len(order), "re-parsing")
     parsed = parse_batch(result.finetuned.model, [[w.form for w in pending[i].words] for i in order], margins=True,

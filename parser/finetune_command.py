@@ -6,11 +6,14 @@ from pathlib import Path
 
 import torch
 
+from .callbacks import LogTo
 from .conllu import read_conllu
 from .errors import UserError
-from .finetune import (PARTS, FinetuneConfig, finetune_to_folder, format_table, parse_freeze, parse_guard,
-                       split_heldout, treebank)
+from .examples import training_treebank
+from .finetune import FinetuneConfig, finetune_to_folder, format_table, split_heldout
+from .forgetting import parse_guard
 from .model import Model
+from .parameter_parts import PARTS, parse_freeze
 from .provenance import file_record
 
 def add_arguments(p):
@@ -97,12 +100,13 @@ def run(args) -> int:
             raise UserError("--heldout must be a percentage in [0, 100)")
         train, heldout = split_heldout(sentences, pct, args.seed)
         data["heldout"] = {"source": "split", "percent": pct, "seed": args.seed}
-    treebank(train, args.train)
+    training_treebank(train, args.train)
     from .log import get_logger
     logger = get_logger(__name__)
     logger.info(f"fine-tuning {Path(base.path).name if base.path else 'the model'} on {len(train)} sentences of "
                 f"{args.train}; {len(heldout)} held-out sentences")
-    result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data, log=logger.info)
+    result = finetune_to_folder(base, train, heldout, cfg, out, baseline=args.baseline, data=data,
+                                callbacks=LogTo(logger.info))
     if heldout:
         print(format_table(result))
     logger.info(f"fine-tuned model written to {out}")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
+from .callbacks import Forward, TrainingCallbacks
 from .conllu import Sentence
 from .finetune import FinetuneConfig, finetune, train_scratch
 from .model import Model
-from .progress import Progress
-from .train import dev_scores
+from .selection import dev_scores
 
 DEFAULT_SIZES = (50, 100, 250, 500, 1000)
 
@@ -23,6 +23,23 @@ DEFAULT_SIZES = (50, 100, 250, 500, 1000)
 def _scores(model: Model, sentences) -> dict:
     s = dev_scores(model, sentences)
     return {k: s[k] for k in ("UPOS", "UAS", "LAS")}
+
+
+class _Point(Forward):
+    """One run of the curve: its progress as a part of the whole curve's; its log and epochs unheard."""
+
+    def __init__(self, inner: TrainingCallbacks, overall, text: str):
+        super().__init__(inner)
+        self.overall, self.text = overall, text
+
+    def log(self, message: str) -> None:
+        pass
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        self.inner.progress(*self.overall(done, total), self.text)
+
+    def epoch_end(self, run: str, epoch: int, scores: dict) -> None:
+        pass
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -37,18 +54,20 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes: Sequence[int],
-                   cfg: FinetuneConfig, scratch: bool = True, log: Callable[[str], None] = print,
-                   progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
+                   cfg: FinetuneConfig, scratch: bool = True, callbacks: TrainingCallbacks | None = None,
                    on_point: Callable[[dict], None] | None = None,
                    extra_eval: Callable[[int], dict] | None = None) -> list[dict]:
     """Points ``{"sentences", "words", "base", "finetuned", "scratch", "seconds"}`` (scores: UPOS/UAS/LAS).
 
-    Sizes larger than the pool are clipped to it (and then listed once).  ``on_point`` is called as each
-    point is done, so a plot can grow while the curve is computed.  ``extra_eval(n)`` may return
-    ``{name: sentences}``: more evaluation sets for size n, scored once after training (``point["extra"]``).
+    ``callbacks`` hear one log line per point and the progress of all runs together (the runs' own log
+    lines and epochs are not passed on) and may cancel.  Sizes larger than the pool are clipped to it
+    (and then listed once).  ``on_point`` is called as each point is done, so a plot can grow while the
+    curve is computed.  ``extra_eval(n)`` may return ``{name: sentences}``: more evaluation sets for
+    size n, scored once after training (``point["extra"]``).
     """
     if not heldout:
         raise ValueError("a learning curve needs held-out sentences")
+    callbacks = callbacks if callbacks is not None else TrainingCallbacks()
     sizes = sorted({min(int(n), len(pool)) for n in sizes if n > 0})
     base_scores = _scores(base, heldout)
     points = []
@@ -56,31 +75,28 @@ def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sent
     done = 0
 
     def sub(kind, n):
-        if progress is None:
-            return None
-        return lambda d, t, _text: progress(done * 1000 + (1000 * d // max(t, 1)), runs * 1000,
-                                            f"{kind} on {n} sentences")
-    quiet = lambda m: None
+        return _Point(callbacks, lambda d, t: (done * 1000 + (1000 * d // max(t, 1)), runs * 1000),
+                      f"{kind} on {n} sentences")
     for n in sizes:
         t0 = time.time()
         train = list(pool[:n])
         point = {"sentences": n, "words": sum(len(x.words) for x in train), "base": base_scores}
         extra = extra_eval(n) if extra_eval else {}
-        ft = finetune(base, train, heldout, cfg, quiet, sub("fine-tuning", n), cancelled)
+        ft = finetune(base, train, heldout, cfg, sub("fine-tuning", n))
         point["finetuned"] = ft.final
         point["finetuned_history"] = ft.history
         point["extra"] = {name: {"sentences": len(sents), "base": _scores(base, sents),
                                  "finetuned": _scores(ft.model, sents)} for name, sents in extra.items()}
         done += 1
         if scratch:
-            sc = train_scratch(base, train, heldout, cfg, quiet, sub("from scratch", n), cancelled)
+            sc = train_scratch(base, train, heldout, cfg, sub("from scratch", n))
             point["scratch"] = sc.final
             point["scratch_history"] = sc.history
             for name, sents in extra.items():
                 point["extra"][name]["scratch"] = _scores(sc.model, sents)
             done += 1
         point["seconds"] = round(time.time() - t0, 1)
-        log(f"{n:5d} sentences: fine-tuned LAS {ft.final['LAS']:.2f}"
+        callbacks.log(f"{n:5d} sentences: fine-tuned LAS {ft.final['LAS']:.2f}"
             + (f", from scratch LAS {point['scratch']['LAS']:.2f}" if scratch else "")
             + f" (base {base_scores['LAS']:.2f})")
         points.append(point)

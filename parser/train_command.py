@@ -1,9 +1,26 @@
 """``deplab train``: the command line over :func:`deplab.parser.train.train_model`."""
 from __future__ import annotations
 
+from .callbacks import TrainingCallbacks
 from .errors import UsageError
 from .systems import SYSTEMS
-from .train import DEFAULT_SIZES, TrainConfig, train_model
+from .train import train_model
+from .train_config import DEFAULT_SIZES, TrainConfig
+
+
+class _Console(TrainingCallbacks):
+    """The command line's side of training: log lines to the logger, batches on the progress bar."""
+
+    def __init__(self, logger, bar):
+        self.logger, self.bar = logger, bar
+
+    def log(self, message: str) -> None:
+        self.bar.clear()
+        self.logger.info(message)
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        self.bar(done, total)
+
 
 def add_arguments(p):
     d = TrainConfig()  # the defaults live once, in TrainConfig
@@ -60,10 +77,6 @@ def run(args) -> int:
                       explore_after=args.explore_after, heldout=args.heldout)
     logger = get_logger(__name__)
     with progress_reporter("training", "batches") as bar:
-        def log(msg):
-            bar.clear()
-            logger.info(msg)
-
         logger.info(f"language: {language}")
-        train_model(args.train, args.dev, args.out, cfg, log=log, progress=lambda k, n: bar(k, n))
+        train_model(args.train, args.dev, args.out, cfg, _Console(logger, bar))
     return 0

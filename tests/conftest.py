@@ -34,7 +34,7 @@ def train_tiny(out, arch="kg2016", epochs=6, seed=1):
     from deplab.parser.train import TrainConfig, train_model
     cfg = TrainConfig(arch=arch, epochs=epochs, tagger_epochs=2, seed=seed, sizes=TINY_SIZES[arch], batch_size=4, lr=0.01,
                       tagger_sizes={"word_dim": 16, "hidden": 16, "layers": 1})
-    model, _ = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", out, cfg, log=lambda m: None)
+    model, _ = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", out, cfg)
     return model
 
 

@@ -15,7 +15,8 @@ def tiny_pipeline():
     """A real (if untrained, hence fast to build) model behind the real Pipeline: these tests are
     about threads, progress, cancel and gold protection, not about accuracy."""
     from deplab.parser.pipeline import Pipeline
-    from deplab.parser.train import TrainConfig, Treebank, new_model
+    from deplab.parser.examples import Treebank
+    from deplab.parser.train_config import TrainConfig, new_model
     tb = Treebank.from_sentences(read_conllu(FIXTURES / "tiny.conllu"))
     cfg = TrainConfig(arch="kg2016", min_count=1, seed=1,
                       sizes={"word_dim": 16, "lstm_hidden": 16, "layers": 1, "mlp_hidden": 16})

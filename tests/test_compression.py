@@ -10,7 +10,7 @@ from deplab.parser.conllu import read_conllu
 from deplab.parser.decode import parse_batch
 from deplab.parser.errors import ModelError
 from deplab.parser.model import Model
-from deplab.parser.train import Treebank
+from deplab.parser.examples import Treebank
 from deplab.parser.compression import huffman
 from deplab.parser.compression.experiments import Lab, results_csv
 from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d
@@ -36,7 +36,7 @@ def train_small(out):
     try:
         cfg = TrainConfig(arch="kg2016", epochs=3, seed=1, batch_size=16, lr=0.01,
                           sizes={"word_dim": 32, "lstm_hidden": 32, "layers": 1, "mlp_hidden": 64})
-        train_model(TRAIN, DEV, out, cfg, log=lambda m: None)
+        train_model(TRAIN, DEV, out, cfg)
     finally:
         torch.set_num_threads(n)
     return out
@@ -191,7 +191,7 @@ def test_a_pruning_ramp_over_several_epochs_keeps_no_epoch_before_the_ramp_ends(
     import math
     from deplab.parser.compression.pruning import GradualPruning
     from deplab.parser.compression.retrain import BATCH_SIZE
-    from deplab.parser.train import dev_scores
+    from deplab.parser.selection import dev_scores
     model = Model.load(tiny_model_dir)
     layers = model_layers(model)
     steps = math.ceil(len(treebank) / BATCH_SIZE)
@@ -520,7 +520,7 @@ def test_l1_retraining_drives_weights_to_exactly_zero(tiny_model_dir, treebank, 
 
 
 def test_distillation_soft_targets_match_the_teacher(tiny_model_dir, treebank):
-    from deplab.parser.train import oracle_examples
+    from deplab.parser.examples import oracle_examples
     teacher = Model.load(tiny_model_dir)
     ex = oracle_examples(treebank, teacher)
     targets = SoftTargets(teacher, treebank, temperature=2.0, alpha=0.5)

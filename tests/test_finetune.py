@@ -5,10 +5,13 @@ import pytest
 import torch
 
 from deplab.parser import decode, finetune as ft, growth, uncertainty
+from deplab.parser.callbacks import LogTo, TrainingCallbacks
 from deplab.parser.cli import main
 from deplab.parser.conllu import read_conllu
+from deplab.parser.errors import UserError
 from deplab.parser.learning_curve import learning_curve
 from deplab.parser.model import Model
+from deplab.parser.parameter_parts import PARTS, parameter_parts, parse_freeze
 from deplab.parser.progress import Cancelled
 
 from conftest import FIXTURES
@@ -39,8 +42,8 @@ def _forms(sentences):
 
 def test_every_parameter_belongs_to_one_part(base, tiny_cm_model_dir):
     for model in (base, Model.load(tiny_cm_model_dir)):
-        parts = ft.parameter_parts(model)
-        assert all(parts[p] for p in ft.PARTS), {p: len(v) for p, v in parts.items()}
+        parts = parameter_parts(model)
+        assert all(parts[p] for p in PARTS), {p: len(v) for p, v in parts.items()}
         assert sum(len(v) for v in parts.values()) == len(ft.named_parameters(model))
     assert ft.part_of("parser.tagger.encoder.words.weight") == "embeddings"
     assert ft.part_of("parser.tagger.encoder.chars.conv.weight") == "embeddings"
@@ -66,7 +69,7 @@ def test_growth_keeps_old_predictions_and_scores(which, request):
         s_before = model.parser.scores(model.parser.context(enc), rows, pos, labs)
     old_transitions = model.transitions
     n_words = len(model.words)
-    tb = ft.treebank(new)
+    tb = ft.training_treebank(new)
     g = growth.grow(model, tb.forms, tb.tags, tb.labels)
     assert g.labels == ["vocative"] and "vocative" in model.labels
     assert g.words and len(model.words) == n_words + len(g.words)
@@ -90,7 +93,7 @@ def test_growth_keeps_old_predictions_and_scores(which, request):
 
 
 def test_grown_model_saves_and_loads(base, tmp_path):
-    tb = ft.treebank(read_conllu(KITCHEN))
+    tb = ft.training_treebank(read_conllu(KITCHEN))
     growth.grow(base, tb.forms, tb.tags, tb.labels)
     base.save(tmp_path / "grown")
     again = Model.load(tmp_path / "grown")
@@ -104,7 +107,7 @@ def test_finetuning_lowers_the_loss_and_changes_only_unfrozen_parts(base, tiny_m
     before_state = _state(base)
     known = [s for s in train if all(w.deprel != "vocative" for w in s.words)]  # the base has no vocative
     loss_before = ft.oracle_loss(base, known)
-    result = ft.finetune(base, train, [], cfg, log=lambda m: None)
+    result = ft.finetune(base, train, [], cfg)
     tuned = result.model
     assert ft.oracle_loss(tuned, known) < loss_before - 0.05
     assert len(result.history) == 6
@@ -114,7 +117,7 @@ def test_finetuning_lowers_the_loss_and_changes_only_unfrozen_parts(base, tiny_m
     assert decode.parse_batch(Model.load(tiny_model_dir), _forms(train)) == decode.parse_batch(base, _forms(train))
     g = result.growth
     changed = set()
-    for part, named in ft.parameter_parts(tuned).items():
+    for part, named in parameter_parts(tuned).items():
         for n, p in named:
             old = before_state[n]
             if p.shape != old.shape:  # a grown table: its old rows are compared
@@ -140,7 +143,7 @@ def test_finetuning_lowers_the_loss_and_changes_only_unfrozen_parts(base, tiny_m
 def test_new_relation_is_learned(base):
     train = read_conllu(KITCHEN)
     cfg = ft.FinetuneConfig(epochs=25, lr=5e-3, batch_size=4, patience=0)
-    tuned = ft.finetune(base, train, [], cfg, log=lambda m: None).model
+    tuned = ft.finetune(base, train, [], cfg).model
     parsed = decode.parse_batch(tuned, _forms(train))
     predicted = [l for p in parsed for l in p.labels]
     assert "vocative" in predicted
@@ -150,12 +153,13 @@ def test_cancel_raises_and_leaves_base_untouched(base):
     state = _state(base)
     calls = {"n": 0}
 
-    def cancelled():
-        calls["n"] += 1
-        return calls["n"] > 2
+    class Cancel(TrainingCallbacks):
+        def cancelled(self):
+            calls["n"] += 1
+            return calls["n"] > 2
     with pytest.raises(Cancelled):
-        ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=3, batch_size=2), log=lambda m: None,
-                    cancelled=cancelled)
+        ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=3, batch_size=2),
+                    Cancel())
     assert all(torch.equal(v, state[n]) for n, v in _state(base).items())
     assert "vocative" not in base.labels
 
@@ -165,8 +169,11 @@ def test_experiment_record_early_stopping_and_baseline(base):
     held = read_conllu(FIXTURES / "tiny.conllu")[:12]
     seen = []
     cfg = ft.FinetuneConfig(epochs=3, batch_size=8, patience=1)
-    r = ft.run_experiment(base, train, held, cfg, baseline=True, log=lambda m: None,
-                          on_epoch=lambda kind, e, s: seen.append((kind, e)))
+
+    class Epochs(TrainingCallbacks):
+        def epoch_end(self, run, epoch, scores):
+            seen.append((run, epoch))
+    r = ft.run_experiment(base, train, held, cfg, baseline=True, callbacks=Epochs())
     assert seen[0] == ("base", 0)
     assert ("finetuned", 1) in seen and ("scratch", 1) in seen
     rec = r.finetuned.model.config["finetune"]
@@ -183,11 +190,11 @@ def test_discriminative_learning_rates(base):
     train = read_conllu(KITCHEN)
     cfg = ft.FinetuneConfig(epochs=1, lr=1e-3, batch_size=4, layer_decay=2.0)
     model = Model.load(base.path)
-    trainer = ft.FineTuner(model, ft.treebank(train), ft.TrainConfig(lr=1e-3), log=lambda m: None,
+    trainer = ft.FineTuner(model, ft.training_treebank(train), ft.TrainConfig(lr=1e-3),
                            layer_decay=2.0, parts={id(p): ft.part_of(n) for n, p in ft.named_parameters(model)})
     opt = trainer._optimizer(list(model.parser.parameters()))
     assert sorted(g["lr"] for g in opt.param_groups) == [2.5e-4, 5e-4, 1e-3]
-    assert ft.finetune(base, train, [], cfg, log=lambda m: None).history
+    assert ft.finetune(base, train, [], cfg).history
 
 
 def test_split_heldout_is_seeded_and_disjoint():
@@ -200,11 +207,11 @@ def test_split_heldout_is_seeded_and_disjoint():
 
 
 def test_parse_freeze():
-    assert ft.parse_freeze("hidden, embeddings") == ("embeddings", "hidden")
-    with pytest.raises(ft.UserError, match="unknown part"):
-        ft.parse_freeze("lstm")
-    with pytest.raises(ft.UserError, match="nothing would be trained"):
-        ft.parse_freeze("embeddings,hidden,output")
+    assert parse_freeze("hidden, embeddings") == ("embeddings", "hidden")
+    with pytest.raises(UserError, match="unknown part"):
+        parse_freeze("lstm")
+    with pytest.raises(UserError, match="nothing would be trained"):
+        parse_freeze("embeddings,hidden,output")
 
 
 def test_command_writes_a_model_with_its_record(tiny_model_dir, tmp_path, capsys):
@@ -275,7 +282,7 @@ def test_learning_curve_points(base):
     held = read_conllu(FIXTURES / "tiny.conllu")[:10]
     points = []
     curve = learning_curve(base, pool, held, [5, 10, 500], ft.FinetuneConfig(epochs=1, batch_size=8),
-                           log=lambda m: None, on_point=points.append)
+                           on_point=points.append)
     assert [p["sentences"] for p in curve] == [5, 10, len(pool)] and points == curve
     for p in curve:
         assert set(p["finetuned"]) == {"UPOS", "UAS", "LAS"} and set(p["scratch"]) == {"UPOS", "UAS", "LAS"}
@@ -289,9 +296,9 @@ def test_rehearsal_mixes_base_domain_sentences_into_every_epoch(base, tmp_path):
     reh = ft.rehearsal_treebank(base, cfg, logged.append)
     assert len(reh) == 15 and "rehearsal: 5 of 45" in logged[0]  # 5 per epoch, a seeded sample
     assert ft.rehearsal_treebank(base, cfg, logged.append).forms == reh.forms
-    tb = ft.treebank(train)
+    tb = ft.training_treebank(train)
     mixed = ft.Treebank(tb.forms + reh.forms, tb.tags + reh.tags, tb.heads + reh.heads, tb.labels + reh.labels)
-    trainer = ft.FineTuner(Model.load(base.path), mixed, ft.TrainConfig(batch_size=4), log=lambda m: None,
+    trainer = ft.FineTuner(Model.load(base.path), mixed, ft.TrainConfig(batch_size=4),
                            n_main=len(tb), rehearse=5)
     seen = []
     for epoch in (1, 2, 3):
@@ -303,22 +310,22 @@ def test_rehearsal_mixes_base_domain_sentences_into_every_epoch(base, tmp_path):
         seen.append(extra)
     assert not set(seen[0]) & set(seen[1]) and not set(seen[1]) & set(seen[2])  # each epoch its own slice
     # the run itself: the base-domain sentences add examples; no rehearsal without the option
-    r = ft.finetune(base, train, [], cfg, log=logged.append)
+    r = ft.finetune(base, train, [], cfg, LogTo(logged.append))
     assert any("rehearsal" in m for m in logged) and len(r.history) == 3
     assert ft.rehearsal_treebank(base, ft.FinetuneConfig(rehearsal=0)) is None
-    with pytest.raises(ft.UserError, match="not found"):
+    with pytest.raises(UserError, match="not found"):
         ft.rehearsal_treebank(base, ft.FinetuneConfig(rehearsal=5, rehearsal_data=str(tmp_path / "no.conllu")))
 
 
 def test_slanted_triangular_learning_rate(base):
-    trainer = ft.FineTuner(Model.load(base.path), ft.treebank(read_conllu(KITCHEN)), ft.TrainConfig(lr=1e-3),
-                           log=lambda m: None, warmup=0.2)
+    trainer = ft.FineTuner(Model.load(base.path), ft.training_treebank(read_conllu(KITCHEN)), ft.TrainConfig(lr=1e-3),
+                           warmup=0.2)
     trainer.total_steps = 10
     f = [trainer.lr_factor(k) for k in range(10)]
     assert f[:2] == [0.5, 1.0] and f[2] == pytest.approx(1.0) and f[9] == pytest.approx(0.125)
     assert all(a >= b for a, b in zip(f[1:], f[2:]))  # then it only decreases
-    assert ft.FineTuner(Model.load(base.path), ft.treebank(read_conllu(KITCHEN)), ft.TrainConfig(),
-                        log=lambda m: None).lr_factor(3) == 1.0  # no warm-up: constant
+    assert ft.FineTuner(Model.load(base.path), ft.training_treebank(read_conllu(KITCHEN)),
+                        ft.TrainConfig()).lr_factor(3) == 1.0  # no warm-up: constant
     # in a run, the optimiser's rate follows the schedule step by step
     rates = []
     cfg = ft.FinetuneConfig(epochs=2, lr=1e-3, batch_size=4, warmup=0.25, patience=0)
@@ -329,7 +336,7 @@ def test_slanted_triangular_learning_rate(base):
         orig(self)
     ft.FineTuner.after_step = spy
     try:
-        ft.finetune(base, read_conllu(KITCHEN), [], cfg, log=lambda m: None)
+        ft.finetune(base, read_conllu(KITCHEN), [], cfg)
     finally:
         ft.FineTuner.after_step = orig
     peak = rates.index(max(rates))

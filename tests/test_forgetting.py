@@ -7,12 +7,13 @@ import torch
 import torch.nn.functional as F
 
 from deplab.parser import finetune as ft
+from deplab.parser.callbacks import LogTo
 from deplab.parser.conllu import read_conllu
 from deplab.parser.errors import UserError
+from deplab.parser.examples import oracle_examples
 from deplab.parser.forgetting import L2SP, LwF, guarded_objective, parse_guard
 from deplab.parser.growth import grow
 from deplab.parser.model import Model
-from deplab.parser.train import oracle_examples
 
 from conftest import FIXTURES
 
@@ -29,7 +30,7 @@ def _one_thread():
 
 def _grown(base):
     model = copy.deepcopy(base)
-    tb = ft.treebank(read_conllu(KITCHEN))
+    tb = ft.training_treebank(read_conllu(KITCHEN))
     grow(model, tb.forms, tb.tags, tb.labels)
     return model, tb
 
@@ -93,7 +94,7 @@ def test_guards_keep_the_model_nearer_the_base(tiny_model_dir):
 
     def distance(guard, **kw):
         cfg = ft.FinetuneConfig(epochs=4, batch_size=4, lr=3e-3, patience=0, guard=guard, **kw)
-        tuned = ft.finetune(base, train, [], cfg, log=lambda m: None).model
+        tuned = ft.finetune(base, train, [], cfg).model
         return L2SP(tuned, base, alpha=2.0).penalty().item()
     plain = distance("none")
     assert distance("l2sp", l2sp_alpha=1.0) < plain
@@ -106,16 +107,15 @@ def test_finetuning_needs_no_base_training_data(tiny_model_dir, tmp_path):
     logs = []
     cfg = ft.FinetuneConfig(epochs=1, batch_size=4)
     assert cfg.rehearsal_data is None and cfg.guard == "l2sp"
-    ft.finetune(base, read_conllu(KITCHEN), [], cfg, log=logs.append)
+    ft.finetune(base, read_conllu(KITCHEN), [], cfg, LogTo(logs.append))
     assert "forgetting guard: l2sp" in logs
     # rehearsal only with a file the user chose; a chosen file that is gone is a clear error
     logs.clear()
     ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=1, batch_size=4, rehearsal=5,
-                rehearsal_data=str(FIXTURES / "tiny.conllu")), log=logs.append)
+                rehearsal_data=str(FIXTURES / "tiny.conllu")), LogTo(logs.append))
     assert "forgetting guard: rehearsal" in logs and any("rehearsal: 5 of" in m for m in logs)
     with pytest.raises(UserError, match="not found"):
-        ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=1, rehearsal_data=str(tmp_path / "x")),
-                    log=lambda m: None)
+        ft.finetune(base, read_conllu(KITCHEN), [], ft.FinetuneConfig(epochs=1, rehearsal_data=str(tmp_path / "x")))
 
 
 def test_parse_guard():

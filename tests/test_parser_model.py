@@ -219,7 +219,7 @@ def test_weiss2015_trains_and_parses(tmp_path):
 def test_weight_average_follows_the_weights_and_is_what_gets_scored():
     """Polyak averaging: avg <- decay * avg + (1 - decay) * w after each step; swap_in loads it and
     hands back the raw weights."""
-    from deplab.parser.train import WeightAverage
+    from deplab.parser.averaging import WeightAverage
     net = torch.nn.Linear(2, 1)
     with torch.no_grad():
         net.weight.fill_(0.0)
@@ -239,11 +239,10 @@ def test_training_with_weight_averaging_keeps_the_averaged_model(tmp_path):
     from deplab.parser.train import TrainConfig, train_model
     from conftest import TINY_SIZES
     cfg = TrainConfig(epochs=2, seed=1, sizes=TINY_SIZES["kg2016"], batch_size=4, lr=0.01, average=0.9)
-    model, best = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", tmp_path / "m", cfg,
-                              log=lambda m: None)
+    model, best = train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", tmp_path / "m", cfg)
     again = Model.load(tmp_path / "m")
     forms = [[w.form for w in s.words] for s in read_conllu(FIXTURES / "tiny_dev.conllu")]
     assert [p.heads for p in decode.parse_batch(again, forms)] == [p.heads for p in decode.parse_batch(model, forms)]
     # the saved weights are the ones that were scored (the averaged ones), not the last step's
-    from deplab.parser.train import dev_scores
+    from deplab.parser.selection import dev_scores
     assert dev_scores(again, read_conllu(FIXTURES / "tiny_dev.conllu"))["LAS"] == pytest.approx(best["LAS"])

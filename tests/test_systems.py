@@ -278,11 +278,12 @@ def test_static_oracle_moves_cost_nothing_and_wrong_labels_cost_one(system):
 # -- training and decoding -------------------------------------------------------------------------
 
 def _train(tmp_path, system, train=FIXTURES / "tiny.conllu", dev=FIXTURES / "tiny_dev.conllu", **kw):
+    from deplab.parser.callbacks import LogTo
     from deplab.parser.train import TrainConfig, train_model
     logs = []
     cfg = TrainConfig(epochs=kw.pop("epochs", 3), seed=1, sizes=TINY_SIZES["kg2016"], batch_size=4, lr=0.01,
                       system=system, **kw)
-    model, best = train_model(train, dev, tmp_path / f"m-{system}", cfg, log=logs.append)
+    model, best = train_model(train, dev, tmp_path / f"m-{system}", cfg, LogTo(logs.append))
     return model, best, logs
 
 
@@ -306,7 +307,7 @@ def test_every_system_trains_and_decodes_alike_batched_and_traced(tmp_path, syst
 
 
 def test_default_system_is_swap_for_non_projective_data_and_no_dev_holds_out(tmp_path):
-    from deplab.parser.train import choose_system
+    from deplab.parser.train_config import choose_system
     sentences = read_conllu(FIXTURES / "tiny.conllu")
     assert choose_system(sentences) == ("swap" if any(not DependencyTree.from_sentence(s).is_projective()
                                                       for s in sentences) else "arc-standard")
@@ -328,12 +329,20 @@ def test_default_system_is_swap_for_non_projective_data_and_no_dev_holds_out(tmp
 def test_cancelling_training_raises_cancelled(tmp_path):
     from deplab.parser.model import Model
     from deplab.parser.progress import Cancelled
-    from deplab.parser.train import Trainer, TrainConfig, Treebank, new_model
+    from deplab.parser.callbacks import TrainingCallbacks
+    from deplab.parser.examples import Treebank
+    from deplab.parser.train import Trainer
+    from deplab.parser.train_config import TrainConfig, new_model
     tb = Treebank.from_sentences(read_conllu(FIXTURES / "tiny.conllu"))
     cfg = TrainConfig(sizes=TINY_SIZES["kg2016"], system="arc-hybrid")
     model = new_model(tb, cfg)
     calls = []
-    trainer = Trainer(model, tb, cfg, log=lambda m: None, cancelled=lambda: calls.append(1) or len(calls) > 2)
+
+    class CancelOnThirdBatch(TrainingCallbacks):
+        def cancelled(self):
+            calls.append(1)
+            return len(calls) > 2
+    trainer = Trainer(model, tb, cfg, CancelOnThirdBatch())
     with pytest.raises(Cancelled):
         trainer.train_parser([], 3)
 

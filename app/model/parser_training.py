@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from deplab.parser.callbacks import TrainingCallbacks
 from deplab.parser.conllu import Sentence
 from deplab.parser.provenance import file_record
 
@@ -66,15 +67,22 @@ def model_folder(name: str, root: Path | None = None) -> Path:
     return (root or models_dir()) / safe_name(name)
 
 
-class _OverallProgress:
-    """Turns the engine's per-epoch batch progress into one fraction of the whole run, and an ETA."""
+class _OverallProgress(TrainingCallbacks):
+    """The engine's training callbacks for a new parser: log lines to ``log``, ``cancelled`` asked, and the
+    per-epoch batch progress turned into one fraction of the whole run, with an ETA."""
 
-    def __init__(self, phases: int, report: Callable[[int, int, str], None], check: Callable[[], None]):
-        self.phases, self.report, self.check = max(1, phases), report, check
+    def __init__(self, phases: int, report: Callable[[int, int, str], None], cancelled: Callable[[], bool],
+                 log: Callable[[str], None]):
+        self.phases, self.report, self.is_cancelled, self.write = max(1, phases), report, cancelled, log
         self.phase, self.last, self.t0 = 0, 0, time.monotonic()
 
-    def __call__(self, done: int, total: int, *_):
-        self.check()  # raises Cancelled: the run stops at the next batch
+    def log(self, message: str) -> None:
+        self.write(message)
+
+    def cancelled(self) -> bool:
+        return self.is_cancelled()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
         if done < self.last:
             self.phase = min(self.phase + 1, self.phases - 1)
         self.last = done
@@ -101,13 +109,11 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
                         "(mark corrected sentences gold)")
     out = Path(out)
 
-    def checker():
-        check(cancelled)
-
     with atomic_folder(out) as tmp:
         if spec.start == SCRATCH:
             from deplab.parser.conllu import write_conllu
-            from deplab.parser.train import TrainConfig, train_model
+            from deplab.parser.train import train_model
+            from deplab.parser.train_config import TrainConfig
             cfg = TrainConfig(arch=spec.arch, seed=spec.seed, heldout=spec.heldout, language=spec.language)
             for key in ("epochs", "tagger_epochs", "batch_size", "lr"):
                 if getattr(spec, key) is not None:
@@ -117,7 +123,8 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
             if spec.tagger_sizes:
                 cfg.tagger_sizes = dict(spec.tagger_sizes)
             if cfg.epochs is None:  # the engine's default for this many training sentences (auto_epochs)
-                from deplab.parser.train import auto_epochs, hold_out
+                from deplab.parser.selection import hold_out
+                from deplab.parser.train_config import auto_epochs
                 n_train = len(hold_out(sentences, cfg.heldout, cfg.seed)[0])
                 phases = auto_epochs(n_train, cfg.batch_size)
             else:
@@ -127,8 +134,7 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
             with tempfile.TemporaryDirectory() as work:
                 data = Path(work) / "train.conllu"
                 write_conllu(sentences, data)
-                model, best = train_model(data, None, tmp, cfg, log=log,
-                                          progress=_OverallProgress(phases, progress, checker))
+                model, best = train_model(data, None, tmp, cfg, _OverallProgress(phases, progress, cancelled, log))
                 record = file_record(data, sentences)
             record.update(source="document" if spec.source_is_document else "file", name=spec.source)
             model.config["training"]["train"] = record
@@ -136,7 +142,7 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
         else:
             from deplab.parser.finetune import FinetuneConfig, finetune
             from deplab.parser.model import Model
-            from deplab.parser.train import hold_out
+            from deplab.parser.selection import hold_out
             base = Model.load(spec.start)
             train, held = hold_out(sentences, spec.heldout, spec.seed)
             fcfg = FinetuneConfig(seed=spec.seed)
@@ -146,8 +152,7 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
                 fcfg.batch_size = spec.batch_size
             log(f"fine-tuning {base.path or spec.start} on {len(train)} sentences; {len(held)} held out "
                 f"({spec.heldout:.0%}, seed {spec.seed}) for selection")
-            meter = _OverallProgress(fcfg.epochs, progress, checker)
-            result = finetune(base, train, held, fcfg, log=log, progress=meter, cancelled=cancelled)
+            result = finetune(base, train, held, fcfg, _OverallProgress(fcfg.epochs, progress, cancelled, log))
             model = result.model
             model.config["language"] = spec.language
             best = dict(result.final or result.best)

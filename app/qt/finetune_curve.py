@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
+from .workers import TaskCallbacks
 
 
 
@@ -66,8 +67,7 @@ class LearningCurveWorkflow:
             train, held, _ = read()
             if not held:
                 raise ValueError("a learning curve needs held-out data (a percentage above 0 or a file)")
-            return learning_curve(base, train, held, sizes, cfg, scratch=scratch, log=lambda m: None,
-                                  progress=ctx.progress, cancelled=ctx.cancelled,
+            return learning_curve(base, train, held, sizes, cfg, scratch=scratch, callbacks=TaskCallbacks(ctx),
                                   on_point=lambda p: relay.point.emit(run_id, p))
 
         def done(points):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from .workers import Task
+from .workers import Task, TaskCallbacks
 
 
 class ParserInTheLoopWorkflow:
@@ -128,9 +128,8 @@ class ParserInTheLoopWorkflow:
 
         def work(ctx):  # the engine fine-tunes, saves, re-parses and re-scores; the tab only shows it
             from deplab.parser.active_learning import retrain_and_reparse
-            r = retrain_and_reparse(base, gold, originals, cfg, out, heldout_percent=pct, data=info,
-                                    progress=ctx.progress, cancelled=ctx.cancelled,
-                                    on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            epochs = TaskCallbacks(ctx, lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            r = retrain_and_reparse(base, gold, originals, cfg, out, heldout_percent=pct, data=info, callbacks=epochs)
             return {**r.summary(), "parses": r.parses, "scores": r.scores}
 
         def done(summary):

@@ -27,7 +27,7 @@ from .finetune_curve import LearningCurveWorkflow
 from .finetune_data import TrainingData
 from .finetune_form import FinetuneOptions
 from .finetune_loop import ParserInTheLoopWorkflow
-from .workers import Task, run_task, show_progress
+from .workers import Task, TaskCallbacks, run_task, show_progress
 
 
 def models_folder() -> Path:
@@ -294,9 +294,8 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
             from deplab.parser.active_learning import summary
             from deplab.parser.finetune import finetune_to_folder
             train, held, info = read()
-            result = finetune_to_folder(base, train, held, cfg, out, baseline=baseline, data=info, log=lambda m: None,
-                                        progress=ctx.progress, cancelled=ctx.cancelled,
-                                        on_epoch=lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            epochs = TaskCallbacks(ctx, lambda kind, e, s: relay.epoch.emit(run_id, kind, e, s))
+            result = finetune_to_folder(base, train, held, cfg, out, baseline=baseline, data=info, callbacks=epochs)
             return summary(result, out, len(train), len(held))
         return self._start(work, "Fine-tuning", self._finished)
 

@@ -1,6 +1,6 @@
 """Parse ▸ Learning Curve of This Treebank… (issue 17): held-out LAS against the number of gold sentences.
 
-The document's gold sentences are split once, seeded (:func:`deplab.parser.train.hold_out`), into a
+The document's gold sentences are split once, seeded (:func:`deplab.parser.selection.hold_out`), into a
 pool and a held-out part; for 50 / 100 / 200 / 500 / all pool sentences the engine's
 :func:`deplab.parser.learning_curve.learning_curve` fine-tunes the current model and trains the same
 architecture from scratch, and scores both on the held-out sentences.  It runs in the background
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout
 from deplab.app.model.parser_training import gold_sentences
 
 from .charts import LineChart
-from .workers import run_task, show_progress
+from .workers import TaskCallbacks, run_task, show_progress
 
 DEFAULT_SIZES = "50, 100, 200, 500"
 
@@ -95,7 +95,7 @@ class TreebankCurveDialog(QDialog):
         from deplab.parser.errors import UserError
         from deplab.parser.finetune import FinetuneConfig
         from deplab.parser.learning_curve import learning_curve
-        from deplab.parser.train import hold_out
+        from deplab.parser.selection import hold_out
         if len(self.gold) < 4:
             self.message.setText(f"A learning curve needs at least 4 gold sentences; this treebank has {len(self.gold)}.")
             return
@@ -120,8 +120,8 @@ class TreebankCurveDialog(QDialog):
 
         def work(ctx):
             base = factory()
-            return learning_curve(base, pool, held, sizes, cfg, scratch=True, log=lambda m: None,
-                                  progress=ctx.progress, cancelled=ctx.cancelled, on_point=on_point)
+            return learning_curve(base, pool, held, sizes, cfg, scratch=True, callbacks=TaskCallbacks(ctx),
+                                  on_point=on_point)
 
         self.task = run_task(work, on_done=self._done, on_error=self._failed, on_progress=self._progress,
                              on_cancelled=self._cancelled, name="learning curve")

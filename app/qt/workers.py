@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
+from deplab.parser.callbacks import TrainingCallbacks
 from deplab.parser.progress import Cancelled, check
 
 
@@ -67,6 +68,25 @@ class TaskContext:
     def check(self) -> None:
         """Raises :class:`Cancelled` once the user asked to stop."""
         check(self.cancelled)
+
+
+class TaskCallbacks(TrainingCallbacks):
+    """A training run's callbacks inside a task (:class:`deplab.parser.callbacks.TrainingCallbacks`): its
+    progress and cancel are the task's; each epoch's scores go to ``epoch_end(run, epoch, scores)`` when
+    given (e.g. a signal's ``emit``: the GUI thread draws them); log lines are dropped."""
+
+    def __init__(self, ctx: TaskContext, epoch_end: Callable[[str, int, dict], None] | None = None):
+        self.ctx, self._epoch_end = ctx, epoch_end
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        self.ctx.progress(done, total, message)
+
+    def cancelled(self) -> bool:
+        return self.ctx.cancelled()
+
+    def epoch_end(self, run: str, epoch: int, scores: dict) -> None:
+        if self._epoch_end is not None:
+            self._epoch_end(run, epoch, scores)
 
 
 class _Relay(QObject):

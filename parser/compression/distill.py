@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from ..model import Model
-from ..train import Treebank
+from ..examples import Treebank
 
 
 def make_student(teacher: Model, sizes: dict, seed: int = 1) -> Model:

@@ -22,7 +22,7 @@ from ..conllu import Sentence, read_conllu
 from ..model import Model
 from ..progress import Cancelled
 from ..provenance import file_record, folder_record
-from ..train import Treebank
+from ..examples import Treebank
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .distill import init_from_teacher as init_from_teacher_weights

@@ -3,12 +3,52 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from ..callbacks import TrainingCallbacks
 from ..conllu import Sentence
+from ..examples import Treebank
 from ..model import Model
-from ..train import Trainer, TrainConfig, Treebank
+from ..train import Trainer
+from ..train_config import TrainConfig
 
 
 BATCH_SIZE = 32
+
+
+class _Constrained(TrainingCallbacks):
+    """The constraints kept through training: re-applied after every step, projected onto before every
+    evaluation, and no epoch kept as the best one before every constraint has ``settled``; progress counts
+    the whole retraining."""
+
+    def __init__(self, constraints: Sequence, epochs: int, log, progress, cancelled, text: str):
+        self.constraints, self.epochs, self.text = constraints, epochs, text
+        self._log, self._cancelled, self._progress = log, cancelled, progress
+        self.epoch = 1
+
+    def log(self, message: str) -> None:
+        self._log(message)
+
+    def cancelled(self) -> bool:
+        return self._cancelled()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        if self._progress:
+            self._progress((self.epoch - 1) * total + done, self.epochs * total,
+                           f"{self.text}: epoch {self.epoch}/{self.epochs}")
+
+    def epoch_end(self, run: str, epoch: int, scores: dict) -> None:
+        self.epoch = epoch + 1
+
+    def after_step(self) -> None:
+        for c in self.constraints:
+            c.after_step()
+
+    def before_eval(self) -> None:  # the (averaged) weights scored and kept must satisfy the constraints
+        for c in self.constraints:
+            if hasattr(c, "project"):
+                c.project()
+
+    def can_keep(self) -> bool:
+        return all(getattr(c, "settled", True) for c in self.constraints)
 
 
 def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int, constraints: Sequence = (),
@@ -26,33 +66,14 @@ def retrain(model: Model, train: Treebank, dev: Sequence[Sentence], epochs: int,
     if epochs <= 0:
         return {}
     cfg = TrainConfig(arch=model.arch, lr=lr, seed=seed, batch_size=BATCH_SIZE, lr_decay=lr_decay, average=average)
-    epoch = [1]
-
-    def on_batch(k, n):
-        if progress:
-            progress((epoch[0] - 1) * n + k, epochs * n, f"{text}: epoch {epoch[0]}/{epochs}")
-
-    def on_epoch(e, scores):
-        epoch[0] = e + 1
-
-    def after_step():
-        for c in constraints:
-            c.after_step()
-
-    def before_eval():  # the (averaged) weights scored and kept must satisfy the constraints
-        for c in constraints:
-            if hasattr(c, "project"):
-                c.project()
-
-    trainer = Trainer(model, train, cfg, log=log, progress=on_batch, cancelled=cancelled)
+    callbacks = _Constrained(constraints, epochs, log, progress, cancelled, text)
+    trainer = Trainer(model, train, cfg, callbacks)
     for c in constraints:
         c.attach()
     try:
-        result = trainer.train_parser(dev, epochs, on_epoch=on_epoch, after_step=after_step, objective=objective,
-                                      before_eval=before_eval,
-                                      can_keep=lambda: all(getattr(c, "settled", True) for c in constraints))
+        result = trainer.train_parser(dev, epochs, objective=objective)
         if average > 0:  # the averaged weights kept at the end must satisfy the constraints exactly again
-            after_step()
+            callbacks.after_step()
         return result
     finally:
         for c in constraints:

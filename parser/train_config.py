@@ -1,0 +1,100 @@
+"""What to train: the options of a training run, the defaults chosen from the data, a new model.
+
+Sizes per architecture: ``cm2014`` (Chen & Manning 2014), ``weiss2015`` (Weiss et al. 2015),
+``kg2016`` (Kiperwasser & Goldberg 2016, a BiLSTM shared by tagging and parsing).  The defaults that
+depend on the data: the transition system (:func:`choose_system`) and the number of epochs
+(:func:`auto_epochs`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .conllu import Sentence
+from .examples import Treebank
+from .model import ROOT_CHAR, Model
+from .systems import get_system
+from .tree import DependencyTree
+from .vocab import Vocabulary, normalize
+
+DEFAULT_SIZES = {
+    "cm2014": {"emb": 50, "hidden": 200},
+    "weiss2015": {"emb": 50, "hidden": 512},
+    "kg2016": {"word_dim": 100, "lstm_hidden": 128, "layers": 2, "mlp_hidden": 256},
+}
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "kg2016"
+    epochs: int | None = None       # None: chosen from the data's size (auto_epochs)
+    tagger_epochs: int = 10
+    batch_size: int = 32
+    lr: float = 2e-3
+    seed: int = 1
+    word_dropout: float = 0.25
+    min_count: int = 2
+    sizes: dict = field(default_factory=dict)
+    tagger_sizes: dict = field(default_factory=dict)
+    threads: int = 0
+    tagger_from: str | None = None  # reuse the tagger of this model folder (same training data)
+    lr_decay: float = 1.0           # the learning rate is multiplied by this after every epoch
+    init: str | None = None         # continue training this model folder (same treebank) instead of a new model
+    average: float = 0.0            # > 0: Polyak averaging, an exponential moving average of the weights with this
+                                    # decay per step, is what dev scores and the saved model use
+    language: str = "en"            # ISO 639 code of the treebank, recorded in the model (the tokenizer's language)
+    system: str | None = None       # transition system; None: swap if the data has non-projective trees, else
+                                    # arc-standard (see choose_system)
+    explore: float = 0.0            # > 0 (arc-eager, arc-hybrid): follow the model's own prediction with this
+                                    # probability and learn the dynamic oracle's optimal moves
+    explore_after: int = 1          # exploration starts after this many epochs of static-oracle training
+    heldout: float = 0.1            # without dev data: the part of the training sentences held out for selection
+
+
+def choose_system(sentences: Sequence[Sentence]) -> str:
+    """The default system for a treebank: swap (which builds non-projective trees) when some of its trees
+    are non-projective, else arc-standard."""
+    for s in sentences:
+        heads = [w.head_index for w in s.words]
+        if heads and None not in heads:
+            tree = DependencyTree(heads)
+            if tree.is_valid() and not tree.is_projective():
+                return "swap"
+    return "arc-standard"
+
+
+AUTO_UPDATES = 1500   # optimizer steps the automatic epoch count aims at
+AUTO_EPOCHS = (15, 300)
+
+
+def auto_epochs(n_sentences: int, batch_size: int) -> int:
+    """The default number of epochs: about ``AUTO_UPDATES`` optimizer steps, at least 15 and at most 300.
+
+    A fixed epoch count suits one data size only: 15 epochs of EWT's 12,544 sentences are 5,900 steps,
+    but 15 epochs of 600 Dutch sentences are 280 steps, and their selection LAS was still climbing
+    (``benchmarks/bootstrap.py``: 58.8 after 15 epochs, 70.8 after 60; at 90 sentences 46.5 after 60
+    epochs, 53.5 after 200). The epoch with the best selection LAS is kept, as always.
+    """
+    batches = max(1, math.ceil(n_sentences / max(1, batch_size)))
+    low, high = AUTO_EPOCHS
+    return max(low, min(high, math.ceil(AUTO_UPDATES / batches)))
+
+
+def build_vocabularies(tb: Treebank, min_count: int = 2):
+    words = Vocabulary.build((normalize(f) for s in tb.forms for f in s), min_count=min_count)
+    chars = Vocabulary.build((c for s in tb.forms for f in s for c in f), min_count=1)
+    chars.add(ROOT_CHAR)
+    tags = Vocabulary.build(t for s in tb.tags for t in s)
+    labels = sorted({l for s in tb.labels for l in s})
+    return words, chars, tags, labels
+
+
+def new_model(tb: Treebank, cfg: TrainConfig) -> Model:
+    """A new, untrained model of ``cfg``'s architecture, sizes and system, with the treebank's vocabularies."""
+    words, chars, tags, labels = build_vocabularies(tb, cfg.min_count)
+    sizes = {**DEFAULT_SIZES[cfg.arch], **cfg.sizes}
+    config = {"arch": cfg.arch, "sizes": sizes, "language": cfg.language, "system": get_system(cfg.system).name}
+    if cfg.arch != "kg2016":
+        config["tagger_sizes"] = {"word_dim": 100, "hidden": 128, "layers": 2, **cfg.tagger_sizes}
+    return Model.create(config, words, chars, tags, labels)
