@@ -29,7 +29,7 @@ SUBCOMMANDS = {
     "finetune": ("deplab.parser.finetune_command", "fine-tune a model on gold CoNLL-U data"),
     "grep": ("deplab.parser.grew.grep_command", "search CoNLL-U files with a Grew tree pattern"),
     "rewrite": ("deplab.parser.grew.rewrite_command", "rewrite CoNLL-U files with Grew rules (pattern + commands)"),
-    "validate": ("deplab.parser.validate", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),
+    "validate": ("deplab.parser.validate.command", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),
     "agree": ("deplab.parser.agreement", "inter-annotator agreement (UAS/LAS, Cohen's/Fleiss' kappa) between CoNLL-U files"),
     "oracle": ("deplab.parser.oracle", "print the static oracle's transition sequence of every gold tree (--system)"),
 }

@@ -36,6 +36,17 @@ def dist(tmp_path_factory):
     return wheels[0], sdists[0]
 
 
+def test_every_package_folder_is_listed_for_the_wheel():
+    """setuptools packages only the packages pyproject.toml lists: a new folder of parser/ or app/
+    (parser/validate/, parser/grew/, ...) must be listed, or the installed wheel lacks it."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    for top, name in (("parser", "deplab.parser"), ("app", "deplab.app")):
+        for init in (ROOT / top).rglob("__init__.py"):
+            rel = init.parent.relative_to(ROOT / top).parts
+            assert ".".join((name, *rel)) in listed, f"{init.parent} is not in pyproject.toml's packages"
+
+
 def test_the_wheel_holds_the_models_and_stays_under_pypis_limit(dist):
     wheel, sdist = dist
     assert wheel.stat().st_size < 100 * 1024 * 1024
