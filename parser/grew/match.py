@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..conllu import Sentence, iter_sentences
-from .request import Block, CompareClause, FeatureTest, Request, parse_request
-
-_COLUMNS = ("form", "lemma", "upos", "xpos")
+from .request import parse_request
+from .syntax_tree import WORD_COLUMNS as _COLUMNS, Block, CompareClause, FeatureTest, Request
 
 
 @dataclass

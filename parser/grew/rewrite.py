@@ -28,7 +28,8 @@ from typing import Iterable
 from ..conllu import COLUMNS, Sentence, iter_sentences
 from ..fileio import atomic_write_bytes
 from .match import Match, Matcher
-from .request import WORD_COLUMNS as _WORD_COLUMNS, Command, Pos, Request, RequestError, Rule, parse_rules
+from .request import parse_rules
+from .syntax_tree import WORD_COLUMNS as _WORD_COLUMNS, Command, Pos, Request, RequestError, Rule
 
 
 # -- results ------------------------------------------------------------------------
