@@ -35,7 +35,7 @@ from .examples import Treebank, oracle_examples
 from . import features as FT
 from .model import Model
 from .progress import Cancelled, check  # noqa: F401 (Cancelled: what check raises)
-from .provenance import file_record
+from .provenance import file_record, folder_record
 from .selection import Selection, dev_scores, hold_out
 from .systems import get_system
 from .train_config import AUTO_UPDATES, TrainConfig, auto_epochs, choose_system, new_model
@@ -316,7 +316,7 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig,
     if init is not None:  # e.g. a second run with a lower learning rate (annealing)
         model = init
         before = model.config.setdefault("training", {})
-        before["earlier_runs"] = before.get("earlier_runs", []) + [{"from": str(cfg.init),
+        before["earlier_runs"] = before.get("earlier_runs", []) + [{"from": folder_record(cfg.init),
                                                                     "history": before.pop("history", [])}]
     else:
         model = new_model(tb, cfg)
