@@ -180,13 +180,13 @@ class KG2016(ParserModel):
     SLOT_POSITIONS = (0, 1, 2, 3, 6, 7, 10, 11)
 
     def __init__(self, n_words, n_chars, n_tags, n_labels, n_transitions, mlp_hidden=256, label_dim=32,
-                 dropout=0.33, word_dim=100, lstm_hidden=128, layers=2, slots=4):
+                 dropout=0.33, word_dim=100, lstm_hidden=128, layers=2, slots=4, char_filters=64):
         super().__init__()
         hidden = mlp_hidden
         self.SLOTS = slots
         self.register_buffer("slot_positions", torch.tensor(self.SLOT_POSITIONS[:slots]), persistent=False)
         self.tagger = Tagger(n_words, n_chars, n_tags, dropout=dropout, word_dim=word_dim,
-                             hidden=lstm_hidden, layers=layers)
+                             hidden=lstm_hidden, layers=layers, char_filters=char_filters)
         d = self.tagger.encoder.dim
         self.slots = nn.Linear(d, self.SLOTS * hidden, bias=False)  # W_k v for every word, once
         self.labels = nn.Embedding(n_labels + 1, label_dim)

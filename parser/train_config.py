@@ -21,7 +21,7 @@ from .vocab import Vocabulary, normalize
 DEFAULT_SIZES = {
     "cm2014": {"emb": 50, "hidden": 200},
     "weiss2015": {"emb": 50, "hidden": 512},
-    "kg2016": {"word_dim": 100, "lstm_hidden": 128, "layers": 2, "mlp_hidden": 256},
+    "kg2016": {"word_dim": 100, "lstm_hidden": 128, "layers": 2, "mlp_hidden": 256, "char_filters": 128},
 }
 
 
@@ -34,7 +34,7 @@ class TrainConfig:
     lr: float = 2e-3
     seed: int = 1
     word_dropout: float = 0.25
-    min_count: int = 2
+    min_count: int = 1
     sizes: dict = field(default_factory=dict)
     tagger_sizes: dict = field(default_factory=dict)
     threads: int = 0
