@@ -34,8 +34,9 @@ def train_small(out):
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        cfg = TrainConfig(arch="kg2016", epochs=3, seed=1, batch_size=16, lr=0.01,
-                          sizes={"word_dim": 32, "lstm_hidden": 32, "layers": 1, "mlp_hidden": 64})
+        cfg = TrainConfig(arch="kg2016", epochs=3, seed=1, batch_size=16, lr=0.01, min_count=2,  # the recipe the
+                          sizes={"word_dim": 32, "lstm_hidden": 32, "layers": 1, "mlp_hidden": 64,  # tests were
+                                 "char_filters": 64})                                           # written for
         train_model(TRAIN, DEV, out, cfg)
     finally:
         torch.set_num_threads(n)
