@@ -65,9 +65,8 @@ def _temporary_files_under_pytest(tmp_path_factory):
     tempfile.tempdir = saved
 
 
-@pytest.fixture
-def tiny_window(qtbot, tmp_path, tiny_cm_model_dir):
-    """The real main window, shown, with the tiny cm2014 model loaded and settings of its own."""
+def make_window(qtbot, tmp_path, model_dir):
+    """The real main window, shown, with ``model_dir`` loaded and settings of its own."""
     import torch
     from PySide6.QtCore import QSettings
     from deplab.app.qt.main_window import MainWindow
@@ -76,6 +75,12 @@ def tiny_window(qtbot, tmp_path, tiny_cm_model_dir):
     qtbot.addWidget(w)
     w.resize(1300, 820)
     w.show()
-    w.load_model(tiny_cm_model_dir)
+    w.load_model(model_dir)
     qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
     return w
+
+
+@pytest.fixture
+def tiny_window(qtbot, tmp_path, tiny_cm_model_dir):
+    """The real main window, shown, with the tiny cm2014 model loaded and settings of its own."""
+    return make_window(qtbot, tmp_path, tiny_cm_model_dir)

@@ -8,7 +8,7 @@ from deplab.parser.conllu import Sentence, read_conllu
 from deplab.parser.oracle import oracle_trace
 from deplab.parser.transition import TransitionSet
 
-from conftest import FIXTURES
+from conftest import FIXTURES, make_window
 
 NAMES = ("sentence", "model", "gold", "system", "mode", "step", "batch")
 
@@ -151,22 +151,12 @@ COUNTED = {"reload": ("transition_table", "TransitionTable"), "select_step": ("t
 def counted(qtbot, monkeypatch, tmp_path, tiny_cm_model_dir):
     """The real window, its views' refreshes counted (patched before the window connects them)."""
     import importlib
-    import torch
-    from PySide6.QtCore import QSettings
-    torch.set_num_threads(1)
     calls = {}
     for key, (module, cls) in COUNTED.items():
         klass = getattr(importlib.import_module(f"deplab.app.qt.{module}"), cls)
         name = "refresh" if key == "compare" else key
         calls[key] = count(monkeypatch, klass, name)
-    from deplab.app.qt.main_window import MainWindow
-    w = MainWindow(QSettings(str(tmp_path / "deplab.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1300, 820)
-    w.show()
-    w.load_model(tiny_cm_model_dir)
-    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
-    return w, calls
+    return make_window(qtbot, tmp_path, tiny_cm_model_dir), calls
 
 
 def test_stepping_redraws_the_step_only(qtbot, counted):
