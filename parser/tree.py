@@ -9,9 +9,10 @@ projective when every word between h and d is dominated by h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -127,8 +128,9 @@ class DependencyTree:
         return not self.non_projective_arcs()
 
     # -- views --------------------------------------------------------------------
-    def to_networkx(self, forms: Sequence[str] | None = None) -> nx.DiGraph:
+    def to_networkx(self, forms: Sequence[str] | None = None) -> "nx.DiGraph":
         """A directed graph head -> dependent with node 0 as ROOT and ``label`` on edges."""
+        import networkx as nx  # only for this view: the matcher and the commands that need no graph start fast
         g = nx.DiGraph()
         g.add_node(0, form="ROOT")
         for i in range(len(self.heads)):

@@ -351,3 +351,23 @@ def test_mangled_requests_and_rules_give_positioned_errors_never_a_traceback(sma
             errors += 1
             assert e.line >= 1 and e.column >= 1 and str(e).split(":")[1] == str(e.line)
     assert 150 < errors < 800  # most edits break the text, some do not
+
+
+def test_global_tree_properties_are_the_engines():
+    """``is_projective`` and ``is_tree`` are parser.tree's: an arc over the root word is non-projective
+    (it crosses the root edge from node 0), and a sentence with two roots is not a tree."""
+    from deplab.parser.conllu import parse_conllu_text
+    from deplab.parser.tree import DependencyTree
+
+    def sentence(heads):
+        rows = [f"{i}\tw{i}\tw\tX\t_\t_\t{h}\t{'root' if h == 0 else 'dep'}\t_\t_"
+                for i, h in enumerate(heads, 1)]
+        return parse_conllu_text("\n".join(rows) + "\n\n")[0]
+
+    over_root = sentence([3, 0, 2])      # the arc 3 -> 1 spans the root word 2
+    two_roots = sentence([0, 0, 2])
+    assert not DependencyTree([3, 0, 2]).is_projective() and not DependencyTree([0, 0, 2]).is_valid()
+    assert count([over_root], "global { is_not_projective } pattern { N [] }") == 3
+    assert count([over_root], "global { is_projective } pattern { N [] }") == 0
+    assert count([two_roots], "global { is_not_tree } pattern { N [] }") == 3
+    assert count([over_root], "global { is_tree } pattern { N [] }") == 3

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ..errors import UserError
-from .match import Matcher, load_request_text
+from .match import Matcher
 from .request import RequestError, parse_request
 
 
@@ -22,6 +22,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--count", action="store_true", help="print only the number of matches")
     g.add_argument("--conllu", action="store_true", help="print the matching sentences as CoNLL-U")
+
+
+def load_request_text(arg: str) -> tuple[str, str]:
+    """``@file.req`` reads the request from a file; returns (text, source name for messages)."""
+    if arg.startswith("@"):
+        path = arg[1:]
+        with open(path, encoding="utf-8") as f:
+            return f.read(), path
+    return arg, "pattern"
 
 
 def compile_request(arg: str) -> Matcher:

@@ -20,13 +20,13 @@ word's incoming edge; features are the columns ``form``, ``lemma``, ``upos``,
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from ..conllu import Sentence, iter_sentences
+from ..conllu import Sentence
+from .graph import SentenceGraph
 from .request import parse_request
-from .syntax_tree import WORD_COLUMNS as _COLUMNS, Block, CompareClause, FeatureTest, Request
+from .syntax_tree import Block, CompareClause, FeatureTest, Request
 
 
 @dataclass
@@ -42,92 +42,6 @@ class Match:
     def words(self) -> list[int]:
         """The matched words (the anchor node 0, ROOT, left out)."""
         return sorted(set(self.nodes.values()) - {0})
-
-
-class SentenceGraph:
-    """The words of one sentence as arrays the matcher reads (features parsed on first use)."""
-
-    __slots__ = ("sentence", "n", "words", "heads", "deprels", "children", "_feats", "_misc", "_projective")
-
-    def __init__(self, sentence: Sentence):
-        self.sentence = sentence
-        words = sentence.words
-        self.n = n = len(words)
-        self.words = [None] + words
-        self.heads = heads = [None] + [w.head_index for w in words]
-        self.deprels = [None] + [w.deprel for w in words]
-        self.children: list[list[int]] = [[] for _ in range(n + 1)]
-        for d in range(1, n + 1):
-            h = heads[d]
-            if h is not None and 0 <= h <= n:
-                self.children[h].append(d)
-        self._feats: list[dict | None] = [None] * (n + 1)
-        self._misc: list[dict | None] = [None] * (n + 1)
-        self._projective: bool | None = None
-
-    def feature(self, word: int, name: str) -> str | None:
-        """The value of a feature of a word, or None when the word does not have it (node 0 has none)."""
-        if word == 0:
-            return None
-        if name in _COLUMNS:
-            v = getattr(self.words[word], name)
-            return None if v == "_" and name != "form" else v
-        feats = self._feats[word]
-        if feats is None:
-            feats = self._feats[word] = _attributes(self.words[word].feats)
-        if name in feats:
-            return feats[name]
-        misc = self._misc[word]
-        if misc is None:
-            misc = self._misc[word] = _attributes(self.words[word].misc)
-        return misc.get(name)
-
-    def is_projective(self) -> bool:
-        if self._projective is None:
-            self._projective = _projective(self.heads, self.n)
-        return self._projective
-
-    def is_tree(self) -> bool:
-        roots = sum(1 for h in self.heads[1:] if h == 0)
-        if roots != 1 or any(h is None for h in self.heads[1:]):
-            return False
-        for start in range(1, self.n + 1):
-            node, steps = start, 0
-            while node and steps <= self.n:
-                node, steps = self.heads[node], steps + 1
-            if node:
-                return False
-        return True
-
-
-def _attributes(column: str) -> dict[str, str]:
-    if column == "_" or not column:
-        return {}
-    out = {}
-    for item in column.split("|"):
-        k, sep, v = item.partition("=")
-        if sep:
-            out[k] = v
-    return out
-
-
-def _projective(heads: list, n: int) -> bool:
-    """No two arcs cross and no arc covers the root (the usual definition for UD trees)."""
-    spans = []
-    for d in range(1, n + 1):
-        h = heads[d]
-        if h is None:
-            continue
-        a, b = (h, d) if h < d else (d, h)
-        spans.append((a, b))
-    spans.sort()
-    for i, (a1, b1) in enumerate(spans):
-        for a2, b2 in spans[i + 1:]:
-            if a2 >= b1:
-                break
-            if a1 < a2 < b1 < b2:
-                return False
-    return True
 
 
 # -- node and clause tests ------------------------------------------------------------
@@ -402,22 +316,3 @@ class Matcher:
                 from ..progress import Cancelled
                 raise Cancelled()
             yield from self.matches(s, i)
-
-
-def load_request_text(arg: str) -> tuple[str, str]:
-    """``@file.req`` reads the request from a file; returns (text, source name for messages)."""
-    if arg.startswith("@"):
-        path = arg[1:]
-        with open(path, encoding="utf-8") as f:
-            return f.read(), path
-    return arg, "pattern"
-
-
-def grep_files(request: Request, paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, Sentence, list[Match]]]:
-    """(path, sentence, its matches) for every sentence with at least one match."""
-    m = Matcher(request)
-    for path in paths:
-        for i, s in enumerate(iter_sentences(path)):
-            found = m.matches(s, i)
-            if found:
-                yield os.fspath(path), s, found
