@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
-from .workers import TaskCallbacks
+from .workers import Task, TaskCallbacks
 
 
 

@@ -11,16 +11,10 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-
-def lab_settings() -> QSettings:
-    """The app's settings (``$DEPLAB_DATA_DIR/settings.ini`` when that is set, as the rest of the app)."""
-    d = os.environ.get("DEPLAB_DATA_DIR")
-    if d:
-        return QSettings(os.path.join(d, "settings.ini"), QSettings.Format.IniFormat)
-    return QSettings("DepLab", "DepLab")
+from .settings import app_settings
 
 
 class DataFileRow(QWidget):
@@ -57,7 +51,7 @@ class DataFileRow(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(mid); font-size: small;")
         v.addWidget(self.note)
-        saved = lab_settings().value(f"lab/{key}", "")
+        saved = app_settings().value(f"lab/{key}", "")
         if saved and Path(str(saved)).is_file():
             self.edit.setText(str(saved))
 
@@ -86,7 +80,7 @@ class DataFileRow(QWidget):
     def _remember(self) -> None:
         text = self.edit.text().strip()
         if text:
-            lab_settings().setValue(f"lab/{self.key}", text)
+            app_settings().setValue(f"lab/{self.key}", text)
         self.changed.emit()
 
     def path(self) -> str | None:

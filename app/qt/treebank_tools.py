@@ -35,7 +35,6 @@ class TreebankTools:
 
     def __init__(self, ctl):
         self.ctl = ctl
-        window = ctl.window
         A = Qt.DockWidgetArea
         self.search = SearchPanel()
         self.validation = ValidationPanel()

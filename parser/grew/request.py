@@ -153,7 +153,7 @@ class RequestParser:
             if self.peek(skip_nl=False).kind == "|":  # N [upos=ADV, !ExtPos]|[ExtPos=ADV]: any of them
                 alternatives = [tests]
                 while self.peek(skip_nl=False).kind == "|":
-                    bar = self.next()
+                    self.next()
                     self.expect("[", "'[' after '|' (a node may be [...]|[...])")
                     alternatives.append(self.feature_tests())
                 tests = [FeatureTest("", "any", alternatives=alternatives, pos=first.pos)]

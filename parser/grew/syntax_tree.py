@@ -6,6 +6,7 @@ its commands.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
