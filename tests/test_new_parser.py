@@ -66,6 +66,7 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     text = ctl.new_parser.models_menu.actions()[0].text()
     assert listed["name"] == "my_tiny_parser" and text.startswith("my_tiny_parser — nl, tiny.conllu, 45 sentences")
     assert f"LAS {record['heldout']['LAS']:.2f}" in text and " MB" in text
+    assert ctl.new_parser.models_menu.actions()[0].isChecked()  # the model in use is marked
 
     # fine-tuning the current model is offered too
     dlg2 = ctl.new_parser.open_dialog()

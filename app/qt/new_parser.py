@@ -278,9 +278,14 @@ class NewParser:
         """File ▸ Models: one entry per model folder (click: use it)."""
         self.models_menu.clear()
         records = user_models(root)
+        pipeline = getattr(self.ctl.window, "pipeline", None)
+        in_use = (pipeline.describe() or {}).get("path") if pipeline is not None else None
+        in_use = Path(in_use).resolve() if in_use else None
         for r in records:
             a = self.models_menu.addAction(describe(r))
             a.setToolTip(r["path"])
+            a.setCheckable(True)  # the model in use is checked, as in File ▸ Bundled models
+            a.setChecked(Path(r["path"]).resolve() == in_use)
             load = getattr(self.ctl.window, "load_model", None)
             if callable(load):
                 a.triggered.connect(lambda _=False, p=r["path"]: load(p))
