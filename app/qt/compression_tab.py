@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from deplab.parser.compression.spec import DEV_PURPOSE, TRAIN_PURPOSE
 
@@ -28,6 +28,7 @@ from .charts import SizeChart, SparsityChart
 from .compression_form import CompressionForm
 from .compression_results import COLUMNS, ResultsTable, human_bytes  # noqa: F401  (COLUMNS re-exported)
 from .lab_data import DataFileRow
+from .run_row import add_run_row
 from .workers import Task, run_task, show_progress
 
 class _Relay(QObject):
@@ -81,21 +82,7 @@ class CompressionTab(QWidget):
         self.form = CompressionForm()
         self.form.changed.connect(self._update_buttons)
         v.addWidget(self.form)
-        runrow = QHBoxLayout()
-        self.run_button = QPushButton("Run")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        runrow.addWidget(self.run_button)
-        runrow.addWidget(self.cancel_button)
-        runrow.addWidget(self.progress, 1)
-        v.addLayout(runrow)
-        self.status = QLabel("Ready.")
-        self.status.setWordWrap(True)
-        v.addWidget(self.status)
+        add_run_row(self, v, "Run", self.run, self.cancel, "Ready.")
         col.addWidget(box)
 
         res = QGroupBox("Results (measured on the saved model)")

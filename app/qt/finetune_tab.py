@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .charts import BASE_COLOR, FT_COLOR, SCRATCH_COLOR, LineChart
@@ -27,6 +27,7 @@ from .finetune_curve import LearningCurveWorkflow
 from .finetune_data import TrainingData
 from .finetune_form import FinetuneOptions
 from .finetune_loop import ParserInTheLoopWorkflow
+from .run_row import add_run_row
 from .workers import Task, TaskCallbacks, run_task, show_progress
 
 
@@ -107,21 +108,7 @@ class FinetuneTab(QWidget, LearningCurveWorkflow, ParserInTheLoopWorkflow):
         col.addWidget(opts)
 
         # run row
-        run = QHBoxLayout()
-        self.run_button = QPushButton("Fine-tune")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.start_finetune)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        run.addWidget(self.run_button)
-        run.addWidget(self.cancel_button)
-        run.addWidget(self.progress, 1)
-        col.addLayout(run)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        col.addWidget(self.status)
+        add_run_row(self, col, "Fine-tune", self.start_finetune, self.cancel)
 
         # live charts
         self.loss_chart = LineChart("Training loss", "epoch", "loss")
