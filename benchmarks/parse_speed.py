@@ -1,6 +1,8 @@
 """Accuracy and speed of DepLab's parser against the reference parsers, on the same file in the same run.
 
     python benchmarks/parse_speed.py [--dev FILE] [--model DIR ...] [--no-peers]
+    python benchmarks/parse_speed.py --rounds 5 --model resources/models/en_ewt --model resources/models/en_ewt_h128 --record
+
 
 For each system: UPOS, UAS, LAS (``parser.evaluate``: CoNLL 2018 conventions,
 gold tokenization) and sentences per second of parsing time (model loading
@@ -11,10 +13,18 @@ for a 20-word sentence), and the app's path for a typed 20-word sentence
 (tokenize, tag, parse and record the trace in one pass).  The
 reference parsers in ../shared/peers (UDPipe 1, spaCy 3.8 CNN) run when their
 packages are installed (``pip install -e ".[peers]"``).
+
+``--rounds N`` then times the batched path of every model and spaCy's pipeline alternately, N rounds of one
+pass each, so that a change in the machine's load between the two falls on both: it prints each round's
+sentences/s and the median of the per-round ratios.  ``--record`` writes those medians into
+``resources/models/measurements.json`` (for the bundled models among ``--model``), which File ▸ Bundled models
+shows beside each model's dev scores.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import time
@@ -85,6 +95,55 @@ def spacy_peer(dev):
     return out, secs, first
 
 
+def side_by_side(pipes, dev, rounds: int) -> dict:
+    """Batched DepLab (each model) and spaCy's pipeline, one pass each per round, alternating: per model the
+    median sentences/s and the median of the per-round ratios to spaCy."""
+    import spacy
+    from spacy.tokens import Doc
+    nlp = spacy.load(PEERS / "spacy-ewt-cnn")
+    forms = [[w.form for w in s.words] for s in dev]
+    list(nlp.pipe([Doc(nlp.vocab, words=f) for f in forms[:200]], batch_size=256))  # warm-up
+    speeds = {name: [] for name in pipes}
+    spacy_speeds = []
+    print(f"\nside by side, {rounds} rounds (one pass each per round; sentences/s):")
+    for r in range(rounds):
+        line = []
+        for name, pipe in pipes.items():
+            t = time.perf_counter()
+            pipe.parse(dev)
+            speeds[name].append(len(dev) / (time.perf_counter() - t))
+            line.append(f"{name} {speeds[name][-1]:.0f}")
+        docs = [Doc(nlp.vocab, words=f) for f in forms]
+        t = time.perf_counter()
+        list(nlp.pipe(docs, batch_size=256))
+        spacy_speeds.append(len(dev) / (time.perf_counter() - t))
+        print(f"  round {r + 1}: " + ", ".join(line) + f", spaCy {spacy_speeds[-1]:.0f}", flush=True)
+    out = {}
+    for name, v in speeds.items():
+        ratio = statistics.median(a / b for a, b in zip(v, spacy_speeds))
+        out[name] = {"sentences_per_s": round(statistics.median(v)), "spacy_sentences_per_s":
+                     round(statistics.median(spacy_speeds)), "ratio_to_spacy": round(ratio, 2), "rounds": rounds}
+        print(f"  {name}: median {out[name]['sentences_per_s']} sentences/s, spaCy "
+              f"{out[name]['spacy_sentences_per_s']}; median ratio {ratio:.2f}x")
+    return out
+
+
+def record(measured: dict, scores: dict, dev_path: str, threads: int) -> Path:
+    """Writes the bundled models' measurements into ``resources/models/measurements.json``."""
+    from deplab.parser.bundled import MODELS_ROOT
+    from deplab.parser.fileio import atomic_write_text
+    from deplab.parser.provenance import file_record
+    path = MODELS_ROOT / "measurements.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for name, m in measured.items():
+        data[name] = {**m, **scores[name], "data": file_record(dev_path), "torch_threads": threads,
+                      "cpu_cores": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1),
+                      "date": time.strftime("%Y-%m-%d"),
+                      "command": "python benchmarks/parse_speed.py " + " ".join(sys.argv[1:])}
+    atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
 def udpipe_peer(dev):
     from ufal.udpipe import Model, Pipeline as UPipeline, ProcessingError
     model = Model.load(str(PEERS / "udpipe-ewt.model"))
@@ -134,6 +193,10 @@ def main():
     ap.add_argument("--model", action="append", help="model folder(s); default: the bundled model")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=0, metavar="N",
+                    help="then time each model's batched path and spaCy alternately, N rounds (default: not)")
+    ap.add_argument("--record", action="store_true",
+                    help="with --rounds: write the bundled models' figures into resources/models/measurements.json")
     ap.add_argument("--compare-workers", type=int, metavar="N",
                     help="only time the batched path N times each, alternating: batches side by side (one worker "
                          "per thread, one torch thread each) against one batch at a time on all threads")
@@ -146,11 +209,15 @@ def main():
     print(f"{args.dev}: {len(dev)} sentences, {n_words} words; torch threads {torch.get_num_threads()}\n")
     print("| system | UPOS | UAS | LAS | sentences/s | |")
     print("|---|---|---|---|---|---|")
+    pipes, scores = {}, {}
     for model_dir in args.model or [None]:
         pipe = Pipeline.load(model_dir)
         name = f"DepLab {pipe.model.arch}" + (f" ({Path(model_dir).name})" if model_dir else " (bundled)")
+        pipes[Path(pipe.model.path).name if pipe.model.path else name] = pipe
         pipe.parse(dev[:50])  # warm-up
         out, secs, first = timed(lambda: pipe.parse(dev))
+        scores[list(pipes)[-1]] = {k: round(v, 2) for k, v in evaluate(dev, out).to_json().items()
+                                   if k in ("UPOS", "UAS", "LAS")}
         row(name + ", batched", dev, out, secs, f"tagging included; {FIRST.format(len(dev) / first)}")
         out1, secs1, t20 = deplab_one_by_one(pipe, dev)
         note = f"median {1000 * statistics.median(t20):.1f} ms for a 20-word sentence ({len(t20)} such)" if t20 else ""
@@ -169,6 +236,13 @@ def main():
             print(f"| {name} | not run: {e.name} is not installed (pip install -e '.[peers]') |")
             continue
         row(name, dev, out, secs, f"gold tokens; {FIRST.format(len(dev) / first)}")
+    if args.rounds:
+        measured = side_by_side(pipes, dev, args.rounds)
+        if args.record:
+            from deplab.parser.bundled import MODELS_ROOT
+            bundled = {n: m for n, m in measured.items()
+                       if pipes[n].model.path and Path(pipes[n].model.path).resolve().parent == MODELS_ROOT.resolve()}
+            print(f"\nrecorded in {record(bundled, scores, args.dev, args.threads)}: {', '.join(bundled) or 'none'}")
 
 
 if __name__ == "__main__":

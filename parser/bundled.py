@@ -32,7 +32,8 @@ def bundled_models() -> list[tuple[Path, str]]:
     """The model folders shipped in ``resources/models``, the default first, each with a one-line summary
     read from its ``config.json`` alone (architecture, sizes, dev scores of its training record)."""
     out = []
-    for d in sorted(MODELS_ROOT.iterdir(), key=lambda d: (d != DEFAULT_MODEL_DIR, d.name)):
+    measured = measurements()
+    for d in sorted((d for d in MODELS_ROOT.iterdir() if d.is_dir()), key=lambda d: (d != DEFAULT_MODEL_DIR, d.name)):
         try:
             config = json.loads((d / "config.json").read_text())
         except (OSError, json.JSONDecodeError):
@@ -42,5 +43,21 @@ def bundled_models() -> list[tuple[Path, str]]:
         best = config.get("training", {}).get("best", {})
         if "LAS" in best:
             text += f", dev UAS {best['UAS']:.2f} LAS {best['LAS']:.2f}"
+        m = measured.get(d.name)
+        if m and "sentences_per_s" in m:
+            text += f", {m['sentences_per_s']} sentences/s"
+            if "ratio_to_spacy" in m:
+                text += f" ({m['ratio_to_spacy']:.1f}× spaCy's CNN)"
         out.append((d, text))
     return out
+
+
+def measurements() -> dict:
+    """``measurements.json`` beside the model folders: per model, the batched speed (and the ratio to spaCy's
+    pipeline) that ``benchmarks/parse_speed.py --rounds N --record`` measured, with its data, machine and
+    command; empty when absent."""
+    try:
+        data = json.loads((MODELS_ROOT / "measurements.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -117,3 +117,23 @@ def test_shipped_models_and_results_record_files_by_name_not_by_path():
         assert not paths, f"{path.name} records paths: {paths[:3]}"
     training = json.loads((ROOT / "resources/models/en_ewt/config.json").read_text())["training"]
     assert training["train"]["name"] == "en_ewt-ud-train.conllu" and len(training["train"]["sha256"]) == 64
+
+
+def test_bundled_models_show_their_recorded_speed(tmp_path, monkeypatch):
+    """File ▸ Bundled models shows what benchmarks/parse_speed.py --record measured, beside the dev scores;
+    a model without a measurement shows none, and a broken measurements file is ignored."""
+    import json
+
+    from deplab.parser import bundled
+    for name in ("fast", "slow"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text(json.dumps(
+            {"arch": "kg2016", "sizes": {"lstm_hidden": 64}, "training": {"best": {"UAS": 80.0, "LAS": 75.5}}}))
+    (tmp_path / "measurements.json").write_text(json.dumps(
+        {"fast": {"sentences_per_s": 2100, "ratio_to_spacy": 2.34, "UAS": 80.0, "LAS": 75.5}}))
+    monkeypatch.setattr(bundled, "MODELS_ROOT", tmp_path)
+    summaries = {p.name: text for p, text in bundled.bundled_models()}
+    assert summaries["fast"] == "kg2016, BiLSTM 64, dev UAS 80.00 LAS 75.50, 2100 sentences/s (2.3× spaCy's CNN)"
+    assert summaries["slow"] == "kg2016, BiLSTM 64, dev UAS 80.00 LAS 75.50"
+    (tmp_path / "measurements.json").write_text("{not json")
+    assert all("sentences/s" not in t for _, t in bundled.bundled_models())
