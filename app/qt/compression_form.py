@@ -21,6 +21,19 @@ METHODS = [  # (key, label)
     ("distill", "Knowledge distillation"),
 ]
 
+def narrow_combo(box: QComboBox, chars: int = 18) -> QComboBox:
+    """A combo box that asks for ``chars`` characters, not for its longest item (shown whole in the list that
+    opens, and as the tooltip), so a long choice does not widen the Lab."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+
+    def tip(_=None) -> None:
+        box.setToolTip(box.currentText() if not box.property("ownTip") else box.property("ownTip"))
+    box.currentIndexChanged.connect(tip)
+    tip()
+    return box
+
+
 def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
     s = QSpinBox()
     s.setRange(lo, hi)
@@ -52,6 +65,7 @@ class CompressionForm(QWidget):
         for key, label in METHODS:
             self.method.addItem(label, key)
         self.method.currentIndexChanged.connect(self._method_changed)
+        narrow_combo(self.method, 24)
         v.addWidget(self.method)
         self.about = QLabel()
         self.about.setWordWrap(True)
@@ -59,6 +73,7 @@ class CompressionForm(QWidget):
         v.addWidget(self.about)
         self.params = QFormLayout()
         self.params.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.params.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the label above its field
         v.addLayout(self.params)
         self._build_params()
         self._method_changed()
@@ -83,6 +98,7 @@ class CompressionForm(QWidget):
         self.scope.addItem("global, |w| / σ of the layer (Han et al.)", "std")
         self.scope.addItem("global, |w|", "global")
         self.scope.addItem("same sparsity in every layer", "layer")
+        narrow_combo(self.scope)
         self.layer_sparsity = QLineEdit("output layer=0; label embeddings=0")
         self.layer_sparsity.setToolTip("Per-layer sparsities that replace the slider's for those layers, "
                                        "separated by ';' (e.g. 'output layer=0; word embeddings=95%'); "
@@ -101,8 +117,9 @@ class CompressionForm(QWidget):
         self.quantizer = QComboBox()
         self.quantizer.addItem("k-means: 2^bits shared values per layer (Han et al.)", "kmeans")
         self.quantizer.addItem("uniform: a rate in bits per weight on disk (Choi et al.)", "uniform")
-        self.quantizer.setToolTip("Uniform levels whose Huffman-coded indices cost the rate lose less than "
-                                  "k-means' levels for the same bytes; the rate may be fractional")
+        self.quantizer.setProperty("ownTip", "Uniform levels whose Huffman-coded indices cost the rate lose less "
+                                   "than k-means' levels for the same bytes; the rate may be fractional")
+        narrow_combo(self.quantizer)
         self.bits = _spin(1, 8, 5, " bits")
         self.rate = _dspin(0.1, 8.0, 2.0, 0.1, 2)
         self.rate.setSuffix(" bits/weight")

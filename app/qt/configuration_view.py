@@ -185,7 +185,8 @@ class ConfigurationView(QWidget):
         self.arcs_head.setText(f"<b>Arcs built</b> ({len(built)} of {len(ws.forms)})")
         self.arcs.clear()
         for n, (h, d, lab) in enumerate(built):
-            item = QListWidgetItem(f"{ws.word(h)} —{lab}→ {ws.word(d)}")
+            # each word a Unicode isolate: an Arabic or Hebrew head stays on the left of its arrow
+            item = QListWidgetItem(f"\u2068{ws.word(h)}\u2069 —{lab}→ \u2068{ws.word(d)}\u2069")
             item.setForeground(family_color(lab).darker(120))
             if n == len(built) - 1 and ws.newest_arc() == (h, d):
                 f = item.font()

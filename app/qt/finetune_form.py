@@ -6,8 +6,8 @@ held-out slice of ATIS train, ``benchmarks/finetune.py --tune``), and what a gua
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QVBoxLayout,
                                QWidget)
 
 from deplab.parser.finetune import FinetuneConfig
@@ -45,12 +45,12 @@ class FinetuneOptions(QWidget):
             c.setChecked(True)
             c.setToolTip(tip)
             c.toggled.connect(self.changed)
-        parts = QHBoxLayout()
-        parts.addWidget(QLabel("Train:"))
+        parts = QVBoxLayout()
+        parts.setSpacing(2)
         for c in (self.train_emb, self.train_hidden, self.train_out):
             parts.addWidget(c)
-        parts.addStretch(1)
-        f.addLayout(parts, 0, 0, 1, 4)
+        f.addWidget(QLabel("Train"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        f.addLayout(parts, 0, 1)
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(5)
         self.lr.setRange(1e-5, 0.1)
@@ -67,18 +67,21 @@ class FinetuneOptions(QWidget):
         self.patience.setValue(d.patience)
         self.patience.setSpecialValueText("off")
         self.patience.setToolTip("stop after this many epochs without a better held-out LAS")
+        # one setting a row (label, field): the form stays narrow enough for the Lab beside the stepper
         for k, (lab, w) in enumerate((("Learning rate", self.lr), ("Epochs", self.epochs),
                                       ("Batch size", self.batch), ("Early stop", self.patience))):
-            f.addWidget(QLabel(lab), 1 + k // 2, 2 * (k % 2))
-            f.addWidget(w, 1 + k // 2, 2 * (k % 2) + 1)
+            f.addWidget(QLabel(lab), 1 + k, 0)
+            f.addWidget(w, 1 + k, 1)
         self.guard = QComboBox()
         for key, label, tip in GUARDS:
             self.guard.addItem(label, key)
             self.guard.setItemData(self.guard.count() - 1, tip, 3)  # Qt.ToolTipRole
         self.guard.setCurrentIndex(self.guard.findData(d.guard))
         self.guard.setToolTip("How fine-tuning avoids forgetting the base model's domain without its data")
-        f.addWidget(QLabel("Forgetting guard"), 3, 0)
-        f.addWidget(self.guard, 3, 1, 1, 3)
+        self.guard.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.guard.setMinimumContentsLength(18)  # the list that opens shows each choice whole
+        f.addWidget(QLabel("Forgetting guard"), 5, 0)
+        f.addWidget(self.guard, 5, 1)
         self.rehearsal_data = DataFileRow("finetune_rehearsal", REHEARSAL_PURPOSE,
                                           "the base model's training treebank (optional)")
         self.rehearsal_data.changed.connect(self._rehearsal_changed)
@@ -87,12 +90,14 @@ class FinetuneOptions(QWidget):
         self.rehearsal.setSingleStep(100)
         self.rehearsal.setValue(d.rehearsal)
         self.rehearsal.setSuffix(" sentences per epoch")
-        f.addWidget(QLabel("Rehearsal"), 4, 0)
-        f.addWidget(self.rehearsal, 4, 1, 1, 3)
-        f.addWidget(self.rehearsal_data, 5, 0, 1, 4)
-        self.baseline = QCheckBox("Also train from scratch on the same data (baseline)")
+        f.addWidget(QLabel("Rehearsal"), 6, 0)
+        f.addWidget(self.rehearsal, 6, 1)
+        f.addWidget(self.rehearsal_data, 7, 0, 1, 2)
+        self.baseline = QCheckBox("Baseline: also train from scratch")
+        self.baseline.setToolTip("Also train a model from scratch on the same data, to compare with the fine-tuned one")
         self.baseline.setChecked(True)
-        f.addWidget(self.baseline, 6, 0, 1, 4)
+        f.addWidget(self.baseline, 8, 0, 1, 2)
+        f.setColumnStretch(1, 1)
         self._rehearsal_changed()
 
     def _rehearsal_changed(self) -> None:

@@ -6,15 +6,21 @@
   stepper is hidden.
 * **Lab** — the Lab dock (compression, fine-tuning) beside the stepper.
 
+Every panel open fits a 1280×720 screen: in Teach and Lab the docks share the right-hand side as two tab
+groups (the treebank and teaching panels above, the treebank tools below); in Annotate the Sentences list is on
+the left, the Annotation tree over the Tokens table on the right and the tools tabbed along the bottom.  A dock
+scrolls its panel when the panel needs more room than the dock has (``main_window.DockScroll``), so no panel
+widens the window beyond the stepper's own readable minimum.
+
 Each layout remembers its own dock arrangement (``QMainWindow.saveState`` under ``layouts/NAME`` in the
 settings): switching away saves it, switching back restores it; the first time, the defaults above apply.
 Switched from View ▸ Layout and the Layouts toolbar.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QTabBar, QToolBar
 
 TEACH, ANNOTATE, LAB = "teach", "annotate", "lab"
 TITLES = {TEACH: "&Teach", ANNOTATE: "&Annotate", LAB: "&Lab"}
@@ -25,7 +31,25 @@ TIPS = {TEACH: "The stepper: tree, configuration, scores, features, transition s
 # the docks each layout shows by default (by object name); every other dock is hidden
 DEFAULT_DOCKS = {TEACH: set(), ANNOTATE: {"navigatorDock", "annotationDock", "tokenTableDock"},
                  LAB: {"LabDock", "labDock"}}
-STATE_VERSION = 7  # saveState/restoreState version of the layouts' arrangements
+STATE_VERSION = 8  # saveState/restoreState version of the layouts' arrangements (8: the tab groups)
+# the docks' default places (by object name); a dock not named here joins the first group of its layout
+PANELS = ("dock_practice", "LabDock", "navigatorDock", "annotationDock", "tokenTableDock")
+TOOLS = ("validationDock", "searchDock", "agreementDock", "evaluationDock", "diffDock")
+FRONT = {TEACH: "dock_practice", LAB: "LabDock", ANNOTATE: "annotationDock"}
+
+
+def _whole_titles(bar) -> None:
+    bar.setElideMode(Qt.TextElideMode.ElideNone)
+    bar.setUsesScrollButtons(True)
+
+
+class _NewTabBars(QObject):
+    """Gives the dock tab bars Qt makes later (a dock dragged onto another) whole titles too."""
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.ChildPolished and isinstance(event.child(), QTabBar):
+            _whole_titles(event.child())
+        return False
 
 
 class Layouts:
@@ -40,6 +64,8 @@ class Layouts:
         self.actions: dict[str, QAction] = {}
         menu = window.menus["view"].addMenu("La&yout")
         window.menus["layout"] = menu
+        self._tab_filter = _NewTabBars(window)
+        window.installEventFilter(self._tab_filter)
         self.toolbar = QToolBar("Layouts", window)
         self.toolbar.setObjectName("layoutToolbar")
         window.addToolBar(self.toolbar)
@@ -51,9 +77,11 @@ class Layouts:
             self.actions[name] = a
         self.actions[self.current].setChecked(True)
         state = window.settings.value(f"layouts/{self.current}")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            window.restoreState(state, STATE_VERSION)  # also the docks made after the window's own restore
-        self._apply_central(self.current)
+        if isinstance(state, QByteArray) and not state.isEmpty() and window.restoreState(state, STATE_VERSION):
+            self._apply_central(self.current)  # also the docks made after the window's own restore
+            self.tidy_tab_bars()
+        else:
+            self.apply_default(self.current)
 
     # -- the docks of the window -------------------------------------------------------------------
     def _docks(self):
@@ -65,15 +93,100 @@ class Layouts:
         if central is not None:
             central.setVisible(name != ANNOTATE)
 
+    def _hide_docks_then_central(self, name: str) -> None:
+        """Before a layout's docks come back: the old docks go, then the stepper comes or goes, so no
+        transient arrangement (the stepper beside Annotate's docks, docks not yet tabbed) grows the window."""
+        for d in self._docks():
+            d.hide()
+        self._apply_central(name)
+
+    def _groups(self, name: str):
+        """The default places of layout ``name``: [(area, docks tabbed together)], each group under the one
+        before it when they share an area (the first dock of a group is where the next group splits off)."""
+        docks = {d.objectName(): d for d in self._docks()}
+        A = Qt.DockWidgetArea
+        panels = [docks[n] for n in PANELS if n in docks] + [d for n, d in docks.items() if n not in PANELS + TOOLS]
+        tools = [docks[n] for n in TOOLS if n in docks]
+        if name != ANNOTATE:
+            return [(A.RightDockWidgetArea, panels), (A.RightDockWidgetArea, tools)]
+        beside = {"navigatorDock", "tokenTableDock"}
+        return [(A.LeftDockWidgetArea, [d for d in panels if d.objectName() == "navigatorDock"]),
+                (A.RightDockWidgetArea, [d for d in panels if d.objectName() not in beside]),
+                (A.RightDockWidgetArea, [d for d in panels if d.objectName() == "tokenTableDock"]),
+                (A.BottomDockWidgetArea, tools)]
+
+    def arrange(self, name: str) -> None:
+        """Puts every dock, shown or not, in its default place for layout ``name`` (see the module's text)."""
+        w = self.window
+        groups = [(area, g) for area, g in self._groups(name) if g]
+        previous = {}
+        for area, group in groups:
+            for d in group:
+                d.setFloating(False)
+                w.addDockWidget(area, d)
+            if area in previous:
+                w.splitDockWidget(previous[area], group[0], Qt.Orientation.Vertical)
+            previous[area] = group[0]
+        for _, group in groups:
+            for d in group[1:]:
+                w.tabifyDockWidget(group[0], d)
+        self.tidy_tab_bars()
+
+    def size_docks(self, name: str) -> None:
+        """First-time sizes of the shown docks: the stepper keeps its readable minimum, the docks the rest of
+        a 1280-pixel screen (at most a third of a wider one); Annotate gives its tree more height than its table."""
+        w = self.window
+        O = Qt.Orientation
+        shown = [[d for d in g if d.isVisible()] for _, g in self._groups(name)]
+        fronts = [g[0] for g in shown if g]
+        if name != ANNOTATE:
+            if fronts:
+                w.resizeDocks([fronts[0]], [max(360, w.width() // 3)], O.Horizontal)
+            if len(fronts) == 2:
+                h = w.height()
+                w.resizeDocks(fronts, [h * 3 // 5, h * 2 // 5], O.Vertical)
+            return
+        nav, editor, table, tools = (g[0] if g else None for g in shown)
+        if nav is not None:
+            w.resizeDocks([nav], [max(260, w.width() // 4)], O.Horizontal)
+        pair = [d for d in (editor, table) if d is not None]
+        if len(pair) == 2:
+            w.resizeDocks(pair, [w.height() * 3 // 5, w.height() // 4], O.Vertical)
+        if tools is not None:
+            w.resizeDocks([tools], [w.height() // 4], O.Vertical)
+
+    def tidy_tab_bars(self) -> None:
+        """The dock tab bars: whole titles (scroll arrows when the tabs do not fit, not "P…" and "Se…"), and
+        no tab bar of an earlier arrangement left on the screen.  Qt (6.11) keeps the tab bar of a tab group
+        whose docks moved away (``addDockWidget``, ``restoreState``) where it was: each tab bar is parked off
+        the window and the layout applied again, which puts back the bars in use and only those."""
+        w = self.window
+        lay = w.layout()
+        bars = [b for b in w.findChildren(QTabBar) if b.parent() is w]
+        for b in bars:
+            _whole_titles(b)
+        lay.activate()
+        parked = QPoint(-20000, -20000)
+        for b in bars:
+            b.move(parked)
+        r = lay.geometry()
+        lay.setGeometry(r.adjusted(1, 1, -1, -1))  # every area's rectangle changes, so every live bar is placed
+        lay.setGeometry(r)  # the stale bars stay parked, out of sight (Qt owns them: they are not deleted)
+
     def apply_default(self, name: str) -> None:
         wanted = DEFAULT_DOCKS[name]
         if name == LAB:
             from .lab import lab_dock
             lab = lab_dock(self.window)
             wanted = wanted | {lab.objectName()}
+        self._hide_docks_then_central(name)
+        self.arrange(name)
         for d in self._docks():
             d.setVisible(d.objectName() in wanted)
-        self._apply_central(name)
+        self.size_docks(name)
+        front = {d.objectName(): d for d in self._docks()}.get(FRONT[name])
+        if front is not None and front.isVisible():
+            front.raise_()
 
     def save(self) -> None:
         """Saves the current layout's arrangement (the window calls this when switching and on closing)."""
@@ -89,8 +202,9 @@ class Layouts:
         self.current = name
         self.actions[name].setChecked(True)
         state = self.window.settings.value(f"layouts/{name}")
+        self._hide_docks_then_central(name)
         if isinstance(state, QByteArray) and not state.isEmpty() and self.window.restoreState(state, STATE_VERSION):
-            self._apply_central(name)
+            self.tidy_tab_bars()
         else:
             self.apply_default(name)
         annotation = getattr(self.window, "annotation", None)

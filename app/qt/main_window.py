@@ -19,9 +19,10 @@ import os
 import re
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton,
+                               QScrollArea, QWidget)
 
 from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import ORACLE, Workspace
@@ -34,6 +35,26 @@ from .sentence_controller import LONG_INPUT, SentenceController  # noqa: F401  (
 from .settings import app_settings
 from .workers import Task, show_progress
 from .workspace_view import SentenceWorkspaceView
+
+
+# a dock never asks for more than this: a panel whose contents need more scrolls inside its dock instead of
+# widening (or lengthening) the window; below its own minimum the panel is never squeezed (its text stays whole)
+DOCK_MIN_WIDTH, DOCK_MIN_HEIGHT = 240, 120
+
+
+class DockScroll(QScrollArea):
+    """The scroll area a dock holds its panel in (:meth:`MainWindow.add_dock`)."""
+
+    def __init__(self, panel: QWidget):
+        super().__init__()
+        self.setObjectName(f"{panel.objectName() or type(panel).__name__}Scroll")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setWidget(panel)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget().minimumSizeHint().expandedTo(self.widget().minimumSize())
+        return QSize(min(inner.width(), DOCK_MIN_WIDTH), min(inner.height(), DOCK_MIN_HEIGHT))
 
 
 def default_settings() -> QSettings:
@@ -104,11 +125,14 @@ class MainWindow(QMainWindow):
 
     def add_dock(self, widget: QWidget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea,
                  name: str | None = None) -> QDockWidget:
-        """Adds a dock panel; its toggle goes to View ▸ Panels and its place is remembered."""
+        """Adds a dock panel; its toggle goes to View ▸ Panels and its place is remembered.  The panel sits
+        in a :class:`DockScroll`, so a panel wider or taller than its dock scrolls instead of widening the
+        window; opening the panel from the menu brings it to the front of its tab group."""
         name = name or "dock_" + re.sub(r"\W+", "_", title.lower()).strip("_")
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(DockScroll(widget))
+        dock.toggleViewAction().triggered.connect(lambda on, d=dock: on and d.raise_())
         self.addDockWidget(area, dock)
         self.panels_menu.addAction(dock.toggleViewAction())
         self.docks[name] = dock

@@ -18,6 +18,9 @@ CHOSEN = QColor("#0072B2")
 LEGAL = QColor("#8FB8D8")
 ILLEGAL = QColor("#D9D9D9")
 ORACLE_MARK = QColor("#D55E00")
+ROW_H = 20
+MIN_BAR = 32  # the narrowest bar (the panel's minimum width keeps every transition name whole beside it)
+MIN_ROWS = 4  # rows the panel's minimum height keeps (the rest shows when it is taller)
 
 
 class ScoresView(QWidget):
@@ -36,6 +39,8 @@ class ScoresView(QWidget):
         self._bold.setBold(True)
         self._small = QFont()
         self._small.setPixelSize(10)
+        # the value column: the widest tag drawn after a bar, in the chosen row's bold face
+        self._value_w = int(QFontMetricsF(self._bold).horizontalAdvance("0.000  illegal")) + 8
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(120)
         connect_all(workspace.trace_signals + (workspace.step_changed,), self.refresh)  # the step's scores
@@ -47,6 +52,21 @@ class ScoresView(QWidget):
     def rows(self) -> list[tuple[str, float, bool, bool, bool]]:
         """(transition, probability, legal, chosen, oracle's choice) as drawn, most probable first."""
         return list(self._rows)
+
+    def shown_rows(self, height: int | None = None) -> list[tuple[str, float, bool, bool, bool]]:
+        """The rows that fit ``height`` (default: the panel's), most probable first: the chosen transition
+        and the oracle's are always among them; a line under them counts the rows left out."""
+        rows = self._rows
+        fit = max(1, ((self.height() if height is None else height) - 22) // ROW_H)
+        if len(rows) <= fit:
+            return list(rows)
+        fit -= 1  # the "… more" line
+        keep = {i for i, r in enumerate(rows) if r[3] or r[4]}
+        for i in range(len(rows)):
+            if len(keep) >= fit:
+                break
+            keep.add(i)
+        return [r for i, r in enumerate(rows) if i in keep]
 
     def message(self) -> str:
         return self._message
@@ -82,7 +102,9 @@ class ScoresView(QWidget):
                 n_legal = sum(step.legal)
                 self._header = (f"softmax over {len(step.scores)} transitions ({n_legal} legal); "
                                 f"the {min(self.top_k, len(order))} most probable")
-        self.setMinimumHeight(40 + 20 * max(len(self._rows), 3))
+        # tall enough for the chosen transition and a few rivals; a shorter panel than all rows drops the least
+        # probable ones (the chosen and the oracle's stay) and says how many it left out
+        self.setMinimumHeight(22 + ROW_H * (min(max(len(self._rows), 3), MIN_ROWS) + 1))
         t = self.ws.trace
         if t is not None and getattr(self, "_sized_for", None) is not t.transitions:
             # the transition names are never cut: the widest of the set, a value and a short bar fit (once
@@ -90,7 +112,7 @@ class ScoresView(QWidget):
             self._sized_for = t.transitions
             fm = QFontMetricsF(self._bold)
             widest = max((fm.horizontalAdvance(str(x)) for x in t.transitions), default=60.0)
-            self.setMinimumWidth(int(min(8 + widest + 12 + 40 + 96 + 8, 420)))
+            self.setMinimumWidth(int(min(8 + widest + 12 + MIN_BAR + self._value_w + 8, 420)))
         self.update()
 
     def paintEvent(self, e) -> None:
@@ -110,13 +132,14 @@ class ScoresView(QWidget):
         p.drawText(QRectF(8, 2, w - 16, 16), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self._header)
         fm = QFontMetricsF(self._bold)
-        value_w = 96
-        name_w = min(max(fm.horizontalAdvance(r[0]) for r in self._rows) + 12, max(60.0, w - 8 - value_w - 40))
+        value_w = self._value_w
+        name_w = min(max(fm.horizontalAdvance(r[0]) for r in self._rows) + 12, max(60.0, w - 8 - value_w - MIN_BAR))
         bar_x = 8 + name_w
-        bar_w = max(30.0, w - bar_x - value_w - 8)
-        row_h = 20
+        bar_w = max(float(MIN_BAR), w - bar_x - value_w - 8)
+        row_h = ROW_H
         y = 22
-        for name, prob, legal, chosen, oracle in self._rows:
+        visible = self.shown_rows()
+        for name, prob, legal, chosen, oracle in visible:
             p.setFont(self._bold if chosen else self._font)
             p.setPen(QColor("#111111") if legal else QColor("#A0A0A0"))
             shown = QFontMetricsF(p.font()).elidedText(name, Qt.TextElideMode.ElideMiddle, name_w - 6)
@@ -150,3 +173,8 @@ class ScoresView(QWidget):
                 p.drawText(QRectF(bar_x + 4, y, bar_w - 8, row_h), Qt.AlignmentFlag.AlignRight
                            | Qt.AlignmentFlag.AlignVCenter, "oracle")
             y += row_h
+        if len(visible) < len(self._rows):
+            p.setFont(self._small)
+            p.setPen(QColor("#666666"))
+            p.drawText(QRectF(8, y, w - 16, row_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       f"… {len(self._rows) - len(visible)} less probable not shown (a taller panel shows them)")

@@ -8,7 +8,9 @@ another row.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+import unicodedata
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView, QWidget
 
@@ -18,6 +20,24 @@ from deplab.app.model.workspace import MODEL, Workspace
 from .table_model import RowsTableModel
 
 DIVERGENCE_BG = QColor("#FBE3D6")
+STACK_WIDTH, STACK_MIN, BUFFER_MIN = 220, 110, 90  # the stack column's widths; what the buffer keeps
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def isolate_words(text: str) -> str:
+    """``[w1 w2 …]`` laid out left to right word by word, also for Arabic or Hebrew words: each word is a
+    Unicode isolate, so the bidi algorithm neither reverses the order of a run of right-to-left words nor
+    mirrors the brackets (the stack's top stays at the right end).  Text without right-to-left letters is
+    returned as it is."""
+    if not _right_to_left(text):
+        return text
+    bracketed = text.startswith("[") and text.endswith("]")
+    inner = text[1:-1] if bracketed else text
+    words = " ".join(w if w in ("", "…") else f"\u2068{w}\u2069" for w in inner.split(" "))
+    return f"\u200e[{words}]\u200e" if bracketed else f"\u200e{words}\u200e"
 
 
 class _TableModel(RowsTableModel):
@@ -33,12 +53,14 @@ class _TableModel(RowsTableModel):
         super().__init__()
         self.ws = workspace
         self._div: int | None = None
+        self._rtl = False
         self._probs: list[float | None] = []
 
     def reload(self) -> None:
         self.beginResetModel()
         ws = self.ws
         self.rows = ws.rows()
+        self._rtl = _right_to_left(" ".join(ws.forms or []))
         self._div = ws.divergence()
         self._probs = []
         t = ws.trace
@@ -55,6 +77,8 @@ class _TableModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 1 and r < len(self._probs) and self._probs[r] is not None:
                 return f"{row[1]}  ({self._probs[r]:.2f})"
+            if c in (2, 3) and self._rtl:
+                return isolate_words(row[c])
             return str(row[c])
         if role == Qt.ItemDataRole.BackgroundRole and self._div is not None and r == self._div:
             return DIVERGENCE_BG
@@ -104,7 +128,7 @@ class TransitionTable(QTableView):
         h.setStretchLastSection(True)
         self.setColumnWidth(0, 36)
         self.setColumnWidth(1, 190)
-        self.setColumnWidth(2, 220)
+        self.setColumnWidth(2, STACK_WIDTH)
         self._stack_delegate = _ElideLeft(self)
         self.setItemDelegateForColumn(2, self._stack_delegate)
         self.clicked.connect(lambda idx: workspace.set_step(idx.row()))
@@ -126,8 +150,41 @@ class TransitionTable(QTableView):
             widest = max(rows, key=lambda r: len(r[1]))[1]
             self.setColumnWidth(1, fm.horizontalAdvance(widest + "  (0.00)") + 18)
         # the transition names stay whole; the stack column (elided on the left) gets the rest
-        self.setMinimumWidth(min(self.columnWidth(0) + self.columnWidth(1) + 90, 460))
+        # (and the stack column's heading whole, the vertical scroll bar beside it)
+        scroll = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(min(self.columnWidth(0) + self.columnWidth(1) + self._stack_floor() + scroll + 2 * self.frameWidth(), 480))
+        self._fit_stack_column()
         self.select_step()
+
+    def _fit_stack_column(self) -> None:
+        """The stack column takes what the view has left after the step and the transition (keeping the
+        buffer column some room), so its left-elided text always ends on the stack's top; a narrow view
+        scrolls the buffer column horizontally instead of hiding the top of the stack."""
+        free = self.viewport().width() - self.columnWidth(0) - self.columnWidth(1)
+        if free - BUFFER_MIN >= STACK_MIN:
+            self.setColumnWidth(2, min(STACK_WIDTH, free - BUFFER_MIN))
+        else:  # the stack fills what is visible; the buffer column is scrolled to
+            self.setColumnWidth(2, max(self._stack_floor(), free))
+
+    def _stack_floor(self) -> int:
+        """The narrowest stack column: its heading whole."""
+        head = self.table_model.headerData(2, Qt.Orientation.Horizontal)
+        return self.horizontalHeader().fontMetrics().horizontalAdvance(str(head)) + 16
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._fit_stack_column()
+        self._ensure_current_visible()
+
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        self._ensure_current_visible()
+
+    def _ensure_current_visible(self) -> None:
+        k = self.ws.step
+        if 0 <= k < self.table_model.rowCount():
+            col = max(0, self.columnAt(0))  # the column at the left edge: only the vertical position changes
+            self.scrollTo(self.table_model.index(k, col), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def select_step(self) -> None:
         k = self.ws.step
@@ -136,7 +193,9 @@ class TransitionTable(QTableView):
             if self.currentIndex().row() != k:
                 self.setCurrentIndex(idx)
             self.selectRow(k)
-            self.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+            self._ensure_current_visible()
+            # again once the view has its rows and size (a new trace, a layout switch): the row stays in view
+            QTimer.singleShot(0, self, self._ensure_current_visible)
 
     def selected_step(self) -> int:
         rows = self.selectionModel().selectedRows()

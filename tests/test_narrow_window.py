@@ -1,0 +1,177 @@
+"""A laptop screen (1280×720) holds the window with every panel open, in each layout; the text stays
+readable (transition names whole, the stack's top in view); the transition table keeps the current row
+in view."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QTabBar
+
+from conftest import FIXTURES, make_window
+
+LAYOUTS = ("teach", "annotate", "lab")
+SCREEN = (1280, 720)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    # the bundled model: its ~100 transitions (e.g. RIGHT-ARC(compound:prt)) set the readable widths
+    w = make_window(qtbot, tmp_path, None)
+    w.annotation.open_path(str(FIXTURES / "annotation_small.conllu"), wait=True)
+    qtbot.waitUntil(lambda: w.annotation.doc is not None, timeout=10000)
+    w.parse_text("After the long meeting on Tuesday, the committee members finally agreed that the new bridge "
+                 "should be built before the winter rains.", wait=True)
+    w.workspace.set_step(w.workspace.n_steps // 2)
+    return w
+
+
+def docks(w):
+    return [d for d in w.findChildren(QDockWidget) if d.parent() is w]
+
+
+def open_every_panel(w, qtbot):
+    for d in docks(w):
+        d.show()
+    qtbot.wait(20)
+
+
+def on_screen(w, d) -> bool:
+    """The dock is drawn with a non-zero size, or it is a tab of a group whose shown dock is."""
+    if d.isVisible() and not d.visibleRegion().isEmpty() and d.width() > 0 and d.height() > 0:
+        return True
+    return any(o.isVisible() and not o.visibleRegion().isEmpty() and o.width() > 0 and o.height() > 0
+               for o in w.tabifiedDockWidgets(d))
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_every_panel_open_fits_a_1280_by_720_screen(window, qtbot, name):
+    w = window
+    w.layouts.switch(name)
+    open_every_panel(w, qtbot)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (name, hint)
+    w.resize(*SCREEN)
+    qtbot.wait(50)
+    assert (w.width(), w.height()) == SCREEN
+    shown = docks(w)
+    assert len(shown) >= 10  # Practice, Lab, the treebank panels and tools
+    for d in shown:
+        assert d.isVisibleTo(w) and on_screen(w, d), (name, d.objectName())
+    if name != "annotate":
+        assert w.centralWidget().isVisible() and w.centralWidget().width() >= w.centralWidget().minimumSizeHint().width()
+    # the stepper's text stays whole at that size: every transition name fits its column, and the
+    # transition table is wide enough for the step, the names and the stack column's heading
+    table = w.view.table
+    fm = table.fontMetrics()
+    names = [table.table_model.data(table.table_model.index(r, 1)) for r in range(table.table_model.rowCount())]
+    assert table.columnWidth(1) >= max(fm.horizontalAdvance(n) for n in names)
+    if name != "annotate":
+        assert table.viewport().width() >= table.columnWidth(0) + table.columnWidth(1) + table._stack_floor() - 1
+        scores = w.view.scores
+        assert scores.width() >= scores.minimumWidth()
+
+
+def test_no_tab_bar_of_an_earlier_arrangement_stays_on_screen(window, qtbot):
+    w = window
+    for name in LAYOUTS + LAYOUTS:
+        w.layouts.switch(name)
+        open_every_panel(w, qtbot)
+        inside = [b for b in w.findChildren(QTabBar) if b.parent() is w and b.isVisible()
+                  and w.rect().intersects(b.geometry())]
+        groups = []
+        for b in inside:
+            titles = {b.tabText(i) for i in range(b.count())}
+            assert b.elideMode() == Qt.TextElideMode.ElideNone  # whole titles, scroll arrows if need be
+            groups.append(titles)
+        # one bar per tab group of shown docks, each where its group is
+        expected = []
+        for d in docks(w):
+            group = {d.windowTitle()} | {o.windowTitle() for o in w.tabifiedDockWidgets(d) if o.isVisible()}
+            if len(group) > 1 and group not in expected:
+                expected.append(group)
+        assert sorted(map(sorted, groups)) == sorted(map(sorted, expected)), name
+
+
+def test_each_layout_shows_its_own_panel_in_front(window, qtbot):
+    w = window
+    w.layouts.switch("lab")
+    assert w.lab.isVisible() and not w.lab.visibleRegion().isEmpty()
+    w.layouts.switch("annotate")
+    editor = w.docks["annotationDock"]
+    assert editor.isVisible() and not editor.visibleRegion().isEmpty()
+    assert not w.centralWidget().isVisible()
+    # opening a panel from View ▸ Panels brings it to the front of its tab group
+    practice = w.docks["dock_practice"]
+    practice.toggleViewAction().trigger()
+    qtbot.wait(20)
+    assert practice.isVisible() and not practice.visibleRegion().isEmpty()
+
+
+def visible_rows(table):
+    top = table.rowAt(0)
+    bottom = table.rowAt(table.viewport().height() - 1)
+    return top, (bottom if bottom >= 0 else table.table_model.rowCount() - 1)
+
+
+def test_the_current_row_of_the_transition_table_stays_in_view(window, qtbot):
+    w = window
+    table = w.view.table
+    ws = w.workspace
+    for step in (0, 5, ws.n_steps - 1, ws.n_steps // 2, ws.n_steps):
+        ws.set_step(step)
+        qtbot.wait(10)
+        top, bottom = visible_rows(table)
+        assert top <= step <= bottom, (step, top, bottom)
+    # also when the table gets shorter (a layout switch, a dock opened below the stepper)
+    ws.set_step(ws.n_steps - 2)
+    w.layouts.switch("lab")
+    open_every_panel(w, qtbot)
+    w.resize(*SCREEN)
+    w.view.main_split.setSizes([10_000, 1])  # the lower half as short as it may be
+    qtbot.wait(30)
+    top, bottom = visible_rows(table)
+    assert top <= ws.step <= bottom, (ws.step, top, bottom)
+    # stepping with the keys/buttons moves the view along
+    for button in (w.view.controls.back_btn, w.view.controls.back_btn, w.view.controls.first_btn,
+                   w.view.controls.last_btn):
+        button.click()
+        qtbot.wait(5)
+        top, bottom = visible_rows(table)
+        assert top <= ws.step <= bottom
+
+
+def test_the_stack_column_ends_on_the_top_of_the_stack(window, qtbot):
+    """A narrow table fits the stack column into what is visible (the buffer scrolls), so the left-elided
+    stack shows its top, never a column cut off by the view's edge."""
+    w = window
+    w.layouts.switch("lab")
+    open_every_panel(w, qtbot)
+    w.resize(*SCREEN)
+    qtbot.wait(30)
+    table = w.view.table
+    visible = table.viewport().width()
+    assert table.columnViewportPosition(2) + table.columnWidth(2) <= visible + 1
+
+
+def test_right_to_left_words_keep_the_stack_order():
+    from deplab.app.qt.transition_table import isolate_words
+    assert isolate_words("[ROOT sold woman]") == "[ROOT sold woman]"  # nothing added to left-to-right text
+    text = isolate_words("[ROOT ذهب الصباح]")
+    assert text.startswith("\u200e[") and text.endswith("]\u200e")
+    assert text.count("\u2068") == 3 and text.replace("\u2068", "").replace("\u2069", "").strip("\u200e") == \
+        "[ROOT ذهب الصباح]"
+    assert isolate_words("[מה קרה …]").endswith(" …]\u200e")
+
+
+def test_a_dock_scrolls_its_panel_instead_of_widening_the_window(window, qtbot):
+    from deplab.app.qt.main_window import DOCK_MIN_WIDTH, DockScroll
+    w = window
+    search = w.docks["searchDock"]
+    assert isinstance(search.widget(), DockScroll)
+    panel = search.widget().widget()
+    assert panel.minimumSizeHint().width() > DOCK_MIN_WIDTH  # the search form needs more ...
+    assert search.widget().minimumSizeHint().width() <= DOCK_MIN_WIDTH  # ... and scrolls in a narrower dock
+    w.layouts.switch("teach")
+    search.show()
+    search.raise_()
+    w.resize(*SCREEN)
+    qtbot.wait(30)
+    assert panel.width() >= panel.minimumSizeHint().width()  # never squeezed below its own minimum
