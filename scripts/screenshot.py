@@ -4,8 +4,10 @@
     python scripts/screenshot.py --layouts docs/ [--model DIR]
 
 With ``--layouts DIR`` it renders each layout (Teach, Annotate, Lab) at 1400×900 and 1920×1080 as
-``DIR/layout-NAME-WxH.png``, and the hard cases: a long sentence, a Chinese sentence, and a narrow
-window (1000×700) with every panel open (``DIR/layout-long-…``, ``layout-cjk-…``, ``layout-narrow-all-panels.png``, and with the docks tabbed).
+``DIR/layout-NAME-WxH.png``, and the hard cases: a long sentence, a Chinese sentence
+(``DIR/layout-long-…``, ``layout-cjk-…``), and a laptop screen (1280×720) with every panel open:
+each layout, then Teach with the long, an Arabic (right-to-left) and the Chinese sentence
+(``DIR/screenshots/narrow-NAME-1280x720.png``).
 The Annotate layout shows a small treebank made of the sentences below, parsed by the model.
 
 Uses the bundled model unless --model is given; the window is the real one,
@@ -29,6 +31,8 @@ LONG_SENTENCE = ("After the long meeting on Tuesday, the committee members who h
                  "villages finally agreed that the new bridge over the river should be built before the winter "
                  "rains, even though the budget was still uncertain.")
 CJK_SENTENCE = "我们 昨天 在 图书馆 看 了 三 本 新 书 。"  # words separated: the tokenizer is not a Chinese segmenter
+RTL_SENTENCE = "ذهب الولد الصغير إلى المدرسة الجديدة في الصباح مع أخته ."  # right to left
+NARROW = (1280, 720)  # a laptop screen: every panel open must fit
 TREEBANK_SENTENCES = ["The children planted two trees behind the school.", "My sister reads a newspaper every morning.",
                       "Nobody knew where the old key had gone.", DEFAULT_SENTENCE]
 SIZES = ((1400, 900), (1920, 1080))
@@ -94,28 +98,48 @@ def layouts(args, app) -> int:
         ok &= _shoot(app, w, outdir / "layout-long-1400x900.png")
         _show(w, CJK_SENTENCE, 0.5)
         ok &= _shoot(app, w, outdir / "layout-cjk-1400x900.png")
-        _show(w, DEFAULT_SENTENCE)
-        for dock in w.docks.values():
-            dock.show()
-        w.lab.show()
-        w.actions_by_name["practice"].trigger()
-        w.resize(1000, 700)  # the window cannot get smaller than the panels' readable minimum sizes
-        app.processEvents()
-        w.resize(1000, 700)
-        print(f"narrow window with every panel open side by side: {w.width()}x{w.height()} (asked for 1000x700)")
-        ok &= _shoot(app, w, outdir / "layout-narrow-all-panels.png")
-        from PySide6.QtCore import Qt
-        for area in (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea):
-            docks = [d for d in [*w.docks.values(), w.lab] if w.dockWidgetArea(d) == area]
-            for d in docks[1:]:
-                w.tabifyDockWidget(docks[0], d)
-        w.resize(1000, 700)
-        app.processEvents()
-        w.resize(1000, 700)
-        print(f"narrow window with every panel open, docks tabbed: {w.width()}x{w.height()} (asked for 1000x700)")
-        ok &= _shoot(app, w, outdir / "layout-narrow-all-panels-tabbed.png")
+        ok &= narrow(app, w, outdir / "screenshots")
         w.close()
     return 0 if ok else 1
+
+
+def _small_png(path: Path) -> None:
+    """The screenshot as a 256-colour PNG (a quarter of the bytes; a window's flat colours survive)."""
+    from PIL import Image
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def narrow(app, w, outdir: Path) -> bool:
+    """Every panel open on a 1280×720 screen: each layout, then Teach with the hard sentences."""
+    ok = True
+
+    def every_panel(front) -> None:  # on the small screen first, then every panel opened (as a user would)
+        w.resize(*NARROW)
+        app.processEvents()
+        for dock in [*w.docks.values(), w.lab]:
+            dock.show()
+        front.raise_()
+        app.processEvents()
+        w.resize(*NARROW)
+
+    fronts = {"teach": w.docks["dock_practice"], "annotate": w.docks["annotationDock"], "lab": w.lab}
+    for name, front in fronts.items():
+        w.layouts.switch(name)
+        _show(w, DEFAULT_SENTENCE)
+        every_panel(front)
+        print(f"{name}, every panel open: window {w.width()}x{w.height()}, "
+              f"its minimum {w.minimumSizeHint().width()}x{w.minimumSizeHint().height()}")
+        ok &= _shoot(app, w, outdir / f"narrow-{name}-{NARROW[0]}x{NARROW[1]}.png")
+        _small_png(outdir / f"narrow-{name}-{NARROW[0]}x{NARROW[1]}.png")
+    w.layouts.switch("teach")
+    for key, text in (("long", LONG_SENTENCE), ("rtl", RTL_SENTENCE), ("cjk", CJK_SENTENCE)):
+        _show(w, text, 0.5)
+        every_panel(fronts["teach"])
+        ok &= _shoot(app, w, outdir / f"narrow-{key}-{NARROW[0]}x{NARROW[1]}.png")
+        _small_png(outdir / f"narrow-{key}-{NARROW[0]}x{NARROW[1]}.png")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,5 +123,8 @@ def test_screenshot_script_renders_every_layout(qtbot, tiny_cm_model_dir, tmp_pa
         for width, height in mod.SIZES:
             img = QImage(str(tmp_path / f"layout-{name}-{width}x{height}.png"))
             assert (img.width(), img.height()) == (width, height)
-    for name in ("long-1400x900", "cjk-1400x900", "narrow-all-panels", "narrow-all-panels-tabbed"):
+    for name in ("long-1400x900", "cjk-1400x900"):
         assert not QImage(str(tmp_path / f"layout-{name}.png")).isNull()
+    for name in ("teach", "annotate", "lab", "long", "rtl", "cjk"):  # every panel open on a laptop screen
+        img = QImage(str(tmp_path / "screenshots" / f"narrow-{name}-1280x720.png"))
+        assert (img.width(), img.height()) == mod.NARROW

@@ -114,6 +114,8 @@ class ConfigurationView(QWidget):
         self.arcs.setAlternatingRowColors(True)
         self.arcs.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.arcs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # two rows at the least (the newest arc is scrolled to): the stepper fits a 720-pixel-high screen
+        self.arcs.setMinimumHeight(2 * self.arcs.fontMetrics().height() + 14)
         self._stack_scroll = _scroller(self.stack)
         self._buffer_scroll = _scroller(self.buffer)
         g = QGridLayout(self)
@@ -185,8 +187,8 @@ class ConfigurationView(QWidget):
         self.arcs_head.setText(f"<b>Arcs built</b> ({len(built)} of {len(ws.forms)})")
         self.arcs.clear()
         for n, (h, d, lab) in enumerate(built):
-            # each word a Unicode isolate: an Arabic or Hebrew head stays on the left of its arrow
-            item = QListWidgetItem(f"\u2068{ws.word(h)}\u2069 —{lab}→ \u2068{ws.word(d)}\u2069")
+            # a left-to-right mark after each word: an Arabic or Hebrew head stays on the left of its arrow
+            item = QListWidgetItem(f"\u200e{ws.word(h)}\u200e —{lab}→ {ws.word(d)}\u200e")
             item.setForeground(family_color(lab).darker(120))
             if n == len(built) - 1 and ws.newest_arc() == (h, d):
                 f = item.font()

@@ -53,7 +53,9 @@ class PushBars(QWidget):
 
     def set_rows(self, rows: list[tuple[str, str, float]]) -> None:
         self.rows = list(rows)
-        self.setFixedHeight(max(1, len(self.rows)) * self.ROW + 4)
+        # every row when there is room; in a short window the weakest pushes (the last rows) are cut first
+        self.setMinimumHeight(min(max(1, len(self.rows)), 3) * self.ROW + 4)
+        self.setMaximumHeight(max(1, len(self.rows)) * self.ROW + 4)
         self.update()
 
     def sizeHint(self) -> QSize:

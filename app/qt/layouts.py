@@ -18,9 +18,9 @@ Switched from View ▸ Layout and the Layouts toolbar.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QTabBar, QToolBar
+from PySide6.QtWidgets import QScrollArea, QTabBar, QTabWidget, QToolBar
 
 TEACH, ANNOTATE, LAB = "teach", "annotate", "lab"
 TITLES = {TEACH: "&Teach", ANNOTATE: "&Annotate", LAB: "&Lab"}
@@ -82,8 +82,41 @@ class Layouts:
             self.tidy_tab_bars()
         else:
             self.apply_default(self.current)
+        for d in self._docks():
+            self.watch(d)
 
     # -- the docks of the window -------------------------------------------------------------------
+    def watch(self, dock) -> None:
+        """A side dock shown (opened, or its tab brought to the front) asks for its panel's readable width
+        when it has less and the stepper can spare it (``resizeDocks`` keeps the stepper's minimum)."""
+        if dock.property("deplabFits"):
+            return
+        dock.setProperty("deplabFits", True)
+        dock.visibilityChanged.connect(lambda on, d=dock: on and QTimer.singleShot(0, d, lambda: self._fit(d)))
+
+    def _fit(self, dock) -> None:
+        w = self.window
+        A = Qt.DockWidgetArea
+        if dock.isFloating() or not dock.isVisible() or w.dockWidgetArea(dock) not in (A.LeftDockWidgetArea,
+                                                                                     A.RightDockWidgetArea):
+            return
+        outer = dock.widget()
+        if outer is None:
+            return
+        scroller = outer
+        if isinstance(scroller, QTabWidget):  # the Lab: the tab shown
+            scroller = scroller.currentWidget()
+            found = scroller.findChild(QScrollArea) if scroller is not None else None
+            scroller = found if found is not None else scroller
+        if not isinstance(scroller, QScrollArea) or scroller.widget() is None:
+            return
+        panel = scroller.widget()
+        need = panel.minimumSizeHint().expandedTo(panel.minimumSize()).width() + (dock.width() - scroller.width())
+        if scroller.verticalScrollBar().isVisible():
+            need += scroller.verticalScrollBar().width()
+        if dock.width() < need:
+            w.resizeDocks([dock], [min(need, w.width() // 2)], Qt.Orientation.Horizontal)
+
     def _docks(self):
         from PySide6.QtWidgets import QDockWidget
         return [d for d in self.window.findChildren(QDockWidget) if d.parent() is self.window]
@@ -119,6 +152,9 @@ class Layouts:
         """Puts every dock, shown or not, in its default place for layout ``name`` (see the module's text)."""
         w = self.window
         groups = [(area, g) for area, g in self._groups(name) if g]
+        for _, group in groups:
+            for d in group:
+                self.watch(d)
         previous = {}
         for area, group in groups:
             for d in group:
@@ -199,6 +235,8 @@ class Layouts:
             raise ValueError(f"unknown layout {name!r} (teach, annotate or lab)")
         if name != self.current:
             self.save()
+        for d in self._docks():
+            self.watch(d)
         self.current = name
         self.actions[name].setChecked(True)
         state = self.window.settings.value(f"layouts/{name}")

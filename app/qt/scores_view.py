@@ -19,7 +19,7 @@ LEGAL = QColor("#8FB8D8")
 ILLEGAL = QColor("#D9D9D9")
 ORACLE_MARK = QColor("#D55E00")
 ROW_H = 20
-MIN_BAR = 32  # the narrowest bar (the panel's minimum width keeps every transition name whole beside it)
+MIN_BAR = 26  # the narrowest bar (the panel's minimum width keeps every transition name whole beside it)
 MIN_ROWS = 4  # rows the panel's minimum height keeps (the rest shows when it is taller)
 
 
@@ -39,8 +39,9 @@ class ScoresView(QWidget):
         self._bold.setBold(True)
         self._small = QFont()
         self._small.setPixelSize(10)
-        # the value column: the widest tag drawn after a bar, in the chosen row's bold face
-        self._value_w = int(QFontMetricsF(self._bold).horizontalAdvance("0.000  illegal")) + 8
+        # the value column: the widest tag drawn after a bar (in the regular face, also on the chosen row)
+        fm = QFontMetricsF(self._font)
+        self._value_w = int(max(fm.horizontalAdvance("0.000  chosen"), fm.horizontalAdvance("0.000  illegal"))) + 8
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(120)
         connect_all(workspace.trace_signals + (workspace.step_changed,), self.refresh)  # the step's scores

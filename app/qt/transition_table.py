@@ -23,21 +23,25 @@ DIVERGENCE_BG = QColor("#FBE3D6")
 STACK_WIDTH, STACK_MIN, BUFFER_MIN = 220, 110, 90  # the stack column's widths; what the buffer keeps
 
 
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
+
+
 def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 def isolate_words(text: str) -> str:
-    """``[w1 w2 …]`` laid out left to right word by word, also for Arabic or Hebrew words: each word is a
-    Unicode isolate, so the bidi algorithm neither reverses the order of a run of right-to-left words nor
-    mirrors the brackets (the stack's top stays at the right end).  Text without right-to-left letters is
-    returned as it is."""
+    """``[w1 w2 …]`` laid out left to right word by word, also for Arabic or Hebrew words: a left-to-right
+    mark after each word ends its run, so the bidi algorithm neither reverses the order of a run of
+    right-to-left words nor mirrors the brackets (the stack's top stays at the right end).  (Qt 6.11's text
+    layout does not honour the Unicode isolates U+2066–2069, so marks, not isolates.)  Text without
+    right-to-left letters is returned as it is."""
     if not _right_to_left(text):
         return text
     bracketed = text.startswith("[") and text.endswith("]")
     inner = text[1:-1] if bracketed else text
-    words = " ".join(w if w in ("", "…") else f"\u2068{w}\u2069" for w in inner.split(" "))
-    return f"\u200e[{words}]\u200e" if bracketed else f"\u200e{words}\u200e"
+    words = " ".join(w if w in ("", "…") else w + LRM for w in inner.split(" "))
+    return f"{LRM}[{words}]" if bracketed else f"{LRM}{words}"
 
 
 class _TableModel(RowsTableModel):
