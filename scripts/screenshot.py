@@ -137,6 +137,11 @@ def narrow(app, w, outdir: Path) -> bool:
     for key, text in (("long", LONG_SENTENCE), ("rtl", RTL_SENTENCE), ("cjk", CJK_SENTENCE)):
         _show(w, text, 0.5)
         every_panel(fronts["teach"])
+        if w.arc_view.sceneSize().width() > w.arc_view.width():  # as a user reads it: readable size, scrolled
+            w.arc_view.resetZoom()                              # to the words on the stack and the buffer's first
+            c = w.workspace.config
+            w.arc_view.ensureWordsVisible([i for i in (*c.stack[-2:], *c.buffer[:1]) if i > 0])
+            app.processEvents()
         ok &= _shoot(app, w, outdir / f"narrow-{key}-{NARROW[0]}x{NARROW[1]}.png")
         _small_png(outdir / f"narrow-{key}-{NARROW[0]}x{NARROW[1]}.png")
     return ok

@@ -204,3 +204,21 @@ def test_a_dock_scrolls_its_panel_instead_of_widening_the_window(window, qtbot):
     w.resize(*SCREEN)
     qtbot.wait(30)
     assert panel.width() >= panel.minimumSizeHint().width()  # never squeezed below its own minimum
+
+
+def test_opening_a_treebank_is_the_annotate_layout_and_studying_a_sentence_is_teach(qtbot, tmp_path):
+    """The stepper is never squeezed between Annotate's docks: hiding it for a treebank switches to Annotate,
+    bringing it back (Study in the stepper) switches to Teach; both fit the laptop screen."""
+    w = make_window(qtbot, tmp_path, None)
+    assert w.layouts.current == "teach"
+    w.annotation.open_path(str(FIXTURES / "annotation_small.conllu"), wait=True)
+    qtbot.waitUntil(lambda: w.annotation.doc is not None, timeout=10000)
+    assert w.layouts.current == "annotate" and w.actions_by_name["layout_annotate"].isChecked()
+    assert not w.centralWidget().isVisible()
+    for name in ("navigatorDock", "annotationDock", "tokenTableDock"):
+        assert w.docks[name].isVisible()
+    assert w.minimumSizeHint().width() <= SCREEN[0]
+    w.annotation.study_current()
+    qtbot.waitUntil(lambda: w.workspace.trace is not None, timeout=10000)
+    assert w.layouts.current == "teach" and w.centralWidget().isVisible()
+    assert w.minimumSizeHint().width() <= SCREEN[0]

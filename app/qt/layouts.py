@@ -84,6 +84,20 @@ class Layouts:
             self.apply_default(self.current)
         for d in self._docks():
             self.watch(d)
+        focus = getattr(getattr(window, "annotation", None), "focus_action", None)
+        if focus is not None:  # the treebank's "annotation layout" (also: a treebank opened or closed) is Annotate
+            focus.toggled.connect(self._annotation_layout_toggled)
+
+    def _annotation_layout_toggled(self, on: bool) -> None:
+        """The stepper hidden for the treebank is the Annotate layout; the stepper back (a treebank closed, a
+        sentence studied) is Teach, not the stepper squeezed between Annotate's docks."""
+        if on and self.current != ANNOTATE:
+            self.switch(ANNOTATE)
+            docks = getattr(self.window.annotation, "docks", None)
+            if docks is not None:
+                docks.show_treebank_docks()
+        elif not on and self.current == ANNOTATE:
+            self.switch(TEACH)
 
     # -- the docks of the window -------------------------------------------------------------------
     def watch(self, dock) -> None:
