@@ -222,3 +222,17 @@ def test_opening_a_treebank_is_the_annotate_layout_and_studying_a_sentence_is_te
     qtbot.waitUntil(lambda: w.workspace.trace is not None, timeout=10000)
     assert w.layouts.current == "teach" and w.centralWidget().isVisible()
     assert w.minimumSizeHint().width() <= SCREEN[0]
+
+
+def test_the_practice_panel_holds_its_rows_whole_at_its_minimum_width(qtbot):
+    """Its rows (system, buttons, moves, exercise buttons) fit in the panel's own minimum width, so a narrow
+    dock cuts none of them ("Practise this sentence" was cut at 320 px)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from deplab.app.qt.quiz_view import PracticeView
+    v = PracticeView()
+    qtbot.addWidget(v)
+    inner = v.findChild(QScrollArea).widget()
+    assert inner.minimumSizeHint().width() <= v.minimumWidth()
+    for b in (v.start_button, v.add_button, v.export_results_button, *v.move_buttons.values()):
+        assert b.minimumSizeHint().width() <= v.minimumWidth() // 2 + 40, b.text()

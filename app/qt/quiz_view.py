@@ -57,12 +57,17 @@ class PracticeView(QWidget):
         self.start_button.clicked.connect(self.practise_current)
         self.next_button = QPushButton("Next exercise")
         self.next_button.clicked.connect(self.next_exercise)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("System:"))
-        top.addWidget(self.system_box)
-        top.addWidget(self.start_button)
-        top.addWidget(self.next_button)
-        top.addStretch(1)
+        top = QVBoxLayout()  # two short rows: the panel's minimum width holds them whole
+        row = QHBoxLayout()
+        row.addWidget(QLabel("System:"))
+        row.addWidget(self.system_box)
+        row.addStretch(1)
+        top.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self.start_button)
+        row.addWidget(self.next_button)
+        row.addStretch(1)
+        top.addLayout(row)
 
         self.judge_note = QLabel()
         self.judge_note.setWordWrap(True)
@@ -79,19 +84,21 @@ class PracticeView(QWidget):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.move_buttons: dict[str, QPushButton] = {}
-        moves = QHBoxLayout()
+        moves = QGridLayout()  # two per row; REDUCE (arc-eager) and SWAP (swap) share a cell: never both shown
+        cells = {SHIFT: (0, 0), LEFT: (0, 1), RIGHT: (1, 0), REDUCE: (1, 1), SWAP: (1, 1)}
         for kind in (SHIFT, LEFT, RIGHT, REDUCE, SWAP):
             b = QPushButton(f"{kind} ({KEYS[kind]})")
             b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 24)
             b.clicked.connect(lambda _=False, k=kind: self.choose_kind(k))
-            moves.addWidget(b)
+            moves.addWidget(b, *cells[kind])
             self.move_buttons[kind] = b
             sc = QShortcut(QKeySequence(KEYS[kind]), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.setWhatsThis(f"Practice: {kind}" + (" (then the label)" if kind in (LEFT, RIGHT) else ""))
             sc.activated.connect(lambda k=kind: self.choose_kind(k))
-        moves.addStretch(1)
+        moves.setColumnStretch(2, 1)
         self.label_hint = QLabel()
+        self.label_hint.setWordWrap(True)
         self.label_list = QListWidget()
         self.label_list.setMaximumHeight(110)
         self.label_list.itemActivated.connect(lambda item: self.choose_label(item.data(Qt.ItemDataRole.UserRole)))
@@ -112,13 +119,14 @@ class PracticeView(QWidget):
         self.mistakes.setMinimumHeight(48)
 
         buttons = QGridLayout()
-        self.add_button = QPushButton("Add sentence to the exercise set")
+        self.add_button = QPushButton("Add to exercise set")
+        self.add_button.setToolTip("Add the sentence being practised to the exercise set")
         self.add_button.clicked.connect(self.add_current_to_exercise)
-        self.export_exercise_button = QPushButton("Export exercise file…")
+        self.export_exercise_button = QPushButton("Export exercise…")
         self.export_exercise_button.clicked.connect(self._export_exercise_dialog)
-        self.open_exercise_button = QPushButton("Open exercise file…")
+        self.open_exercise_button = QPushButton("Open exercise…")
         self.open_exercise_button.clicked.connect(self._open_exercise_dialog)
-        self.export_results_button = QPushButton("Export results (CSV)…")
+        self.export_results_button = QPushButton("Results as CSV…")
         self.export_results_button.clicked.connect(self._export_results_dialog)
         for k, b in enumerate((self.add_button, self.export_exercise_button, self.open_exercise_button,
                                self.export_results_button)):
@@ -317,7 +325,7 @@ class PracticeView(QWidget):
             b.setEnabled(active and not s.finished)
         self.next_button.setVisible(bool(self.exercise))
         self.next_button.setEnabled(self.exercise_index + 1 < len(self.exercise))
-        self.export_exercise_button.setText(f"Export exercise file ({len(self.exercise)})…")
+        self.export_exercise_button.setText(f"Export exercise ({len(self.exercise)})…")
         self.export_results_button.setEnabled(s.answered > 0)
         if active:
             what = "gold tree" if s.tree_source == GOLD else "parser's tree"
