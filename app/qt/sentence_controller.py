@@ -123,6 +123,10 @@ class SentenceController:
     def is_parsing(self) -> bool:
         return self._parse_task is not None and self._parse_task.running
 
+    def is_busy(self) -> bool:
+        """A typed input is being parsed or a shown sentence traced (its result not yet on screen)."""
+        return self.is_parsing() or (self._trace_task is not None and self._trace_task.running)
+
     def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
         w = self.w
         ws = w.workspace
