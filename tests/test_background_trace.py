@@ -75,3 +75,11 @@ def test_the_newest_request_wins(qtbot, tiny_window):
     w.show_sentence(b, gold=True, wait=True)
     typed.wait()
     assert ws.forms == forms(b) and not ws.typed and ws.model_trace is not None
+
+
+def test_closing_the_window_detaches_a_trace_in_flight(qtbot, tiny_window):
+    w = tiny_window
+    task = w.show_sentence(read_conllu(FIXTURES / "tiny_dev.conllu")[0], gold=True)
+    w.close()
+    task.wait()  # its result arrives after the close and goes nowhere
+    assert not task.running and not w.sentences.is_busy()

@@ -174,9 +174,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         self.view.controls.stop()
         self.save_layout()
-        for t in (self._load_task, self._parse_task):
-            if t is not None and t.running:
-                t.detach()  # it must not call back into a closed window
+        if self._load_task is not None and self._load_task.running:
+            self._load_task.detach()  # it must not call back into a closed window
+        self.sentences.detach_tasks()
         super().closeEvent(e)
 
     @property

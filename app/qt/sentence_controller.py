@@ -4,7 +4,9 @@ tag, parse, and for one sentence its step-by-step trace) → the workspace model
 The input line's ``parseRequested`` and the sentence box's ``sentenceChosen`` come here directly;
 this controller writes the workspace only, and the views (the sentence box included) follow the
 workspace's signals.  The window never parses on the GUI thread; a new input replaces one still
-being parsed.  The sentences of a multi-sentence input get their trace when they are chosen (one
+being parsed.  A sentence shown for study (:meth:`SentenceController.show_sentence`: the Teach
+panel following the treebank's current sentence, Parse ▸ Step Through) gets its model trace in a
+background task too; the newest request, typed or shown, is the one that reaches the workspace.  The sentences of a multi-sentence input get their trace when they are chosen (one
 sentence, ~15 ms), from the same run as the tree shown: the tree is the trace's final configuration.
 """
 from __future__ import annotations
@@ -122,6 +124,12 @@ class SentenceController:
 
     def is_parsing(self) -> bool:
         return self._parse_task is not None and self._parse_task.running
+
+    def detach_tasks(self) -> None:
+        """The window is closing: a parse or trace still running must not call back into it."""
+        for t in (self._parse_task, self._trace_task):
+            if t is not None and t.running:
+                t.detach()
 
     def is_busy(self) -> bool:
         """A typed input is being parsed or a shown sentence traced (its result not yet on screen)."""
