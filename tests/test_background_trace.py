@@ -79,7 +79,9 @@ def test_the_newest_request_wins(qtbot, tiny_window):
 
 def test_closing_the_window_detaches_a_trace_in_flight(qtbot, tiny_window):
     w = tiny_window
+    before = w.workspace.sentence
     task = w.show_sentence(read_conllu(FIXTURES / "tiny_dev.conllu")[0], gold=True)
     w.close()
     task.wait()  # its result arrives after the close and goes nowhere
     assert not task.running and not w.sentences.is_busy()
+    assert w.workspace.sentence is before
