@@ -4,10 +4,11 @@ tag, parse, and for one sentence its step-by-step trace) → the workspace model
 The input line's ``parseRequested`` and the sentence box's ``sentenceChosen`` come here directly;
 this controller writes the workspace only, and the views (the sentence box included) follow the
 workspace's signals.  The window never parses on the GUI thread; a new input replaces one still
-being parsed.  A sentence shown for study (:meth:`SentenceController.show_sentence`: the Teach
-panel following the treebank's current sentence, Parse ▸ Step Through) gets its model trace in a
-background task too; the newest request, typed or shown, is the one that reaches the workspace.  The sentences of a multi-sentence input get their trace when they are chosen (one
+being parsed.  The sentences of a multi-sentence input get their trace when they are chosen (one
 sentence, ~15 ms), from the same run as the tree shown: the tree is the trace's final configuration.
+A sentence shown for study (:meth:`SentenceController.show_sentence`: the Teach panel following
+the treebank's current sentence, Parse ▸ Step Through) gets its model trace in a background task
+too; the newest request, typed or shown, is the one that reaches the workspace.
 """
 from __future__ import annotations
 
