@@ -164,7 +164,7 @@ def test_scores_and_features_follow_the_step(qtbot, window):
 def test_oracle_mode_and_first_divergence(qtbot, window):
     w = window
     gold = read_conllu(FIXTURES / "tiny.conllu")[0]
-    w.show_sentence(gold)
+    w.show_sentence(gold, wait=True)
     ws = w.workspace
     assert ws.available_modes() == [MODEL, ORACLE] and ws.mode == MODEL
     d = ws.divergence()

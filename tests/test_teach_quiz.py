@@ -62,7 +62,7 @@ def keys(qtbot, widget, text):
 
 def test_practice_with_keys_and_mouse(qtbot, window, tmp_path):
     w = window
-    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True)
+    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True, wait=True)
     w.actions_by_name["practice"].trigger()
     pv = w.practice
     assert w.docks["dock_practice"].isVisible()
@@ -103,7 +103,7 @@ def test_practice_with_keys_and_mouse(qtbot, window, tmp_path):
 
 def test_model_choice_when_the_model_uses_the_system(qtbot, window):
     w = window
-    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True)
+    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True, wait=True)
     pv = w.practice
     pv.system_box.setCurrentText(w.pipeline.transitions.system.name)
     assert pv.practise_current()
@@ -123,7 +123,7 @@ def test_typed_sentence_and_exercise_files(qtbot, window, tmp_path):
     assert pv.session.tree_source == PARSER and "parser's tree" in pv.source.text()
     assert "REDUCE" in pv.session.kinds() and pv.move_buttons["REDUCE"].isVisibleTo(pv)
     assert pv.add_current_to_exercise()
-    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True)
+    w.show_sentence(parse_conllu_text(CONLLU)[0], gold=True, wait=True)
     assert pv.add_current_to_exercise()
     pv.export_exercise(str(tmp_path / "ex.conllu"))
     ex = read_conllu(str(tmp_path / "ex.conllu"))

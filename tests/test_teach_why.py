@@ -48,7 +48,7 @@ def test_oracle_mode_has_no_explanation(qtbot, window):
     w = window
     fv = w.view.features
     s = read_conllu(FIXTURES / "tiny_dev.conllu")[0]
-    w.show_sentence(s, gold=True)
+    w.show_sentence(s, gold=True, wait=True)
     qtbot.waitUntil(lambda: MODEL in w.workspace.available_modes(), timeout=10000)
     fv.why_box.setChecked(True)
     w.set_mode(ORACLE)

@@ -194,7 +194,7 @@ def test_a_mode_switch_refreshes_the_trace_views_not_the_systems(qtbot, counted)
     assert w.view.table.table_model.rowCount() == ws.n_steps + 1
     assert w.actions_by_name["forward"].isEnabled()
     # switching the mode menu is the user's action: the check mark follows the workspace, no loop
-    w.show_sentence(read_conllu(FIXTURES / "tiny.conllu")[0], gold=True)
+    w.show_sentence(read_conllu(FIXTURES / "tiny.conllu")[0], gold=True, wait=True)
     compare.clear()
     calls["reload"].clear()
     w.actions_by_name["mode_oracle"].trigger()

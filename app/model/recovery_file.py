@@ -38,16 +38,41 @@ def record(source: str | None, source_sha1: str | None, name: str, n_sentences: 
             "newline": newline, "sentences": {str(i): t for i, t in sentences.items()}}
 
 
+CHUNK_CHARS = 1 << 16  # characters encoded at a time by :func:`write`
+
+
+def encoded_chunks(rec: dict, chunk_chars: int = CHUNK_CHARS):
+    """The UTF-8 bytes of a :func:`record` as JSON, in pieces of about ``chunk_chars`` characters.
+
+    The same bytes as ``json.dumps(rec, ensure_ascii=False).encode("utf-8")`` ("sentences" is the
+    record's last key), but no single C call handles the whole text: ``json.dumps``, ``str.join``
+    and ``str.encode`` of a 15 MB record each hold the GIL (and with it the window) for tens to
+    hundreds of milliseconds; a sentence at a time, the GUI thread gets the GIL back between pieces."""
+    head = {k: v for k, v in rec.items() if k != "sentences"}
+    pending = [json.dumps(head, ensure_ascii=False)[:-1], ', "sentences": {']
+    size = sum(map(len, pending))
+    sep = ""
+    for k, t in rec["sentences"].items():
+        piece = f'{sep}"{k}": {json.dumps(t, ensure_ascii=False)}'
+        sep = ", "
+        pending.append(piece)
+        size += len(piece)
+        if size >= chunk_chars:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    pending.append("}}")
+    yield "".join(pending).encode("utf-8")
+
+
 def write(path: str | os.PathLike, rec: dict) -> None:
     """Writes a :func:`record` atomically (safe to call from a worker thread).
 
-    The sentences are encoded one by one: ``json.dumps`` of the whole record is one C call that
-    holds the GIL (and with it the window) for hundreds of milliseconds on a large treebank."""
-    head = {k: v for k, v in rec.items() if k != "sentences"}
-    parts = [json.dumps(head, ensure_ascii=False)[:-1], ', "sentences": {']
-    parts.append(", ".join(f'"{k}": {json.dumps(t, ensure_ascii=False)}' for k, t in rec["sentences"].items()))
-    parts.append("}}")
-    atomic_write_bytes(os.fspath(path), "".join(parts).encode("utf-8"))
+    Encoded piecewise (:func:`encoded_chunks`) into one buffer, which the one atomic write of
+    :mod:`deplab.parser.fileio` writes out (the file's write releases the GIL)."""
+    data = bytearray()
+    for chunk in encoded_chunks(rec):
+        data += chunk
+    atomic_write_bytes(os.fspath(path), data)
 
 
 def load(path) -> dict:

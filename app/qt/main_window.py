@@ -11,7 +11,8 @@ Extension points for other panels (annotation, lab):
 * ``self.pipeline`` and the ``pipelineChanged(object)`` signal — the loaded
   engine pipeline (``parser.pipeline.Pipeline``) or None;
 * ``self.show_sentence(sentence, gold=True)`` — study a (treebank) sentence in
-  the workspace: model trace if a model is loaded, oracle trace from its tree.
+  the workspace: model trace (computed in the background) if a model is loaded,
+  oracle trace from its tree.
 """
 from __future__ import annotations
 
@@ -173,9 +174,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         self.view.controls.stop()
         self.save_layout()
-        for t in (self._load_task, self._parse_task):
-            if t is not None and t.running:
-                t.detach()  # it must not call back into a closed window
+        if self._load_task is not None and self._load_task.running:
+            self._load_task.detach()  # it must not call back into a closed window
+        self.sentences.detach_tasks()
         super().closeEvent(e)
 
     @property
@@ -227,9 +228,10 @@ class MainWindow(QMainWindow):
     def select_batch_sentence(self, i: int, trace=None) -> None:
         self.sentences.select_batch_sentence(i, trace)
 
-    def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
-        """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
-        self.sentences.show_sentence(sentence, gold)
+    def show_sentence(self, sentence: Sentence, gold: bool = True, wait: bool = False) -> Task | None:
+        """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle); its trace
+        is computed in the background (``wait=True`` returns once it is shown)."""
+        return self.sentences.show_sentence(sentence, gold, wait)
 
     def set_mode(self, mode: str) -> None:
         if mode in self.workspace.available_modes():

@@ -6,6 +6,9 @@ this controller writes the workspace only, and the views (the sentence box inclu
 workspace's signals.  The window never parses on the GUI thread; a new input replaces one still
 being parsed.  The sentences of a multi-sentence input get their trace when they are chosen (one
 sentence, ~15 ms), from the same run as the tree shown: the tree is the trace's final configuration.
+A sentence shown for study (:meth:`SentenceController.show_sentence`: the Teach panel following
+the treebank's current sentence, Parse ▸ Step Through) gets its model trace in a background task
+too; the newest request, typed or shown, is the one that reaches the workspace.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ class SentenceController:
     def __init__(self, window):
         self.w = window
         self._parse_task: Task | None = None
+        self._trace_task: Task | None = None  # the trace of a sentence shown for study (show_sentence)
+        self._generation = 0  # the newest request (typed or shown); older results are dropped
         # issue 17: typed text whose writing system does not fit the model's language gets a visible
         # notice (the engine's Pipeline.text_notices), not a silent one-token parse
         self.notice = QLabel()
@@ -62,6 +67,7 @@ class SentenceController:
             return None
         if self._parse_task is not None and self._parse_task.running:
             self._parse_task.detach()  # the newest input wins
+        gen = self._supersede()
         pipeline = w.pipeline
         long_input = len(text) > LONG_INPUT
 
@@ -85,6 +91,8 @@ class SentenceController:
 
         def done(result):
             finish()
+            if gen != self._generation:  # a sentence shown for study since then wins
+                return
             sentences, trace, notes = result
             self.show_notices(notes)
             self._show_batch(sentences, trace)
@@ -118,6 +126,16 @@ class SentenceController:
     def is_parsing(self) -> bool:
         return self._parse_task is not None and self._parse_task.running
 
+    def detach_tasks(self) -> None:
+        """The window is closing: a parse or trace still running must not call back into it."""
+        for t in (self._parse_task, self._trace_task):
+            if t is not None and t.running:
+                t.detach()
+
+    def is_busy(self) -> bool:
+        """A typed input is being parsed or a shown sentence traced (its result not yet on screen)."""
+        return self.is_parsing() or (self._trace_task is not None and self._trace_task.running)
+
     def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
         w = self.w
         ws = w.workspace
@@ -135,6 +153,7 @@ class SentenceController:
         ws = self.w.workspace
         if not 0 <= i < len(ws.batch):
             return
+        self._supersede()
         sentence = ws.batch[i]
         if trace is None:
             sentence, trace = self.traced(sentence, typed=True)
@@ -154,12 +173,53 @@ class SentenceController:
             w.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
             return sentence, None
 
-    def show_sentence(self, sentence: Sentence, gold: bool = True) -> None:
-        """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle)."""
+    def show_sentence(self, sentence: Sentence, gold: bool = True, wait: bool = False) -> Task | None:
+        """Studies ``sentence`` in the workspace (with ``gold``, its tree drives the oracle).
+
+        The model's trace of it is computed in a background task (a treebank sentence's trace takes
+        tens of milliseconds, more on a busy machine) and shown when it arrives on the GUI thread;
+        the newest request wins, typed or shown (``wait=True`` returns once it is shown)."""
         w = self.w
         w.view.controls.stop()
+        gen = self._supersede()
+        if self._trace_task is not None and self._trace_task.running:
+            self._trace_task.detach()
+            self._trace_task = None
+        pipeline = w.pipeline
+        if pipeline is None or not sentence.words:
+            self._study(sentence, None, gold)
+            return None
+
+        def work(ctx):
+            ctx.check()  # superseded before it started (quick scrolling): nothing to compute
+            return pipeline.trace(sentence)
+
+        def done(trace):
+            if gen != self._generation:
+                return
+            if w.pipeline is not pipeline:  # another model was installed meanwhile: its trace instead
+                self.show_sentence(sentence, gold)
+            else:
+                self._study(sentence, trace, gold)
+
+        def failed(msg):
+            if gen == self._generation:
+                w.statusBar().showMessage(f"Could not run the model on the sentence: {msg}")
+                self._study(sentence, None, gold)
+        task = run_task(work, on_done=done, on_error=failed, name="trace")
+        self._trace_task = task
+        if wait:
+            task.wait()
+        return task
+
+    def _supersede(self) -> int:
+        """A new request for the workspace: results of older ones are dropped when they arrive."""
+        self._generation += 1
+        return self._generation
+
+    def _study(self, sentence: Sentence, trace, gold: bool) -> None:
+        w = self.w
         ws = w.workspace
-        sentence, trace = self.traced(sentence, typed=False)
         ws.set_batch([sentence])
         ws.set_sentence(sentence, trace, gold=gold, start_at_end=True)
         if ws.gold_note:

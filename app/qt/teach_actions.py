@@ -85,7 +85,8 @@ def _gif_dialog(window) -> None:
 
 
 def show_treebank_sentence(window, i: int) -> None:
-    """The treebank sentence ``i`` in the stepper (its tree is the oracle's gold tree)."""
+    """The treebank sentence ``i`` in the stepper (its tree is the oracle's gold tree); the model's
+    trace of it is computed in a background task (:meth:`.sentence_controller.SentenceController.show_sentence`)."""
     doc = getattr(window.annotation, "doc", None)
     if doc is not None and 0 <= i < len(doc):
         window.show_sentence(doc[i].copy(), gold=True)
