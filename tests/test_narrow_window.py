@@ -236,3 +236,16 @@ def test_the_practice_panel_holds_its_rows_whole_at_its_minimum_width(qtbot):
     assert inner.minimumSizeHint().width() <= v.minimumWidth()
     for b in (v.start_button, v.add_button, v.export_results_button, *v.move_buttons.values()):
         assert b.minimumSizeHint().width() <= v.minimumWidth() // 2 + 40, b.text()
+
+
+def test_the_lab_tabs_fit_a_narrow_dock(qtbot):
+    """The Lab's forms ask for little width (two buttons a row, combo boxes narrower than their longest item,
+    short suffixes): each tab's contents fit 320 px, so at 1280 px the Lab does not scroll sideways."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from deplab.app.qt.compression_tab import CompressionTab
+    from deplab.app.qt.finetune_tab import FinetuneTab
+    for tab in (CompressionTab(), FinetuneTab()):
+        qtbot.addWidget(tab)
+        inner = tab.findChild(QScrollArea).widget()
+        assert inner.minimumSizeHint().width() <= 320, type(tab).__name__

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from deplab.parser.compression.spec import CompressionSpec
 
+from .narrow import narrow_combo
+
 METHODS = [  # (key, label)
     ("prune", "Magnitude pruning"),
     ("sensitivity", "Layer sensitivity"),
@@ -20,18 +22,6 @@ METHODS = [  # (key, label)
     ("int8", "int8 dynamic quantization"),
     ("distill", "Knowledge distillation"),
 ]
-
-def narrow_combo(box: QComboBox, chars: int = 18) -> QComboBox:
-    """A combo box that asks for ``chars`` characters, not for its longest item (shown whole in the list that
-    opens, and as the tooltip), so a long choice does not widen the Lab."""
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(chars)
-
-    def tip(_=None) -> None:
-        box.setToolTip(box.currentText() if not box.property("ownTip") else box.property("ownTip"))
-    box.currentIndexChanged.connect(tip)
-    tip()
-    return box
 
 
 def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
@@ -104,7 +94,7 @@ class CompressionForm(QWidget):
                                        "separated by ';' (e.g. 'output layer=0; word embeddings=95%'); "
                                        "use the sensitivity curves to choose them")
         self.retrain = _spin(0, 20, 1, " epoch(s)")
-        self.gradual = QCheckBox("raise the sparsity gradually while retraining")
+        self.gradual = QCheckBox("prune gradually")
         self.gradual.setChecked(True)
         self.gradual.setToolTip("Prune a little every few steps during the first epoch (Zhu & Gupta 2017) "
                                 "instead of all at once before retraining")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from deplab.parser.compression.spec import DEV_PURPOSE, TRAIN_PURPOSE
@@ -90,7 +90,7 @@ class CompressionTab(QWidget):
         self.table = ResultsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         rv.addWidget(self.table)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two per row: the Lab dock stays narrow
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.clicked.connect(self.export_csv)
         self.save_button = QPushButton("Save model…")
@@ -99,10 +99,9 @@ class CompressionTab(QWidget):
         self.use_button.clicked.connect(self.use_model)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear_results)
-        for b in (self.csv_button, self.save_button, self.use_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.clear_button)
+        for k, b in enumerate((self.csv_button, self.save_button, self.use_button, self.clear_button)):
+            buttons.addWidget(b, k // 2, k % 2)
+        buttons.setColumnStretch(2, 1)
         rv.addLayout(buttons)
         col.addWidget(res)
 

@@ -26,7 +26,8 @@ class TrainingData(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Training data", parent)
         g = QGridLayout(self)
-        self.src_doc = QRadioButton("Gold sentences of the open document")
+        self.src_doc = QRadioButton("Gold of the open document")
+        self.src_doc.setToolTip("The gold sentences of the treebank open in the app")
         self.src_file = QRadioButton("CoNLL-U file:")
         self.src_doc.setChecked(True)
         bg = QButtonGroup(self)
@@ -38,6 +39,7 @@ class TrainingData(QGroupBox):
         self.doc_count.setStyleSheet("color: #555")
         g.addWidget(self.src_doc, 0, 0, 1, 2)
         g.addWidget(self.doc_count, 0, 2)
+        self.doc_count.setWordWrap(True)
         g.addWidget(self.src_file, 1, 0)
         g.addWidget(fw, 1, 1, 1, 2)
         self.held_pct_radio = QRadioButton("Held out:")
@@ -49,7 +51,9 @@ class TrainingData(QGroupBox):
         self.held_pct = QSpinBox()
         self.held_pct.setRange(0, 90)
         self.held_pct.setValue(20)
-        self.held_pct.setSuffix(" % of the data (seeded)")
+        self.held_pct.setSuffix(" % (seeded)")
+        self.held_pct.setToolTip("This share of the training data, drawn with a fixed seed, is held out for "
+                                 "scores and early stopping")
         hw, self.held_edit, hb2 = _file_row("held-out CoNLL-U for scores and early stopping")
         hb2.clicked.connect(lambda: self._browse(self.held_edit, self.held_file_radio))
         g.addWidget(self.held_pct_radio, 2, 0)

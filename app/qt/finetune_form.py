@@ -79,7 +79,7 @@ class FinetuneOptions(QWidget):
         self.guard.setCurrentIndex(self.guard.findData(d.guard))
         self.guard.setToolTip("How fine-tuning avoids forgetting the base model's domain without its data")
         self.guard.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.guard.setMinimumContentsLength(18)  # the list that opens shows each choice whole
+        self.guard.setMinimumContentsLength(14)  # the list that opens shows each choice whole
         f.addWidget(QLabel("Forgetting guard"), 5, 0)
         f.addWidget(self.guard, 5, 1)
         self.rehearsal_data = DataFileRow("finetune_rehearsal", REHEARSAL_PURPOSE,
@@ -89,7 +89,8 @@ class FinetuneOptions(QWidget):
         self.rehearsal.setRange(1, 100000)
         self.rehearsal.setSingleStep(100)
         self.rehearsal.setValue(d.rehearsal)
-        self.rehearsal.setSuffix(" sentences per epoch")
+        self.rehearsal.setSuffix(" per epoch")
+        self.rehearsal.setToolTip("Sentences of the base model's training data mixed into each epoch")
         f.addWidget(QLabel("Rehearsal"), 6, 0)
         f.addWidget(self.rehearsal, 6, 1)
         f.addWidget(self.rehearsal_data, 7, 0, 1, 2)

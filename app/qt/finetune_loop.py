@@ -20,8 +20,8 @@ class ParserInTheLoopWorkflow:
         loop = QGroupBox("Parser in the loop")
         pv = QVBoxLayout(loop)
         row = QHBoxLayout()
-        self.rank_button = QPushButton("Rank unannotated sentences by uncertainty")
-        self.rank_button.setToolTip("Margin between the two best legal transitions along the greedy path "
+        self.rank_button = QPushButton("Rank by uncertainty")
+        self.rank_button.setToolTip("Rank the unannotated sentences by uncertainty. Margin between the two best legal transitions along the greedy path "
                                     "(Lewis & Gale 1994): correct the least certain sentences first")
         self.rank_button.clicked.connect(self.start_ranking)
         self.retrain_button = QPushButton("Retrain on my gold")
