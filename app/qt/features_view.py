@@ -11,6 +11,10 @@ Selecting a row emits ``wordSelected`` so the arc view can outline the word.
 (:func:`deplab.parser.attribution.explain`, Zeiler & Fergus 2014) — how much each input pushed
 the chosen transition against the runner-up — tint the cells and are drawn as bars of the
 strongest inputs; ``sharesChanged`` carries the per-word sums (``word_shares``) for the tree.
+The attribution runs in a background :class:`~.workers.Task` (one model pass per input): meanwhile the
+view says "computing…" and shows nothing of another step; a newer request (a step, another sentence or
+model) supersedes the running one, whose result is dropped.  Explanations are kept per step of the
+trace on screen, so stepping back shows them at once.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QLabel
 from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 from deplab.parser import features as F
+
+from .workers import Task, collector_paused, run_task
 
 TOWARDS, AGAINST = QColor("#0072B2"), QColor("#E69F00")  # Okabe-Ito blue / orange
 
@@ -127,7 +133,10 @@ class FeaturesView(QWidget):
         lay.addWidget(self.table, 1)
         self.model = None  # the loaded parser.model.Model, for the attributions
         self.explanation = None  # parser.attribution.Explanation of the current step, when shown
-        self._cache: dict[tuple[int, int], object] = {}
+        self._cache: dict[int, object] = {}  # step -> Explanation, of the trace _cached_trace
+        self._cached_trace = None
+        self._task: Task | None = None  # the explanation being computed, of the request _task_key
+        self._task_key: tuple | None = None
         self.why_box = QCheckBox("Why this transition?")
         self.why_box.setToolTip("Occlusion (Zeiler & Fergus 2014): each input is replaced by the network's empty-"
                                 "position vector and the change of the margin (chosen transition's score minus "
@@ -155,11 +164,26 @@ class FeaturesView(QWidget):
     def set_model(self, model) -> None:
         """The model whose decisions are explained (None: no explanation)."""
         self.model = model
-        self._cache.clear()
+        self._forget()
         self.refresh()
 
+    def _forget(self) -> None:
+        self._cache.clear()
+        self._cached_trace = None
+        self._supersede()
+
+    def _supersede(self) -> None:
+        """The running explanation's result will not be shown (its task's result is dropped)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    def explaining(self) -> bool:
+        """True while an explanation is computed in the background."""
+        return self._task is not None
+
     def current_explanation(self):
-        """The engine's explanation of the current model step, or (None, why not)."""
+        """The engine's explanation of the current model step when it is known, else (None, why not);
+        an explanation not computed yet is started in the background ("computing…")."""
         ws = self.ws
         t = ws.trace
         if not self.why_box.isChecked():
@@ -170,13 +194,51 @@ class FeaturesView(QWidget):
             return None, "Why this transition: load a model and parse a sentence."
         if ws.step >= len(t):
             return None, "Why this transition: the terminal configuration chooses nothing."
-        key = (id(t), ws.step)
-        if key not in self._cache:
+        if t is not self._cached_trace:
+            self._cache.clear()
+            self._cached_trace = t
+        if ws.step in self._cache:
+            return self._cache[ws.step], ""
+        self._request(self.model, t, ws.step)
+        return None, "Why this transition: computing…"
+
+    def _request(self, model, trace, step: int) -> None:
+        key = (model, trace, step)
+        if self._task is not None:
+            m, t, k = self._task_key
+            if m is model and t is trace and k == step and not self._task.is_cancelled():
+                return  # already on its way
+            self._task.cancel()  # superseded: the next request starts when it has stopped (one at a time)
+            return
+
+        def work(ctx):
             from deplab.parser.attribution import explain
-            if len(self._cache) > 512:
-                self._cache.clear()
-            self._cache[key] = explain(self.model, t, ws.step)
-        return self._cache[key], ""
+            with collector_paused():  # a full collection in this thread would hold the GIL (stall the window)
+                return key, explain(model, trace, step)
+        self._task_key = key
+        self._task = run_task(work, on_done=self._explained, on_error=self._explain_failed,
+                              on_cancelled=self._explain_ended, name="explain")
+
+    def _explained(self, result) -> None:
+        (model, trace, step), e = result
+        self._task = self._task_key = None
+        if model is self.model and trace is self._cached_trace:
+            self._cache[step] = e
+        self.refresh()  # shows it if it is still the step on screen, else asks for the one that is
+
+    def _explain_failed(self, message: str) -> None:
+        (_, trace, step), self._task, self._task_key = self._task_key, None, None
+        if trace is not self.ws.trace or step != self.ws.step:
+            return self.refresh()  # a failure of another step: ask for the one on screen
+        self.explanation = None
+        self.why_note.setText(f"Why this transition: could not compute the explanation ({message}).")
+        self.why_note.setVisible(True)
+        self.bars.setVisible(False)
+        self.sharesChanged.emit({})
+
+    def _explain_ended(self) -> None:
+        self._task = self._task_key = None
+        self.refresh()
 
     def _show_explanation(self) -> None:
         ws = self.ws
