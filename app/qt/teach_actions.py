@@ -69,7 +69,8 @@ def export_run(window, fmt: str, target: str, decorations: bool | None = None) -
     what = "an animated GIF" if fmt == "gif" else f"{fmt.upper()} frames"
     dialog = QProgressDialog(f"Exporting the run as {what} ({len(frames)} steps)…", "Cancel", 0, len(frames), window)
     dialog.setWindowTitle("Export")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable (a modal one would nest
+    # the event loop in each setValue); a second export is refused while this one runs
     dialog.setMinimumDuration(300)  # short exports finish before it shows
     dialog.setAutoReset(False)
     dialog.setAutoClose(False)
