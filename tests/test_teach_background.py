@@ -49,7 +49,7 @@ def test_the_explanation_is_computed_off_the_gui_thread(qtbot, window, monkeypat
     # the window goes on while the attribution runs: it says so and shows nothing yet
     qtbot.waitUntil(lambda: len(gate.calls) == 1, timeout=10000)
     assert fv.explaining() and fv.explanation is None
-    assert "computing" in fv.why_note.text() and not fv.bars.isVisible() and window.arc_view.shades() == {}
+    assert "computing" in fv.why_note.text() and not fv.bars.rows and window.arc_view.shades() == {}
     gate.open()
     qtbot.waitUntil(lambda: fv.explanation is not None, timeout=10000)
     assert gate.off_the_gui_thread()
@@ -57,8 +57,13 @@ def test_the_explanation_is_computed_off_the_gui_thread(qtbot, window, monkeypat
     assert fv.explanation.chosen == expected.chosen == ws.trace.steps[2].chosen
     assert fv.explanation.margin == pytest.approx(expected.margin, abs=1e-5)
     assert window.arc_view.shades() and fv.bars.rows
-    # an explanation already computed is shown at once when the user steps back to it
+    # the next step: its bars are empty until its explanation arrives (their place is kept: no jump)
+    gate.hold, gate.opened = len(gate.calls) + 1, threading.Event()
     ws.set_step(3)
+    qtbot.waitUntil(lambda: len(gate.calls) == gate.hold, timeout=10000)
+    assert fv.explanation is None and not fv.bars.isHidden() and fv.bars.rows == [] and window.arc_view.shades() == {}
+    gate.open()
+    # an explanation already computed is shown at once when the user steps back to it
     qtbot.waitUntil(lambda: fv.explanation is not None and not fv.explaining(), timeout=10000)
     n = len(gate.calls)
     ws.set_step(2)
@@ -84,6 +89,7 @@ def test_a_superseded_explanation_is_never_shown(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: len(gate.calls) == 1, timeout=10000)  # step 1's attribution is running
     ws.set_step(4)  # the user steps on meanwhile
     assert fv.explanation is None and "computing" in fv.why_note.text() and window.arc_view.shades() == {}
+    assert not fv.bars.rows
     gate.open()
     qtbot.waitUntil(lambda: fv.explanation is not None and not fv.explaining(), timeout=10000)
     assert gate.calls[0][2] == 1 and gate.calls[-1][2] == 4  # step 1 was computed, then step 4

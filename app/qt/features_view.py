@@ -30,6 +30,7 @@ from deplab.parser import features as F
 from .workers import Task, collector_paused, run_task
 
 TOWARDS, AGAINST = QColor("#0072B2"), QColor("#E69F00")  # Okabe-Ito blue / orange
+COMPUTING = "Why this transition: computing…"
 
 _PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
            "b1": "the first word of the buffer", "b2": "the second word of the buffer",
@@ -62,6 +63,11 @@ class PushBars(QWidget):
         # every row when there is room; in a short window the weakest pushes (the last rows) are cut first
         self.setMinimumHeight(min(max(1, len(self.rows)), 3) * self.ROW + 4)
         self.setMaximumHeight(max(1, len(self.rows)) * self.ROW + 4)
+        self.update()
+
+    def clear(self) -> None:
+        """No bars, the height kept (while the next explanation is computed: the panel does not jump)."""
+        self.rows = []
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -200,7 +206,7 @@ class FeaturesView(QWidget):
         if ws.step in self._cache:
             return self._cache[ws.step], ""
         self._request(self.model, t, ws.step)
-        return None, "Why this transition: computing…"
+        return None, COMPUTING
 
     def _request(self, model, trace, step: int) -> None:
         key = (model, trace, step)
@@ -245,7 +251,10 @@ class FeaturesView(QWidget):
         e, why_not = self.current_explanation()
         self.explanation = e
         self.why_note.setVisible(bool(why_not) or e is not None)
-        self.bars.setVisible(e is not None)
+        computing = why_not == COMPUTING and not self.bars.isHidden()  # bars shown before: keep their place
+        self.bars.setVisible(e is not None or computing)
+        if computing:
+            self.bars.clear()
         if e is None:
             self.why_note.setText(why_not)
             self.sharesChanged.emit({})
