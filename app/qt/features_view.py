@@ -170,18 +170,11 @@ class FeaturesView(QWidget):
     def set_model(self, model) -> None:
         """The model whose decisions are explained (None: no explanation)."""
         self.model = model
-        self._forget()
-        self.refresh()
-
-    def _forget(self) -> None:
         self._cache.clear()
         self._cached_trace = None
-        self._supersede()
-
-    def _supersede(self) -> None:
-        """The running explanation's result will not be shown (its task's result is dropped)."""
         if self._task is not None:
-            self._task.cancel()
+            self._task.cancel()  # its result is dropped
+        self.refresh()
 
     def explaining(self) -> bool:
         """True while an explanation is computed in the background."""
