@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -63,20 +64,24 @@ def main() -> None:
         print(f"{name:<52} longest stall {result[0]:7.1f} ms   (took {result[1]:.2f} s)", flush=True)
 
     n = args.steps or ws.n_steps
-    ws.set_step(0)
-    worst, wall = 0.0, 0.0
-    for k in range(1, n):  # the same steps without the explanation: what stepping costs anyway
-        stall, took = hb.measure(app, ws.forward)
-        worst, wall = max(worst, stall), wall + took
-    row(f"step without the explanation (x{n - 1})", (worst, wall))
+
+    def stepping(name, until=lambda: True):
+        """Steps 1 … n-1 one at a time (each explanation seen before the next step): the longest stall of all."""
+        ws.set_step(0)
+        stalls, wall = [], 0.0
+        for _ in range(1, n):
+            stall, took = hb.measure(app, ws.forward, until)
+            stalls.append(stall)
+            wall += took
+        row(f"{name} (x{n - 1})", (max(stalls), wall))
+        print(f"  per step: median {statistics.median(stalls):.1f} ms, "
+              f"90th percentile {statistics.quantiles(stalls, n=10)[-1]:.1f} ms", flush=True)
+
+    stepping("step without the explanation")  # what stepping costs anyway
     ws.set_step(0)
     row("tick 'Why this transition?'", hb.measure(app, lambda: fv.why_box.setChecked(True),
                                                   lambda: not explaining()))
-    worst, wall = 0.0, 0.0
-    for k in range(1, n):  # one step at a time, each explanation seen before the next step
-        stall, took = hb.measure(app, ws.forward, lambda: not explaining())
-        worst, wall = max(worst, stall), wall + took
-    row(f"step with the explanation shown (x{n - 1})", (worst, wall))
+    stepping("step with the explanation shown", lambda: not explaining())
     fv.why_box.setChecked(False)
     ws.set_step(ws.n_steps // 2)
     runner = getattr(teach_actions, "export_run", None)

@@ -18,7 +18,7 @@ trace on screen, so stepping back shows them at once.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QLabel, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -31,6 +31,7 @@ from .workers import Task, collector_paused, run_task
 
 TOWARDS, AGAINST = QColor("#0072B2"), QColor("#E69F00")  # Okabe-Ito blue / orange
 COMPUTING = "Why this transition: computing…"
+START_DELAY_MS = 15  # the step's own redraw first, with no worker competing for the GIL; quick stepping asks once
 
 _PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
            "b1": "the first word of the buffer", "b2": "the second word of the buffer",
@@ -143,6 +144,11 @@ class FeaturesView(QWidget):
         self._cached_trace = None
         self._task: Task | None = None  # the explanation being computed, of the request _task_key
         self._task_key: tuple | None = None
+        self._pending: tuple | None = None  # (model, trace, step) to explain once the event loop is idle
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_DELAY_MS)
+        self._start_timer.timeout.connect(self._start)
         self.why_box = QCheckBox("Why this transition?")
         self.why_box.setToolTip("Occlusion (Zeiler & Fergus 2014): each input is replaced by the network's empty-"
                                 "position vector and the change of the margin (chosen transition's score minus "
@@ -177,14 +183,15 @@ class FeaturesView(QWidget):
         self.refresh()
 
     def explaining(self) -> bool:
-        """True while an explanation is computed in the background."""
-        return self._task is not None
+        """True while an explanation is asked for or computed in the background."""
+        return self._task is not None or self._pending is not None
 
     def current_explanation(self):
         """The engine's explanation of the current model step when it is known, else (None, why not);
         an explanation not computed yet is started in the background ("computing…")."""
         ws = self.ws
         t = ws.trace
+        self._pending = None  # only the latest request counts
         if not self.why_box.isChecked():
             return None, ""
         if ws.mode != MODEL:
@@ -202,13 +209,20 @@ class FeaturesView(QWidget):
         return None, COMPUTING
 
     def _request(self, model, trace, step: int) -> None:
-        key = (model, trace, step)
         if self._task is not None:
             m, t, k = self._task_key
             if m is model and t is trace and k == step and not self._task.is_cancelled():
                 return  # already on its way
-            self._task.cancel()  # superseded: the next request starts when it has stopped (one at a time)
+            self._task.cancel()  # superseded: its result is dropped, and its end asks again (one at a time)
             return
+        self._pending = (model, trace, step)
+        self._start_timer.start()
+
+    def _start(self) -> None:
+        key, self._pending = self._pending, None
+        if key is None or self._task is not None:
+            return
+        model, trace, step = key
 
         def work(ctx):
             from deplab.parser.attribution import explain
@@ -223,12 +237,12 @@ class FeaturesView(QWidget):
         self._task = self._task_key = None
         if model is self.model and trace is self._cached_trace:
             self._cache[step] = e
-        self.refresh()  # shows it if it is still the step on screen, else asks for the one that is
+        self._update_explanation()  # shows it if it is still the step on screen, else asks for the one that is
 
     def _explain_failed(self, message: str) -> None:
         (_, trace, step), self._task, self._task_key = self._task_key, None, None
         if trace is not self.ws.trace or step != self.ws.step:
-            return self.refresh()  # a failure of another step: ask for the one on screen
+            return self._update_explanation()  # a failure of another step: ask for the one on screen
         self.explanation = None
         self.why_note.setText(f"Why this transition: could not compute the explanation ({message}).")
         self.why_note.setVisible(True)
@@ -237,7 +251,15 @@ class FeaturesView(QWidget):
 
     def _explain_ended(self) -> None:
         self._task = self._task_key = None
-        self.refresh()
+        self._update_explanation()
+
+    def _update_explanation(self) -> None:
+        """The explanation part only (note, bars, tints, shades), when none is shown: the cells' texts and
+        tooltips are those of the last refresh, without pushes."""
+        if self.explanation is not None:
+            return self.refresh()
+        self._show_explanation()
+        self._tint_cells()
 
     def _show_explanation(self) -> None:
         ws = self.ws
