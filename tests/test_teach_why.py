@@ -1,5 +1,6 @@
 """Why this transition, in the window: the features view shows the engine's occlusion attributions of the
-current step as bars and cell tints, the tree shades the words by their share; model mode only."""
+current step as bars and cell tints, the tree shades the words by their share; model mode only.  The
+explanation is computed in the background (tests/test_teach_background.py): the tests wait for it."""
 import pytest
 
 from deplab.app.model.workspace import MODEL, ORACLE
@@ -14,7 +15,13 @@ def window(tiny_window):
     return tiny_window
 
 
-def test_bars_and_shades_are_the_engines_attributions(window):
+def arrived(qtbot, fv):
+    """Waits for the background explanation of the step on screen."""
+    qtbot.waitUntil(lambda: not fv.explaining() and fv.explanation is not None, timeout=10000)
+    return fv.explanation
+
+
+def test_bars_and_shades_are_the_engines_attributions(qtbot, window):
     w = window
     fv = w.view.features
     w.parse_text("The cat sleeps on the warm mat .", wait=True)
@@ -24,7 +31,7 @@ def test_bars_and_shades_are_the_engines_attributions(window):
     for k in (0, 3, ws.n_steps - 1):
         ws.set_step(k)
         e = explain(w.pipeline.model, ws.trace, k)
-        assert fv.explanation.chosen == e.chosen == ws.trace.steps[k].chosen
+        assert arrived(qtbot, fv).chosen == e.chosen == ws.trace.steps[k].chosen
         assert fv.explanation.margin == pytest.approx(e.margin, abs=1e-5)
         shown = [(name, d) for name, _, d in fv.bars.rows]
         strongest = [(p.name, p.delta) for p in e.strongest(8) if abs(p.delta) > 1e-9]
@@ -57,4 +64,4 @@ def test_oracle_mode_has_no_explanation(qtbot, window):
     assert "model mode only" in fv.why_note.text()
     w.set_mode(MODEL)
     w.workspace.set_step(1)
-    assert fv.explanation is not None and w.arc_view.shades()
+    assert arrived(qtbot, fv) is not None and w.arc_view.shades()

@@ -3,10 +3,11 @@
 Words carry their UPOS tag underneath; each arc goes from the head to the
 dependent (arrowhead at the dependent) with the relation on it; ROOT is a
 marker before the first word (after the last in right-to-left scripts).
-This widget holds the zoom, the layout cache and the mouse's meaning (hover,
-click, drag to attach); the rest is one concept per module: what is shown
+This widget holds the zoom and the mouse's meaning (hover, click, drag to
+attach); the rest is one concept per module: the diagram without a widget
+(:mod:`.arc_scene`, also painted by :mod:`.export`), what is shown
 (:mod:`.arc_state`), where it goes (:mod:`.arc_layout`), how it is painted
-(:mod:`.arc_painter`, also used by :mod:`.export`), what is under the mouse
+(:mod:`.arc_painter`), what is under the mouse
 (:mod:`.arc_hit`) and the Qt surfaces that paint and receive events
 (:mod:`.arc_canvas`).  Signals:
 
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import arc_hit
 from .arc_canvas import Canvas, Scroll
-from .arc_layout import Layout, Metrics, compute_layout, crossing_points
-from .arc_painter import ArcPainter
+from .arc_layout import Layout
+from .arc_scene import ArcScene
 from .arc_state import ROLE_BUFFER, ROLE_STACK, ArcState, is_rtl  # noqa: F401  (re-exported)
 from .relations import DIFF, FAMILIES
 
@@ -45,20 +46,11 @@ class ArcView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.metrics = Metrics(word_area=62.0)
-        self.state = ArcState()
-        self.painter = ArcPainter(self.state)
+        self.scene = ArcScene()  # state, metrics, painter and the layout (cached)
+        self.metrics, self.state, self.painter = self.scene.metrics, self.scene.state, self.scene.painter
         self._editable = False
         self._zoom = 1.0
         self._pending_visible: list[int] | None = None
-        # computed by _relayout
-        self._arcs: list[tuple[int, int, str]] = []
-        self._kinds: list[str] = []  # per arc: a family name, or a DIFF key in diff mode
-        self._nonproj: set[tuple[int, int]] = set()
-        self._cache_key: tuple | None = None
-        self._full: Layout = compute_layout([40.0], [], [], self.metrics)
-        self._geometry: dict = {}
-        self._layout: Layout = self._full
 
         self._canvas = Canvas(self)
         self._scroll = Scroll(self)
@@ -105,6 +97,23 @@ class ArcView(QWidget):
     @property
     def _hover(self) -> int:
         return self.painter.hover
+
+    # computed by _relayout
+    @property
+    def _layout(self) -> Layout:
+        return self.scene.layout
+
+    @property
+    def _arcs(self) -> list[tuple[int, int, str]]:
+        return self.scene.arcs
+
+    @property
+    def _kinds(self) -> list[str]:
+        return self.scene.kinds
+
+    @property
+    def _nonproj(self) -> set[tuple[int, int]]:
+        return self.scene.nonproj
 
     # -- data -----------------------------------------------------------------------
     def setTree(self, forms: Sequence[str], tags: Sequence[str] | None = None,
@@ -213,7 +222,7 @@ class ArcView(QWidget):
         return self.painter.hover
 
     def sceneSize(self) -> QSize:
-        return QSize(int(self._layout.width + 0.5), int(self._layout.height + 0.5))
+        return self.scene.sceneSize()
 
     def legendText(self) -> str:
         return self._legend.text()
@@ -254,31 +263,7 @@ class ArcView(QWidget):
 
     # -- layout -------------------------------------------------------------------------
     def _relayout(self) -> None:
-        st, pn = self.state, self.painter
-        n = len(st.forms)
-        arcs, kinds = st.classify()
-        self._arcs, self._kinds = arcs, kinds
-        self._nonproj = st.non_projective()
-        # the layout covers the drawn arcs and the reference tree's, keyed by (head, dependent)
-        entries = st.layout_entries(arcs)
-        keys = sorted(entries)
-        rtl = st.rtl()
-        cache_key = (tuple(st.forms), tuple(st.tags), tuple((k, entries[k]) for k in keys), rtl)
-        if cache_key != self._cache_key:
-            full = compute_layout([pn.word_width(i) for i in range(n + 1)],
-                                  [(h, d, entries[(h, d)]) for h, d in keys],
-                                  [pn.label_width(entries[k]) for k in keys], self.metrics, rtl)
-            self._full = full
-            self._geometry = {(g.head, g.dep): g for g in full.arcs}
-            self._cache_key = cache_key
-        full = self._full
-        lay = Layout(full.centers, full.widths, [self._geometry[(h, d)] for h, d, _ in arcs], full.baseline,
-                     full.width, full.height, full.max_level, full.rtl)
-        tree_only = Layout(full.centers, full.widths, [g for g, k in zip(lay.arcs, kinds) if k != "missing"],
-                           full.baseline, full.width, full.height, full.max_level, full.rtl)
-        lay.crossings = crossing_points(tree_only)  # non-projectivity of the drawn tree only
-        self._layout = lay
-        pn.layout, pn.arcs, pn.kinds = lay, arcs, kinds
+        self.scene.relayout()
         self._resize_canvas()
         self._update_legend()
 

@@ -9,13 +9,23 @@
   band above them.
 * The run: the transition sequence as a textbook table (:mod:`deplab.parser.lecture`: LaTeX
   booktabs, Markdown, CSV), every step as numbered PNG or SVG frames, and an animated GIF (written
-  with Pillow: Qt's QMovie reads GIFs but cannot write them).
+  with Pillow: Qt's QMovie reads GIFs but cannot write them).  :func:`run_frames` reads what each
+  step shows from the workspace (on the GUI thread, quickly); :func:`write_frames` and
+  :func:`write_gif` paint, encode and write them anywhere — the window runs them in a background
+  task (``teach_actions.export_run``): the pictures are :class:`.arc_scene.ArcScene` s painted on a
+  QImage or an SVG generator, no widget.  They report ``progress(done, total, message)``, stop when
+  ``cancelled()`` (:class:`deplab.parser.progress.Cancelled`), and a stopped or failed export
+  leaves no file behind: the frames are written in a hidden folder and moved into place at the
+  end, the GIF is written at once.
 """
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -23,56 +33,88 @@ from PySide6.QtSvg import QSvgGenerator
 
 from deplab.parser import lecture
 from deplab.parser.fileio import atomic_write_bytes, atomic_write_text
+from deplab.parser.progress import check
 
-from .arc_view import ROLE_BUFFER, ROLE_STACK, ArcView
+from .arc_layout import Metrics
+from .arc_scene import ArcScene
+from .arc_state import ROLE_BUFFER, ROLE_STACK
 
 PAD = 8.0  # space kept above the highest arc label
 
 
+@dataclass
+class Frame:
+    """What one picture shows: a (partial) tree laid out as the ``reference`` tree, and with
+    ``decorations`` the stepper's stack tint, s1–s3/b1–b3 badges and newest arc."""
+
+    forms: list[str]
+    tags: list[str]
+    heads: list[int | None]
+    labels: list[str | None]
+    reference: tuple | None = None
+    decorations: bool = False
+    roles: dict[int, str] = field(default_factory=dict)
+    marks: dict[int, str] = field(default_factory=dict)
+    newest: tuple[int, int] | None = None
+
+
+def frame_scene(frame: Frame) -> ArcScene:
+    """The frame laid out, ready to paint (no widget: any thread)."""
+    sc = ArcScene(None if frame.decorations else Metrics(word_area=56.0))  # plain: the word numbers, no badges
+    st = sc.state
+    st.set_tree_state(frame.forms, frame.tags, frame.heads, frame.labels, reference=frame.reference)
+    st.roles, st.marks, st.newest = dict(frame.roles), dict(frame.marks), frame.newest
+    sc.relayout()
+    return sc
+
+
 def plain_view(forms: Sequence[str], tags: Sequence[str] | None, heads: Sequence[int | None],
-               labels: Sequence[str | None], reference: tuple | None = None) -> ArcView:
-    """An off-screen arc view with only the tree (``reference`` keeps the words where the final tree puts them)."""
-    v = ArcView()
-    v.setTreeState(list(forms), list(tags) if tags is not None else [""] * len(forms), list(heads), list(labels),
-                   reference=reference)
-    v.metrics.word_area = 56.0  # the word numbers, no badges
-    v._cache_key = None
-    v._relayout()
-    return v
+               labels: Sequence[str | None], reference: tuple | None = None) -> ArcScene:
+    """An off-screen picture with only the tree (``reference`` keeps the words where the final tree puts them)."""
+    return frame_scene(Frame(list(forms), list(tags) if tags is not None else [""] * len(forms), list(heads),
+                             list(labels), reference))
 
 
-def decorated_view(workspace, k: int | None = None) -> ArcView:
-    """An off-screen arc view of step ``k`` of the workspace's trace with the stepper's decorations
-    (stack tint, buffer greyed, s1–s3/b1–b3 badges, the newest arc)."""
+def step_frame(workspace, k: int | None = None, decorations: bool = False, reference: tuple | None = None) -> Frame:
+    """What step ``k`` (default: the current one) of the workspace's trace shows; ``reference``: the final
+    tree (read from the workspace when not given)."""
     ws = workspace
     k = ws.step if k is None else k
     heads, labels = ws.tree_at(k)
-    reference = ws.tree_at(ws.n_steps) if ws.trace is not None else None
-    v = ArcView()
-    v.setTreeState(ws.forms, ws.tags, heads, labels, reference=reference)
-    c = ws.trace.config_at(k) if ws.trace is not None else None
+    if reference is None and ws.trace is not None:
+        reference = ws.tree_at(ws.n_steps)
+    f = Frame(list(ws.forms), list(ws.tags), heads, labels, reference, decorations)
+    c = ws.trace.config_at(k) if decorations and ws.trace is not None else None
     if c is not None:
-        v.setWordRoles({**{i: ROLE_STACK for i in c.stack}, **{i: ROLE_BUFFER for i in c.buffer}})
-        marks = {i: f"s{d}" for d, i in enumerate(reversed(c.stack[-3:]), start=1)}
-        marks.update({i: f"b{d}" for d, i in enumerate(c.buffer[:3], start=1)})
-        v.setMarks(marks)
+        f.roles = {**{i: ROLE_STACK for i in c.stack}, **{i: ROLE_BUFFER for i in c.buffer}}
+        f.marks = {i: f"s{d}" for d, i in enumerate(reversed(c.stack[-3:]), start=1)}
+        f.marks.update({i: f"b{d}" for d, i in enumerate(c.buffer[:3], start=1)})
         arc = ws.arc_of(k - 1) if k > 0 else None
-        v.setNewestArc((arc[0], arc[1]) if arc else None)
-    return v
+        f.newest = (arc[0], arc[1]) if arc else None
+    return f
 
 
-def step_view(workspace, k: int | None = None, decorations: bool = False) -> ArcView:
+def decorated_view(workspace, k: int | None = None) -> ArcScene:
+    """An off-screen picture of step ``k`` of the workspace's trace with the stepper's decorations
+    (stack tint, buffer greyed, s1–s3/b1–b3 badges, the newest arc)."""
+    return frame_scene(step_frame(workspace, k, True))
+
+
+def step_view(workspace, k: int | None = None, decorations: bool = False) -> ArcScene:
     """The tree of step ``k`` (default: the current one), plain or decorated."""
+    return frame_scene(step_frame(workspace, k, decorations))
+
+
+def run_frames(workspace, decorations: bool = True) -> list[Frame]:
+    """Every step of the workspace's trace, read on the GUI thread (fast): the frames are painted anywhere."""
     ws = workspace
-    k = ws.step if k is None else k
-    if decorations:
-        return decorated_view(ws, k)
-    heads, labels = ws.tree_at(k)
-    reference = ws.tree_at(ws.n_steps) if ws.trace is not None else None
-    return plain_view(ws.forms, ws.tags, heads, labels, reference)
+    if ws.trace is None:
+        raise ValueError("no trace to export: parse a sentence first")
+    reference = ws.tree_at(ws.n_steps)
+    return [step_frame(ws, k, decorations, reference) for k in range(ws.n_steps + 1)]
 
 
-def content_rect(view: ArcView) -> QRectF:
+def content_rect(view) -> QRectF:
     """The part of the scene with something on it: from just above the highest arc (or the words, when
     there is no arc) to the bottom."""
     lay = view.arcLayout()
@@ -83,7 +125,7 @@ def content_rect(view: ArcView) -> QRectF:
     return QRectF(0, top, size.width(), size.height() - top)
 
 
-def export_svg(view: ArcView, path: str | os.PathLike, title: str = "DepLab tree", rect: QRectF | None = None) -> None:
+def svg_bytes(view, title: str = "DepLab tree", rect: QRectF | None = None) -> bytes:
     r = rect if rect is not None else content_rect(view)
     buf = QBuffer()
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -100,10 +142,15 @@ def export_svg(view: ArcView, path: str | os.PathLike, title: str = "DepLab tree
     view.paint(p, export=True)
     p.end()
     buf.close()
-    atomic_write_bytes(path, bytes(buf.data()))
+    return bytes(buf.data())
 
 
-def render_image(view: ArcView, scale: float = 2.0, rect: QRectF | None = None) -> QImage:
+def export_svg(view, path: str | os.PathLike, title: str = "DepLab tree", rect: QRectF | None = None) -> None:
+    """``view``: an :class:`.arc_view.ArcView` or an :class:`.arc_scene.ArcScene`."""
+    atomic_write_bytes(path, svg_bytes(view, title, rect))
+
+
+def render_image(view, scale: float = 2.0, rect: QRectF | None = None) -> QImage:
     """The picture of ``view`` (``rect``: the part of the scene; default :func:`content_rect`)."""
     r = rect if rect is not None else content_rect(view)
     img = QImage(QSize(max(1, int(r.width() * scale)), max(1, int(r.height() * scale))),
@@ -130,7 +177,7 @@ def _png_bytes(img: QImage) -> bytes:
     return bytes(data)
 
 
-def export_png(view: ArcView, path: str | os.PathLike, scale: float = 2.0, rect: QRectF | None = None) -> None:
+def export_png(view, path: str | os.PathLike, scale: float = 2.0, rect: QRectF | None = None) -> None:
     try:
         atomic_write_bytes(path, _png_bytes(render_image(view, scale, rect)))
     except OSError as e:
@@ -162,28 +209,62 @@ def export_sequence(trace, path: str | os.PathLike, fmt: str | None = None, capt
     atomic_write_text(path, sequence_text(trace, fmt, caption))
 
 
+Report = Callable[[int, int, str], None] | None
+
+
 def export_frames(workspace, folder: str | os.PathLike, fmt: str = "png", decorations: bool = True,
-                  scale: float = 2.0, cancelled=None) -> list[Path]:
+                  scale: float = 2.0, cancelled=None, progress: Report = None) -> list[Path]:
     """Every step of the workspace's trace as ``step_000.png`` … (or ``.svg``) in ``folder``; the words
     keep their places across frames (the final tree fixes the layout)."""
-    from deplab.parser.progress import check
-    if workspace.trace is None:
-        raise ValueError("no trace to export: parse a sentence first")
+    return write_frames(run_frames(workspace, decorations), folder, fmt, scale, progress, cancelled)
+
+
+def write_frames(frames: list[Frame], folder: str | os.PathLike, fmt: str = "png", scale: float = 2.0,
+                 progress: Report = None, cancelled=None) -> list[Path]:
+    """The frames of :func:`run_frames` as numbered files in ``folder`` (any thread).  They are written in a
+    hidden folder inside it and moved into place once all are done: a cancelled or failed export leaves
+    ``folder`` as it was."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown frame format {fmt!r} (png or svg)")
     folder = Path(folder)
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    n = workspace.n_steps
+    n = len(frames) - 1
     width = max(3, len(str(n)))
-    rect = content_rect(step_view(workspace, n, decorations))  # every frame the size of the finished tree
-    out = []
-    for k in range(n + 1):
+    names = [f"step_{k:0{width}d}.{fmt}" for k in range(n + 1)]
+    rect = content_rect(frame_scene(frames[-1]))  # every frame the size of the finished tree
+    work = Path(tempfile.mkdtemp(prefix=".deplab-frames-", dir=folder))
+    done = False
+    try:
+        for k, frame in enumerate(frames):
+            check(cancelled)
+            scene = frame_scene(frame)
+            data = (_png_bytes(render_image(scene, scale, rect)) if fmt == "png"
+                    else svg_bytes(scene, f"DepLab step {k}", rect))
+            try:
+                (work / names[k]).write_bytes(data)
+            except OSError as e:
+                raise OSError(f"{os.fspath(folder / names[k])}: could not write the frame ({e.strerror or e})") from e
+            _report(progress, k + 1, n + 1, "rendering frames")
         check(cancelled)
-        view = step_view(workspace, k, decorations)
-        path = folder / f"step_{k:0{width}d}.{fmt}"
-        (export_png(view, path, scale, rect) if fmt == "png" else export_svg(view, path, f"DepLab step {k}", rect))
-        out.append(path)
-    return out
+        out = []
+        for name in names:
+            os.replace(work / name, folder / name)
+            out.append(folder / name)
+        done = True
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if made and not done:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                pass
+
+
+def _report(progress: Report, done: int, total: int, message: str) -> None:
+    if progress is not None:
+        progress(done, total, message)
 
 
 def gif_available() -> bool:
@@ -195,30 +276,33 @@ def gif_available() -> bool:
 
 
 def export_gif(workspace, path: str | os.PathLike, decorations: bool = True, ms_per_step: int = 700,
-               scale: float = 1.0, cancelled=None) -> int:
+               scale: float = 1.0, cancelled=None, progress: Report = None) -> int:
     """The run as an animated GIF (one frame per step, the last held 3× longer); returns the frame count."""
+    return write_gif(run_frames(workspace, decorations), path, ms_per_step, scale, progress, cancelled)
+
+
+def write_gif(frames: list[Frame], path: str | os.PathLike, ms_per_step: int = 700, scale: float = 1.0,
+              progress: Report = None, cancelled=None) -> int:
+    """The frames of :func:`run_frames` as an animated GIF (any thread); nothing is written until every
+    frame is done."""
     import io
 
     from PIL import Image
 
-    from deplab.parser.progress import check
-    if workspace.trace is None:
-        raise ValueError("no trace to export: parse a sentence first")
-    rect = content_rect(step_view(workspace, workspace.n_steps, decorations))
-    images = []
-    for k in range(workspace.n_steps + 1):
+    rect = content_rect(frame_scene(frames[-1]))  # every frame the size of the finished tree: the words stay put
+    total = len(frames) + 1  # the frames, then the writing
+    out_frames = []
+    for k, frame in enumerate(frames):
         check(cancelled)
-        images.append(render_image(step_view(workspace, k, decorations), scale, rect))
-    w = max(i.width() for i in images)
-    h = max(i.height() for i in images)
-    frames = []
-    for img in images:
-        im = Image.open(io.BytesIO(_png_bytes(img))).convert("RGB")
-        canvas = Image.new("RGB", (w, h), "white")
-        canvas.paste(im, (0, h - im.height))  # words on the same line in every frame
-        frames.append(canvas.quantize(colors=128))
-    durations = [ms_per_step] * (len(frames) - 1) + [ms_per_step * 3]
+        img = render_image(frame_scene(frame), scale, rect)
+        out_frames.append(Image.open(io.BytesIO(_png_bytes(img))).convert("RGB").quantize(colors=128))
+        _report(progress, k + 1, total, "rendering frames")
+    check(cancelled)
+    _report(progress, len(frames), total, "writing the GIF")
+    durations = [ms_per_step] * (len(out_frames) - 1) + [ms_per_step * 3]
     out = io.BytesIO()
-    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    out_frames[0].save(out, format="GIF", save_all=True, append_images=out_frames[1:], duration=durations, loop=0)
+    check(cancelled)
     atomic_write_bytes(path, out.getvalue())
-    return len(frames)
+    _report(progress, total, total, "written")
+    return len(out_frames)

@@ -11,10 +11,14 @@ Selecting a row emits ``wordSelected`` so the arc view can outline the word.
 (:func:`deplab.parser.attribution.explain`, Zeiler & Fergus 2014) — how much each input pushed
 the chosen transition against the runner-up — tint the cells and are drawn as bars of the
 strongest inputs; ``sharesChanged`` carries the per-word sums (``word_shares``) for the tree.
+The attribution runs in a background :class:`~.workers.Task` (one model pass per input): meanwhile the
+view says "computing…" and shows nothing of another step; a newer request (a step, another sentence or
+model) supersedes the running one, whose result is dropped.  Explanations are kept per step of the
+trace on screen, so stepping back shows them at once.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QLabel, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -23,7 +27,11 @@ from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
 from deplab.parser import features as F
 
+from .workers import Task, collector_paused, run_task
+
 TOWARDS, AGAINST = QColor("#0072B2"), QColor("#E69F00")  # Okabe-Ito blue / orange
+COMPUTING = "Why this transition: computing…"
+START_DELAY_MS = 15  # the step's own redraw first, with no worker competing for the GIL; quick stepping asks once
 
 _PLACES = {"s1": "the top of the stack", "s2": "the second word on the stack", "s3": "the third word on the stack",
            "b1": "the first word of the buffer", "b2": "the second word of the buffer",
@@ -56,6 +64,11 @@ class PushBars(QWidget):
         # every row when there is room; in a short window the weakest pushes (the last rows) are cut first
         self.setMinimumHeight(min(max(1, len(self.rows)), 3) * self.ROW + 4)
         self.setMaximumHeight(max(1, len(self.rows)) * self.ROW + 4)
+        self.update()
+
+    def clear(self) -> None:
+        """No bars, the height kept (while the next explanation is computed: the panel does not jump)."""
+        self.rows = []
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -127,7 +140,15 @@ class FeaturesView(QWidget):
         lay.addWidget(self.table, 1)
         self.model = None  # the loaded parser.model.Model, for the attributions
         self.explanation = None  # parser.attribution.Explanation of the current step, when shown
-        self._cache: dict[tuple[int, int], object] = {}
+        self._cache: dict[int, object] = {}  # step -> Explanation, of the trace _cached_trace
+        self._cached_trace = None
+        self._task: Task | None = None  # the explanation being computed, of the request _task_key
+        self._task_key: tuple | None = None
+        self._pending: tuple | None = None  # (model, trace, step) to explain once the event loop is idle
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_DELAY_MS)
+        self._start_timer.timeout.connect(self._start)
         self.why_box = QCheckBox("Why this transition?")
         self.why_box.setToolTip("Occlusion (Zeiler & Fergus 2014): each input is replaced by the network's empty-"
                                 "position vector and the change of the margin (chosen transition's score minus "
@@ -156,12 +177,21 @@ class FeaturesView(QWidget):
         """The model whose decisions are explained (None: no explanation)."""
         self.model = model
         self._cache.clear()
+        self._cached_trace = None
+        if self._task is not None:
+            self._task.cancel()  # its result is dropped
         self.refresh()
 
+    def explaining(self) -> bool:
+        """True while an explanation is asked for or computed in the background."""
+        return self._task is not None or self._pending is not None
+
     def current_explanation(self):
-        """The engine's explanation of the current model step, or (None, why not)."""
+        """The engine's explanation of the current model step when it is known, else (None, why not);
+        an explanation not computed yet is started in the background ("computing…")."""
         ws = self.ws
         t = ws.trace
+        self._pending = None  # only the latest request counts
         if not self.why_box.isChecked():
             return None, ""
         if ws.mode != MODEL:
@@ -170,20 +200,76 @@ class FeaturesView(QWidget):
             return None, "Why this transition: load a model and parse a sentence."
         if ws.step >= len(t):
             return None, "Why this transition: the terminal configuration chooses nothing."
-        key = (id(t), ws.step)
-        if key not in self._cache:
+        if t is not self._cached_trace:
+            self._cache.clear()
+            self._cached_trace = t
+        if ws.step in self._cache:
+            return self._cache[ws.step], ""
+        self._request(self.model, t, ws.step)
+        return None, COMPUTING
+
+    def _request(self, model, trace, step: int) -> None:
+        if self._task is not None:
+            m, t, k = self._task_key
+            if m is model and t is trace and k == step and not self._task.is_cancelled():
+                return  # already on its way
+            self._task.cancel()  # superseded: its result is dropped, and its end asks again (one at a time)
+            return
+        self._pending = (model, trace, step)
+        self._start_timer.start()
+
+    def _start(self) -> None:
+        key, self._pending = self._pending, None
+        if key is None or self._task is not None:
+            return
+        model, trace, step = key
+
+        def work(ctx):
             from deplab.parser.attribution import explain
-            if len(self._cache) > 512:
-                self._cache.clear()
-            self._cache[key] = explain(self.model, t, ws.step)
-        return self._cache[key], ""
+            with collector_paused():  # a full collection in this thread would hold the GIL (stall the window)
+                return key, explain(model, trace, step)
+        self._task_key = key
+        self._task = run_task(work, on_done=self._explained, on_error=self._explain_failed,
+                              on_cancelled=self._explain_ended, name="explain")
+
+    def _explained(self, result) -> None:
+        (model, trace, step), e = result
+        self._task = self._task_key = None
+        if model is self.model and trace is self._cached_trace:
+            self._cache[step] = e
+        self._update_explanation()  # shows it if it is still the step on screen, else asks for the one that is
+
+    def _explain_failed(self, message: str) -> None:
+        (_, trace, step), self._task, self._task_key = self._task_key, None, None
+        if trace is not self.ws.trace or step != self.ws.step:
+            return self._update_explanation()  # a failure of another step: ask for the one on screen
+        self.explanation = None
+        self.why_note.setText(f"Why this transition: could not compute the explanation ({message}).")
+        self.why_note.setVisible(True)
+        self.bars.setVisible(False)
+        self.sharesChanged.emit({})
+
+    def _explain_ended(self) -> None:
+        self._task = self._task_key = None
+        self._update_explanation()
+
+    def _update_explanation(self) -> None:
+        """The explanation part only (note, bars, tints, shades), when none is shown: the cells' texts and
+        tooltips are those of the last refresh, without pushes."""
+        if self.explanation is not None:
+            return self.refresh()
+        self._show_explanation()
+        self._tint_cells()
 
     def _show_explanation(self) -> None:
         ws = self.ws
         e, why_not = self.current_explanation()
         self.explanation = e
         self.why_note.setVisible(bool(why_not) or e is not None)
-        self.bars.setVisible(e is not None)
+        computing = why_not == COMPUTING and not self.bars.isHidden()  # bars shown before: keep their place
+        self.bars.setVisible(e is not None or computing)
+        if computing:
+            self.bars.clear()
         if e is None:
             self.why_note.setText(why_not)
             self.sharesChanged.emit({})

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from . import export
+from .workers import Task, collector_paused, run_task
 
 
 def _save_path(window, title: str, name: str, filt: str, ext: str) -> str | None:
@@ -54,19 +55,75 @@ def _decorations(window) -> bool:
     return window.actions_by_name["export_decorations"].isChecked()
 
 
+def export_run(window, fmt: str, target: str, decorations: bool | None = None) -> Task | None:
+    """Exports the whole run on screen in the background: ``fmt`` "png" or "svg" (numbered frames in the
+    folder ``target``) or "gif" (the file ``target``), with a progress dialog and Cancel; a cancelled or
+    failed export leaves no file (:func:`.export.write_frames`, :func:`.export.write_gif`).  The steps are
+    read from the workspace here, so stepping or parsing meanwhile does not change what is exported.
+    Returns the task (None when another export is still running)."""
+    running = getattr(window, "export_task", None)
+    if running is not None and running.running:
+        window.statusBar().showMessage("An export is still running: wait for it or cancel it", 5000)
+        return None
+    frames = export.run_frames(window.workspace, _decorations(window) if decorations is None else decorations)
+    what = "an animated GIF" if fmt == "gif" else f"{fmt.upper()} frames"
+    dialog = QProgressDialog(f"Exporting the run as {what} ({len(frames)} steps)…", "Cancel", 0, len(frames), window)
+    dialog.setWindowTitle("Export")
+    dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable (a modal one would nest
+    # the event loop in each setValue); a second export is refused while this one runs
+    dialog.setMinimumDuration(300)  # short exports finish before it shows
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    dialog.setValue(0)
+
+    def work(ctx):
+        with collector_paused():  # a full collection in this thread would hold the GIL (stall the window)
+            if fmt == "gif":
+                return export.write_gif(frames, target, progress=ctx.progress, cancelled=ctx.cancelled)
+            return len(export.write_frames(frames, target, fmt, progress=ctx.progress, cancelled=ctx.cancelled))
+
+    def progressed(done, total, message):
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        dialog.setLabelText(f"Exporting the run as {what}: {message} ({done} of {total})…")
+
+    def end():
+        window.destroyed.disconnect(task.detach)
+        dialog.canceled.disconnect(task.cancel)
+        dialog.close()
+        dialog.deleteLater()
+        window.export_task = window.export_dialog = None
+
+    def done(n):
+        end()
+        if fmt == "gif":
+            window.statusBar().showMessage(f"Exported {target} ({n} frames)", 5000)
+        else:
+            window.settings.setValue("export/dir", str(target))
+            window.statusBar().showMessage(f"Wrote {n} frames to {target}", 5000)
+
+    def failed(message):
+        end()
+        QMessageBox.warning(window, "Export failed", message)
+
+    def cancelled():
+        end()
+        window.statusBar().showMessage("Export cancelled: nothing was written", 5000)
+    task = run_task(work, on_done=done, on_error=failed, on_progress=progressed, on_cancelled=cancelled,
+                    name="export the run")
+    dialog.canceled.connect(task.cancel)
+    window.destroyed.connect(task.detach)  # the window closed meanwhile: nobody is told
+    window.export_task, window.export_dialog = task, dialog
+    return task
+
+
 def _frames_dialog(window, fmt: str) -> None:
     if window.workspace.trace is None:
         return
     start = str(Path(window.settings.value("export/dir", str(Path.home()))))
     folder = QFileDialog.getExistingDirectory(window, f"Folder for the {fmt.upper()} frames", start)
-    if not folder:
-        return
-    try:
-        paths = export.export_frames(window.workspace, folder, fmt, _decorations(window))
-    except (OSError, ValueError) as e:
-        return _fail(window, e)
-    window.settings.setValue("export/dir", folder)
-    window.statusBar().showMessage(f"Wrote {len(paths)} frames to {folder}", 5000)
+    if folder:
+        export_run(window, fmt, folder)
 
 
 def _gif_dialog(window) -> None:
@@ -77,11 +134,7 @@ def _gif_dialog(window) -> None:
         return
     path = _save_path(window, "Export the run as an animated GIF", "run.gif", "GIF image (*.gif)", "gif")
     if path:
-        try:
-            n = export.export_gif(window.workspace, path, _decorations(window))
-        except (OSError, ValueError) as e:
-            return _fail(window, e)
-        window.statusBar().showMessage(f"Exported {path} ({n} frames)", 5000)
+        export_run(window, "gif", path)
 
 
 def show_treebank_sentence(window, i: int) -> None:
