@@ -55,7 +55,7 @@ class CompressionForm(QWidget):
         for key, label in METHODS:
             self.method.addItem(label, key)
         self.method.currentIndexChanged.connect(self._method_changed)
-        narrow_combo(self.method, 24)
+        narrow_combo(self.method, 18)
         v.addWidget(self.method)
         self.about = QLabel()
         self.about.setWordWrap(True)

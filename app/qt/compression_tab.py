@@ -68,6 +68,7 @@ class CompressionTab(QWidget):
         data = QGroupBox("Model and data")
         form = QFormLayout(data)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the label above its field
         self.model_edit, row = self._file_row("the app's current model", folder=True)
         form.addRow("Model", row)
         self.dev_data = DataFileRow("compression_dev", DEV_PURPOSE, "CoNLL-U treebank to measure on")

@@ -119,6 +119,8 @@ class FeaturesView(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#555")
+        # its wrapped lines keep their height (the table shrinks, or the dock scrolls), never clipped at the top
+        self.note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.table = QTableWidget(len(F.POSITIONS), 4)
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         for c, tip in enumerate(("Template position", "Word features (.w)", "POS tag features (.t)",
@@ -156,6 +158,7 @@ class FeaturesView(QWidget):
                                 "Model mode only.")
         self.why_note = QLabel()
         self.why_note.setWordWrap(True)
+        self.why_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.bars = PushBars()
         lay.addWidget(self.why_box)
         lay.addWidget(self.why_note)

@@ -79,7 +79,7 @@ class FinetuneOptions(QWidget):
         self.guard.setCurrentIndex(self.guard.findData(d.guard))
         self.guard.setToolTip("How fine-tuning avoids forgetting the base model's domain without its data")
         self.guard.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.guard.setMinimumContentsLength(14)  # the list that opens shows each choice whole
+        self.guard.setMinimumContentsLength(12)  # the list that opens shows each choice whole
         f.addWidget(QLabel("Forgetting guard"), 5, 0)
         f.addWidget(self.guard, 5, 1)
         self.rehearsal_data = DataFileRow("finetune_rehearsal", REHEARSAL_PURPOSE,

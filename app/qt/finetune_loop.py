@@ -8,7 +8,7 @@ untouched when the run ends are applied, never to gold sentences.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
 from .workers import Task, TaskCallbacks
@@ -19,7 +19,7 @@ class ParserInTheLoopWorkflow:
         # parser in the loop
         loop = QGroupBox("Parser in the loop")
         pv = QVBoxLayout(loop)
-        row = QHBoxLayout()
+        row = QGridLayout()  # one above the other: the Lab dock stays narrow
         self.rank_button = QPushButton("Rank by uncertainty")
         self.rank_button.setToolTip("Rank the unannotated sentences by uncertainty. Margin between the two best legal transitions along the greedy path "
                                     "(Lewis & Gale 1994): correct the least certain sentences first")
@@ -28,9 +28,9 @@ class ParserInTheLoopWorkflow:
         self.retrain_button.setToolTip("Fine-tune on the document's gold sentences (options above), switch to "
                                        "the new model and re-parse the sentences that are not gold or edited")
         self.retrain_button.clicked.connect(self.start_retrain)
-        row.addWidget(self.rank_button)
-        row.addWidget(self.retrain_button)
-        row.addStretch(1)
+        row.addWidget(self.rank_button, 0, 0)
+        row.addWidget(self.retrain_button, 1, 0)
+        row.setColumnStretch(1, 1)
         pv.addLayout(row)
         self.rank_table = QTableWidget(0, 3)
         self.rank_table.setHorizontalHeaderLabels(["#", "Uncertainty", "Sentence"])

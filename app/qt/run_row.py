@@ -1,4 +1,4 @@
-"""The row under a long job's form: the start button, Cancel and a progress bar, and the status line under it.
+"""Under a long job's form: the start button and Cancel, the progress bar, and the status line.
 
 The Lab's tabs (compression, fine-tuning) build it the same way; the job itself runs in a
 :class:`workers.Task`, which drives the bar and the status line.
@@ -24,8 +24,9 @@ def add_run_row(owner, layout: QBoxLayout, text: str, run: Callable[[], object],
     owner.progress.setTextVisible(True)
     row.addWidget(owner.run_button)
     row.addWidget(owner.cancel_button)
-    row.addWidget(owner.progress, 1)
+    row.addStretch(1)
     layout.addLayout(row)
+    layout.addWidget(owner.progress)  # its own line: the row stays narrow
     owner.status = QLabel(status)
     owner.status.setWordWrap(True)
     layout.addWidget(owner.status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QRadioButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+                               QPushButton, QRadioButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from deplab.app.model.events import connect_all
 from deplab.app.model.workspace import MODEL, ORACLE, Workspace
@@ -103,7 +103,11 @@ class SentenceWorkspaceView(QWidget):
         self.features = FeaturesView(workspace)
         self.explain = ExplainPanel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.features, "Features")
+        features = QScrollArea()  # a short panel scrolls: the note and the bars are never clipped
+        features.setWidgetResizable(True)
+        features.setFrameShape(QScrollArea.Shape.NoFrame)
+        features.setWidget(self.features)
+        self.tabs.addTab(features, "Features")
         self.tabs.addTab(self.explain, "How it works")
         self.compare = CompareSystemsView(workspace)
         self.tabs.addTab(self.compare, "Compare systems")
