@@ -253,3 +253,20 @@ def test_the_lab_tabs_fit_a_narrow_dock(qtbot):
             row.set_document_provider(lambda: None)
         inner = tab.findChild(QScrollArea).widget()
         assert inner.minimumSizeHint().width() <= 295, type(tab).__name__
+
+
+def test_annotate_gives_a_wider_window_to_the_tree(qtbot, tmp_path):
+    """In Annotate (the stepper hidden) the Sentences list starts at about a quarter of the window and keeps
+    its width when the window grows: the extra width goes to the tree (Qt alone gave it to the list)."""
+    w = make_window(qtbot, tmp_path, None)
+    w.resize(1400, 900)
+    w.annotation.open_path(str(FIXTURES / "annotation_small.conllu"), wait=True)
+    qtbot.waitUntil(lambda: w.layouts.current == "annotate", timeout=10000)
+    nav = w.annotation.navigator_dock
+    editor = w.annotation.editor_dock
+    qtbot.waitUntil(lambda: nav.width() < 500, timeout=5000)
+    before = nav.width()
+    assert before < editor.width() / 2
+    w.resize(1900, 900)
+    qtbot.wait(50)
+    assert abs(nav.width() - before) <= 2 and editor.width() > 1300

@@ -52,6 +52,34 @@ class _NewTabBars(QObject):
         return False
 
 
+class _TreeTakesTheWidth(QObject):
+    """With the central widget hidden (Annotate), Qt gives a wider window's extra width to the left dock
+    area, the Sentences list; the left docks keep the width they had (or the user gave them) instead, so
+    the tree on the right grows.  Filters the window and its docks (``Layouts.watch``)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.window_width = window.width()
+        self.widths: dict = {}  # dock -> its width while the window kept its size
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.Type.Resize:
+            return False
+        w = self.window
+        if obj is w:
+            central = w.centralWidget()
+            if central is not None and central.isHidden() and event.oldSize().width() > 0:
+                for d, width in list(self.widths.items()):
+                    if (d.parent() is w and d.isVisible() and not d.isFloating()
+                            and w.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea):
+                        pin_width(d, min(width, w.width() // 2))
+            self.window_width = w.width()
+        elif w.width() == self.window_width:  # a dock resized by the user or a layout, not by the window
+            self.widths[obj] = event.size().width()
+        return False
+
+
 class Layouts:
     """The layout switcher of a main window (``window.layouts``)."""
 
@@ -66,6 +94,8 @@ class Layouts:
         window.menus["layout"] = menu
         self._tab_filter = _NewTabBars(window)
         window.installEventFilter(self._tab_filter)
+        self._width_filter = _TreeTakesTheWidth(window)
+        window.installEventFilter(self._width_filter)
         self.toolbar = QToolBar("Layouts", window)
         self.toolbar.setObjectName("layoutToolbar")
         window.addToolBar(self.toolbar)
@@ -106,6 +136,7 @@ class Layouts:
         if dock.property("deplabFits"):
             return
         dock.setProperty("deplabFits", True)
+        dock.installEventFilter(self._width_filter)
         dock.visibilityChanged.connect(lambda on, d=dock: on and QTimer.singleShot(0, d, lambda: self._fit(d)))
 
     def _fit(self, dock) -> None:
@@ -129,7 +160,17 @@ class Layouts:
         if scroller.verticalScrollBar().isVisible():
             need += scroller.verticalScrollBar().width()
         if dock.width() < need:
-            w.resizeDocks([dock], [min(need, w.width() // 2)], Qt.Orientation.Horizontal)
+            w.resizeDocks([dock], [min(need, w.width() // 3)], Qt.Orientation.Horizontal)  # the tree keeps 2/3
+
+    def _list_not_wider_than_a_third(self) -> None:
+        w = self.window
+        central = w.centralWidget()
+        if self.current != ANNOTATE or central is None or not central.isHidden():
+            return
+        for d in self._docks():
+            if (d.isVisible() and not d.isFloating() and w.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea
+                    and d.width() > w.width() // 3):
+                pin_width(d, max(300, w.width() // 4))
 
     def _docks(self):
         from PySide6.QtWidgets import QDockWidget
@@ -198,7 +239,7 @@ class Layouts:
             return
         nav, editor, table, tools = (g[0] if g else None for g in shown)
         if nav is not None:
-            w.resizeDocks([nav], [max(260, w.width() // 4)], O.Horizontal)
+            pin_width(nav, max(300, w.width() // 4))
         pair = [d for d in (editor, table) if d is not None]
         if len(pair) == 2:
             w.resizeDocks(pair, [w.height() * 3 // 5, w.height() // 4], O.Vertical)
@@ -234,6 +275,8 @@ class Layouts:
         for d in self._docks():
             d.setVisible(d.objectName() in wanted)
         self.size_docks(name)
+        # again once the docks just shown are laid out (before that, Qt may split the space in two halves)
+        QTimer.singleShot(0, self.window, lambda: self.current == name and self.size_docks(name))
         front = {d.objectName(): d for d in self._docks()}.get(FRONT[name])
         if front is not None and front.isVisible():
             front.raise_()
@@ -257,6 +300,8 @@ class Layouts:
         self._hide_docks_then_central(name)
         if isinstance(state, QByteArray) and not state.isEmpty() and self.window.restoreState(state, STATE_VERSION):
             self.tidy_tab_bars()
+            if name == ANNOTATE:  # saved at another window width: Qt gave the difference to the list
+                QTimer.singleShot(0, self.window, self._list_not_wider_than_a_third)
         else:
             self.apply_default(name)
         annotation = getattr(self.window, "annotation", None)
@@ -266,6 +311,19 @@ class Layouts:
             focus.setChecked(name == ANNOTATE)
             focus.blockSignals(False)
         self.window.settings.setValue("layouts/current", name)
+
+
+def pin_width(dock, width: int) -> None:
+    """Gives a side dock ``width`` pixels, then lets the user resize it again.  ``resizeDocks`` does not work
+    while the central widget is hidden (Annotate: Qt then splits the window between the two dock areas in
+    halves), a width held for one layout pass does."""
+    lo, hi = dock.minimumWidth(), dock.maximumWidth()
+    dock.setFixedWidth(max(width, lo))
+
+    def release() -> None:
+        dock.setMinimumWidth(lo)
+        dock.setMaximumWidth(hi)
+    QTimer.singleShot(0, dock, release)
 
 
 def install_layouts(window) -> Layouts:
