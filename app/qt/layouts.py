@@ -69,11 +69,12 @@ class _TreeTakesTheWidth(QObject):
         w = self.window
         if obj is w:
             central = w.centralWidget()
-            if central is not None and central.isHidden() and event.oldSize().width() > 0:
+            grew = event.size().width() > event.oldSize().width() > 0  # (a narrower window: Qt's share is fine)
+            if central is not None and central.isHidden() and grew:
                 for d, width in list(self.widths.items()):
                     if (d.parent() is w and d.isVisible() and not d.isFloating()
                             and w.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea):
-                        pin_width(d, min(width, w.width() // 2))
+                        pin_width(d, min(width, d.width()))
             self.window_width = w.width()
         elif w.width() == self.window_width:  # a dock resized by the user or a layout, not by the window
             self.widths[obj] = event.size().width()
