@@ -191,3 +191,21 @@ def test_export_svg_png_and_latex(view, tmp_path):
     assert r"\deproot{3}{root}" in tex and r"\depedge{2}{1}{det}" in tex
     assert tex.count(r"\depedge") == len(forms) - 1
     assert latex_escape("a_b & 50%") == r"a\_b \symbol{38} 50\%"  # & inside deptext is a column separator
+
+
+def test_a_tree_taller_than_the_view_shows_its_words(qtbot):
+    """A deep tree (a chain of nested arcs) in a short view scrolls to the words, not only to the arrow
+    tips above them: the word row is whole in the viewport after ensureWordsVisible."""
+    v = ArcView()
+    qtbot.addWidget(v)
+    v.resize(500, 200)
+    v.show()
+    n = 12
+    v.setTree([f"w{i}" for i in range(1, n + 1)], ["X"] * n, [0] + [1] * (n - 1), ["root"] + ["dep"] * (n - 1))
+    v.ensureWordsVisible([n - 1])
+    qtbot.wait(50)
+    lay, z = v._layout, v._zoom
+    bar = v._scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # taller than the view
+    top, bottom = bar.value(), bar.value() + v._scroll.viewport().height()
+    assert top <= lay.baseline * z and bottom >= lay.height * z - 2

@@ -351,7 +351,10 @@ class ArcView(QWidget):
         xs = [self._layout.centers[w] * z for w in ws]
         mid = (min(xs) + max(xs)) / 2
         margin = min(max(xs) - mid + 80 * z, self._scroll.viewport().width() / 2)
-        self._scroll.ensureVisible(int(mid), int(self._layout.baseline * z), int(max(margin, 10)), 10)
+        # the words themselves (the area under the baseline) come first when the tree is taller than the view
+        below = (self._layout.height - self._layout.baseline) * z
+        self._scroll.ensureVisible(int(mid), int(self._layout.baseline * z + below / 2), int(max(margin, 10)),
+                                   int(below / 2 + 4))
 
     def canvas(self) -> QWidget:
         return self._canvas
