@@ -117,3 +117,28 @@ def atomic_folder(path: str | os.PathLike):
             tmp.rename(path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def atomic_files(folder: str | os.PathLike):
+    """Yields a hidden temporary folder inside ``folder``; the files written there are moved into ``folder``
+    only if the block succeeds (one rename each), so a failed or cancelled run leaves ``folder`` as it was
+    (and removes it if it did not exist before).  For a set of files, e.g. numbered frames; other files of
+    ``folder`` are kept (unlike :func:`atomic_folder`, which replaces the whole folder)."""
+    folder = Path(folder)
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".deplab-files-", dir=folder))
+    done = False
+    try:
+        yield work
+        for f in sorted(work.iterdir()):
+            os.replace(f, folder / f.name)
+        done = True
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if made and not done:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                pass

@@ -21,8 +21,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -32,7 +30,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 from deplab.parser import lecture
-from deplab.parser.fileio import atomic_write_bytes, atomic_write_text
+from deplab.parser.fileio import atomic_files, atomic_write_bytes, atomic_write_text
 from deplab.parser.progress import check
 
 from .arc_layout import Metrics
@@ -227,15 +225,11 @@ def write_frames(frames: list[Frame], folder: str | os.PathLike, fmt: str = "png
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown frame format {fmt!r} (png or svg)")
     folder = Path(folder)
-    made = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
     n = len(frames) - 1
     width = max(3, len(str(n)))
     names = [f"step_{k:0{width}d}.{fmt}" for k in range(n + 1)]
     rect = content_rect(frame_scene(frames[-1]))  # every frame the size of the finished tree
-    work = Path(tempfile.mkdtemp(prefix=".deplab-frames-", dir=folder))
-    done = False
-    try:
+    with atomic_files(folder) as work:
         for k, frame in enumerate(frames):
             check(cancelled)
             scene = frame_scene(frame)
@@ -247,19 +241,7 @@ def write_frames(frames: list[Frame], folder: str | os.PathLike, fmt: str = "png
                 raise OSError(f"{os.fspath(folder / names[k])}: could not write the frame ({e.strerror or e})") from e
             _report(progress, k + 1, n + 1, "rendering frames")
         check(cancelled)
-        out = []
-        for name in names:
-            os.replace(work / name, folder / name)
-            out.append(folder / name)
-        done = True
-        return out
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if made and not done:
-            try:
-                folder.rmdir()  # only when empty
-            except OSError:
-                pass
+    return [folder / name for name in names]
 
 
 def _report(progress: Report, done: int, total: int, message: str) -> None:
