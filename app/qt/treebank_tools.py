@@ -84,14 +84,21 @@ class TreebankTools:
         self.search_dock.raise_()
         self.search.edit.setFocus()
 
-    def show_match(self, sentence: int, words: list) -> None:
-        """Goes to the matched sentence (clearing a filter that hides it) and highlights the matched words."""
+    def _reveal(self, sentence: int) -> bool:
+        """Goes to a sentence of the document, clearing a navigator filter that hides it; False if there is none."""
         c = self.ctl
         if c.doc is None or not 0 <= sentence < len(c.doc):
-            return
+            return False
         if c.navigator.model.rowOf(sentence) < 0:
             c.navigator.clearFilters()
         c.go_to(sentence)
+        return True
+
+    def show_match(self, sentence: int, words: list) -> None:
+        """Goes to the matched sentence (clearing a filter that hides it) and highlights the matched words."""
+        c = self.ctl
+        if not self._reveal(sentence):
+            return
         shown = [w for w in words if w]
         c.annotator.arcs.setHighlights(shown, shown[0] if shown else None)
         c.status(f"match: sentence {sentence + 1}, words {', '.join(map(str, shown)) or 'ROOT'}", 4000)
@@ -107,11 +114,8 @@ class TreebankTools:
 
     def go_to_word(self, sentence: int, word: int) -> None:
         c = self.ctl
-        if c.doc is None or not 0 <= sentence < len(c.doc):
+        if not self._reveal(sentence):
             return
-        if c.navigator.model.rowOf(sentence) < 0:
-            c.navigator.clearFilters()
-        c.go_to(sentence)
         if 0 < word <= len(c.doc[sentence].words):
             c.token_table.selectWord(word)
             c.word = word
