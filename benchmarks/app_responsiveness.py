@@ -9,6 +9,9 @@ with its model trace, computed in the background), an edit, an autosave (after e
 changed, as after Parse All, so the recovery copy holds them all), saving, typing a sentence to
 parse, opening a 200 MB file that is not CoNLL-U, and Parse All Unannotated on a treebank
 stripped of its annotation.  The target is under 100 ms for each.
+
+``--stalls MS`` also prints, per action, where the GUI thread was (a sampling of its Python stack
+every millisecond while no beat came for MS ms) and the garbage collections that ran: what to fix.
 """
 from __future__ import annotations
 
@@ -16,15 +19,19 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import gc  # noqa: E402
+
 import torch  # noqa: E402
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from deplab.app.qt.main_window import MainWindow  # noqa: E402
@@ -50,6 +57,7 @@ class Heartbeat:
         for _ in range(3):
             app.processEvents()
         self.worst, self.last = 0.0, time.perf_counter()
+        self.running = True
         self.timer.start()
         t0 = time.perf_counter()
         action()
@@ -62,7 +70,104 @@ class Heartbeat:
         for _ in range(3):
             app.processEvents()
         self.timer.stop()
+        self.running = False
         return self.worst * 1000, wall
+
+
+class TimedApplication(QApplication):
+    """A QApplication that times the events it delivers (``--stalls``): Qt's own layout and painting
+    show up as the events that took long, which a Python stack cannot show."""
+
+    def __init__(self, args):
+        super().__init__(args)
+        self.depth = 0
+        self.slow: Counter = Counter()  # (event type, receiver class) -> ms, outermost events only
+        self.count: Counter = Counter()
+        self.paints: Counter = Counter()  # widget class -> ms painting it (over 1 ms at a time)
+        self.paint_max: Counter = Counter()
+
+    def notify(self, receiver, event):
+        self.depth += 1
+        t0 = time.perf_counter()
+        try:
+            return super().notify(receiver, event)
+        finally:
+            self.depth -= 1
+            ms = (time.perf_counter() - t0) * 1000
+            t = event.type()
+            if t == QEvent.Type.Paint and ms > 1:
+                w = receiver.parent() if type(receiver).__name__ == "QWidget" else receiver
+                owner = w.parent()
+                while owner is not None and type(owner).__name__.startswith("Q"):
+                    owner = owner.parent()
+                key = type(w).__name__ + (f" in {type(owner).__name__}" if owner is not None else "")
+                self.paints[key] += ms
+                self.paint_max[key] = max(self.paint_max[key], ms)
+            if self.depth == 0 and ms > 2:
+                parent = receiver.parent() if hasattr(receiver, "parent") else None
+                where = type(receiver).__name__ + (f" {receiver.objectName()}" if receiver.objectName() else "")
+                if parent is not None:
+                    where += f" in {type(parent).__name__} {parent.objectName()}".rstrip()
+                key = (getattr(t, "name", str(t)), where)
+                self.slow[key] = max(self.slow[key], ms)
+                self.count[key] += 1
+
+    def report(self) -> None:
+        for (etype, cls), ms in self.slow.most_common(6):
+            print(f"    event {etype} to {cls}: longest {ms:.1f} ms ({self.count[(etype, cls)]} over 2 ms)")
+        if self.paints:
+            print("    painting (total, longest): " + ", ".join(f"{c} {ms:.0f}, {self.paint_max[c]:.0f} ms"
+                                                        for c, ms in self.paints.most_common(6)))
+        self.slow.clear()
+        self.count.clear()
+        self.paints.clear()
+        self.paint_max.clear()
+
+
+class StallSampler(threading.Thread):
+    """Samples the GUI thread's Python stack every millisecond while the heartbeat is late by more
+    than ``threshold_ms``, and times the garbage collections; :meth:`report` prints and resets them."""
+
+    def __init__(self, hb: Heartbeat, threshold_ms: float):
+        super().__init__(daemon=True)
+        self.hb, self.threshold = hb, threshold_ms / 1000
+        self.main = threading.main_thread().ident
+        self.samples: Counter = Counter()
+        self.collections: list = []
+        self._gc_start = 0.0
+        hb.running = False
+        sys.setswitchinterval(0.0005)
+        gc.callbacks.append(self._gc)
+
+    def _gc(self, phase, info) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            ms = (time.perf_counter() - self._gc_start) * 1000
+            if ms > 2:
+                self.collections.append((info["generation"], ms, threading.current_thread().name))
+
+    def run(self) -> None:
+        while True:
+            time.sleep(0.001)
+            if not self.hb.running or time.perf_counter() - self.hb.last < self.threshold:
+                continue
+            frame = sys._current_frames().get(self.main)
+            stack = []
+            while frame is not None and len(stack) < 8:
+                code = frame.f_code
+                if "deplab" in code.co_filename or "/app/" in code.co_filename or "benchmarks" in code.co_filename:
+                    stack.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
+                frame = frame.f_back
+            self.samples[" < ".join(stack) or "?"] += 1
+
+    def report(self) -> None:
+        for stack, n in self.samples.most_common(8):
+            print(f"    {n:5d} ms  {stack}")
+        for gen, ms, thread in sorted(self.collections, key=lambda c: -c[1])[:5]:
+            print(f"    gc generation {gen}: {ms:.1f} ms ({thread})")
+        self.samples.clear()
+        self.collections.clear()
 
 
 def main() -> None:
@@ -72,6 +177,8 @@ def main() -> None:
     ap.add_argument("--unannotated", default=str(ROOT.parent / "shared/data/ud/en_ewt/en_ewt-ud-dev.conllu"),
                     help="a treebank whose sentences, stripped of their annotation, are pre-annotated by Parse All")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
+    ap.add_argument("--stalls", type=float, metavar="MS",
+                    help="print where the GUI thread was while no beat came for MS ms, and the collections")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     tmp = tempfile.mkdtemp()
@@ -83,7 +190,7 @@ def main() -> None:
     with open(junk, "wb") as g:
         line = b"This is a long line of prose that is certainly not a CoNLL-U token line at all.\n"
         g.write(line * (200 * 1024 * 1024 // len(line)))
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance() or (TimedApplication([]) if args.stalls else QApplication([]))
     window = MainWindow(QSettings(os.path.join(tmp, "bench.ini"), QSettings.Format.IniFormat))
     window.resize(1400, 900)
     window.show()
@@ -95,11 +202,17 @@ def main() -> None:
     errors = []
     ctl.show_error = lambda title, text: errors.append(text)
     hb = Heartbeat()
+    sampler = StallSampler(hb, args.stalls) if args.stalls else None
+    if sampler:
+        sampler.start()
     rows = []
 
     def row(name, result):
         rows.append((name, *result))
         print(f"{name:<52} longest stall {result[0]:7.1f} ms   (took {result[1]:.2f} s)", flush=True)
+        if sampler:
+            sampler.report()
+            app.report()
 
     shown = window.sentences
 

@@ -226,6 +226,7 @@ def test_the_typed_tree_is_the_traces_final_tree(qtbot, tiny_window, tiny_model_
     w.select_batch_sentence(0)  # chosen elsewhere: the box follows the workspace
     assert w.view.sentence_box.currentIndex() == 0 and agree()
     other = Pipeline.load(tiny_model_dir)  # another model (kg2016): the typed sentence is parsed again
-    w.set_pipeline(other)
-    assert ws.transitions is other.transitions and agree()
+    w.set_pipeline(other)  # the sentence on screen is traced by it in the background
+    qtbot.waitUntil(lambda: ws.transitions is other.transitions, timeout=10000)
+    assert agree()
     assert ws.batch[0] is ws.sentence

@@ -76,9 +76,11 @@ class ByteStore:
             pos += len(b)
         return b"".join(parts), spans
 
-    def replaced(self, data: bytes, spans: list[tuple[int, int]]) -> "ByteStore":
-        """The store after ``data`` was written to the file."""
-        return ByteStore(data, data[:spans[0][0]] if spans else data, spans, self.newline, sha1(data))
+    def replaced(self, data: bytes, spans: list[tuple[int, int]], digest: str | None = None) -> "ByteStore":
+        """The store after ``data`` was written to the file; ``digest``: its sha1, when the caller
+        already has it (a save hashes its bytes in the worker that made them, not on the GUI thread)."""
+        return ByteStore(data, data[:spans[0][0]] if spans else data, spans, self.newline,
+                         digest if digest is not None else sha1(data))
 
 
 def line_starts(data: bytes) -> list[int]:

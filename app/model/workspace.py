@@ -75,6 +75,7 @@ class Workspace:
         # typed text: the sentence has no gold tree of its own, its HEAD/DEPREL are the model trace's
         # final tree (one parse: a new model re-parses it, see set_model)
         self.typed = False
+        self._oracle_cache: dict = {}  # oracle_of's traces, for one model: (system, forms, tags, tree) -> Trace
 
     # -- content -------------------------------------------------------------------
     def set_sentence(self, sentence: Sentence | None, model_trace: Trace | None = None,
@@ -220,12 +221,26 @@ class Workspace:
         if tree is None:
             return None
         heads, labels = tree
+        # the same sentence, tree, tags and model give the same trace: each system's is derived once
+        # (the Compare systems tab asks for two after every change of the tree; ~5 ms each)
+        key = (system, tuple(self.forms), tuple(self.tags), tuple(heads), tuple(labels))
+        cache = self._oracle_cache
+        if cache.get("of") is not self.transitions:  # another model (its id could be reused): start again
+            cache.clear()
+            cache["of"] = self.transitions
+        if key in cache:
+            return cache[key]
+        if len(cache) > 8:
+            cache.clear()
+            cache["of"] = self.transitions
         if get_system(system).projective:
             heads = projectivize(heads)[0]
         try:
-            return oracle_trace(self.forms, self.tags, heads, labels, self.transitions_for(system, labels))
+            trace = oracle_trace(self.forms, self.tags, heads, labels, self.transitions_for(system, labels))
         except NotDerivable:
-            return None
+            trace = None
+        cache[key] = trace
+        return trace
 
     def clear(self) -> None:
         self.set_batch([])

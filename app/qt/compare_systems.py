@@ -79,13 +79,27 @@ class CompareSystemsView(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)
+        self._stale = False  # the tree changed while the tab was hidden: filled when it is shown
         connect_all(workspace.tree_signals, self.refresh)  # the tree derived; not the mode, not the step
         self.refresh()
 
     def systems(self) -> tuple[str, str]:
         return self.left_box.currentText(), self.right_box.currentText()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        """Fills the tables for the workspace's tree; while the window is on screen but this tab is not
+        (another tab in front, or the stepper hidden for a treebank), only notes that they are stale:
+        deriving two oracles is most of the time a sentence takes to show, for a view nobody sees."""
+        window = self.window()
+        if window is not self and window.isVisible() and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         ws = self.ws
         a_name, b_name = self.systems()
         a, b = ws.oracle_of(a_name), ws.oracle_of(b_name)

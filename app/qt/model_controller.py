@@ -1,7 +1,8 @@
 """The parser model of the window: File ▸ Open model… and Bundled models, loading in a worker
 (with a warm-up), and installing a loaded ``parser.pipeline.Pipeline``: the window's ``pipeline``
 and ``pipelineChanged``, the status bar, the panels that describe the model, and the workspace's
-``set_model`` (the sentence on screen is traced by the new model; typed text is parsed again)."""
+``set_model`` (the sentence on screen is traced by the new model in the background; typed text is
+parsed again)."""
 from __future__ import annotations
 
 import os
@@ -77,8 +78,9 @@ class ModelController:
         w.statusBar().showMessage(f"Could not load {name}: {message}")
         self.pending_text = None
 
-    def set_pipeline(self, pipeline) -> None:
-        """Installs a loaded ``parser.pipeline.Pipeline`` (GUI thread)."""
+    def set_pipeline(self, pipeline, wait: bool = False) -> None:
+        """Installs a loaded ``parser.pipeline.Pipeline`` (GUI thread); the sentence on screen is traced
+        by it in the background (``wait=True`` returns once that trace is shown)."""
         w = self.w
         w.pipeline = pipeline
         w.model_error = ""
@@ -94,12 +96,9 @@ class ModelController:
             w.arc_view.setPlaceholder("Type a sentence above and press Enter.")
         else:
             w.model_label.setText("No model")
-        # the sentence on screen gets the new model's trace (typed text: its parse, from the same run)
-        ws = w.workspace
-        sentence, trace = ws.sentence, None
-        if sentence is not None and pipeline is not None:
-            sentence, trace = w.sentences.traced(sentence, typed=ws.typed, pipeline=pipeline)
-        ws.set_model(pipeline.transitions if pipeline is not None else None, trace, sentence)
+        # the sentence on screen gets the new model's trace (typed text: its parse, from the same run),
+        # computed in the background like any other trace; the workspace takes the model with it
+        w.sentences.trace_for_model(pipeline, wait=wait)
         w.pipelineChanged.emit(pipeline)
 
     def _check_bundled(self, path) -> None:

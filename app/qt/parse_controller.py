@@ -65,7 +65,10 @@ class ParseController:
 
         def work(ctx):
             pl = pipeline or factory()
-            with collector_paused():  # many short-lived objects: no full collections meanwhile
+            # many new objects: no collection meanwhile, and none of them in the young generations
+            # afterwards (frozen), or the first collection after the pause (tens of milliseconds,
+            # holding the GIL) would traverse them all while the window waits
+            with collector_paused(freeze=True):
                 parsed = parse_sentences(pl, sentences, ctx)
                 # the new sentences and the undo snapshots are made here too: the GUI thread only swaps
                 before, after, after_states = {}, {}, {}

@@ -8,7 +8,8 @@ being parsed.  The sentences of a multi-sentence input get their trace when they
 sentence, ~15 ms), from the same run as the tree shown: the tree is the trace's final configuration.
 A sentence shown for study (:meth:`SentenceController.show_sentence`: the Teach panel following
 the treebank's current sentence, Parse ▸ Step Through) gets its model trace in a background task
-too; the newest request, typed or shown, is the one that reaches the workspace.
+too; the newest request, typed or shown, is the one that reaches the workspace.  So does the sentence
+on screen when another model is installed (:meth:`SentenceController.trace_for_model`).
 """
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ from .workers import Task, run_task
 LONG_INPUT = 1500  # characters: longer inputs show progress and disable the input while they parse
 
 
+def run_model(pipeline, sentence: Sentence, typed: bool) -> tuple[Sentence, object]:
+    """(sentence, the model's trace of it) (any thread).  ``typed``: the sentence's tree is the parser's,
+    so it is tagged and parsed again with the trace, in one run; else its columns stay and the trace
+    uses its UPOS."""
+    return pipeline.parse_traced(sentence) if typed else (sentence, pipeline.trace(sentence))
+
+
 class SentenceController:
     """Parses what is typed into the window's input line and shows it in the workspace."""
 
@@ -31,6 +39,7 @@ class SentenceController:
         self.w = window
         self._parse_task: Task | None = None
         self._trace_task: Task | None = None  # the trace of a sentence shown for study (show_sentence)
+        self._model_task: Task | None = None  # the sentence on screen traced by a model just installed
         self._generation = 0  # the newest request (typed or shown); older results are dropped
         # issue 17: typed text whose writing system does not fit the model's language gets a visible
         # notice (the engine's Pipeline.text_notices), not a silent one-token parse
@@ -128,13 +137,13 @@ class SentenceController:
 
     def detach_tasks(self) -> None:
         """The window is closing: a parse or trace still running must not call back into it."""
-        for t in (self._parse_task, self._trace_task):
+        for t in (self._parse_task, self._trace_task, self._model_task):
             if t is not None and t.running:
                 t.detach()
 
     def is_busy(self) -> bool:
         """A typed input is being parsed or a shown sentence traced (its result not yet on screen)."""
-        return self.is_parsing() or (self._trace_task is not None and self._trace_task.running)
+        return self.is_parsing() or any(t is not None and t.running for t in (self._trace_task, self._model_task))
 
     def _show_batch(self, sentences: list[Sentence], first_trace=None) -> None:
         w = self.w
@@ -168,7 +177,7 @@ class SentenceController:
         if pipeline is None or not sentence.words:
             return sentence, None
         try:
-            return pipeline.parse_traced(sentence) if typed else (sentence, pipeline.trace(sentence))
+            return run_model(pipeline, sentence, typed)
         except Exception as e:
             w.statusBar().showMessage(f"Could not run the model on the sentence: {e}")
             return sentence, None
@@ -208,6 +217,41 @@ class SentenceController:
                 self._study(sentence, None, gold)
         task = run_task(work, on_done=done, on_error=failed, name="trace")
         self._trace_task = task
+        if wait:
+            task.wait()
+        return task
+
+    def trace_for_model(self, pipeline, wait: bool = False) -> Task | None:
+        """Another model was installed: the sentence on screen gets its trace in a background task (typed
+        text is parsed again, its tree is the parser's), then ``Workspace.set_model``; until then the
+        workspace shows the previous model's trace.  A model installed after this one wins."""
+        w = self.w
+        ws = w.workspace
+        sentence, typed = ws.sentence, ws.typed
+        if self._model_task is not None and self._model_task.running:
+            self._model_task.detach()
+            self._model_task = None
+        if sentence is None or pipeline is None or not sentence.words:
+            ws.set_model(pipeline.transitions if pipeline is not None else None, None, sentence)
+            return None
+
+        def work(ctx):
+            ctx.check()
+            return run_model(pipeline, sentence, typed)
+
+        def install(traced, trace):
+            if w.pipeline is not pipeline:  # yet another model since: its own trace follows
+                return
+            if ws.sentence is sentence:
+                ws.set_model(pipeline.transitions, trace, traced)
+            elif ws.transitions is not pipeline.transitions:  # another sentence shown meanwhile keeps its trace
+                ws.set_model(pipeline.transitions, ws.model_trace)
+
+        def failed(msg):
+            w.statusBar().showMessage(f"Could not run the model on the sentence: {msg}")
+            install(sentence, None)
+        task = run_task(work, on_done=lambda out: install(*out), on_error=failed, name="model trace")
+        self._model_task = task
         if wait:
             task.wait()
         return task
