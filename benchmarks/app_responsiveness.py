@@ -197,6 +197,10 @@ def main() -> None:
     pipeline = Pipeline.load(args.model)
     pipeline.warm_up()  # as File ▸ Open model does, in its background task
     window.set_pipeline(pipeline)
+    settle = time.monotonic() + 1.0  # the window on screen and idle, as when a user chooses File ▸ Open:
+    while time.monotonic() < settle:  # its first paint is not part of opening the treebank
+        app.processEvents()
+        time.sleep(0.005)
     ctl = window.annotation
     ctl.ask = lambda *a: "Save Anyway" if "error" in a[1] else "Don't Save"
     errors = []

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -216,11 +216,18 @@ class AnnotationController(QObject, AnnotationJobs):
             self._stack_index = 0
             self.editor = DocumentEditor(doc, self.stack)
         self.autosaver.setDocument(doc)
-        if doc is not None and not self.editor_dock.isVisible():
+        first_show = doc is not None and not self.editor_dock.isVisible()
+        if first_show:
             self.set_annotation_layout(True)
         elif doc is None and self.focus_action.isChecked():
             self.set_annotation_layout(False)  # the stepper comes back when the treebank is closed
-        self.navigator.setDocument(doc)
+        if first_show and self.window.isVisible():
+            # the docks' first layout and paint, then the list of (maybe 12,000) sentences in the next
+            # event-loop pass: two short waits of the window instead of one long one
+            self.navigator.setDocument(None)
+            QTimer.singleShot(0, self, lambda: self._fill_navigator(doc))
+        else:
+            self.navigator.setDocument(doc)
         self.documentChanged.emit(doc)
         if doc is not None and len(doc):
             self.go_to(0)
@@ -228,6 +235,12 @@ class AnnotationController(QObject, AnnotationJobs):
             self.token_table.setSentence(None, None)
             self.annotator.arcs.setTree([], [], [], [])
         self.update_actions()
+
+    def _fill_navigator(self, doc: Document) -> None:
+        if self.doc is doc and self.navigator.doc is not doc:
+            self.navigator.setDocument(doc)
+            if self.current is not None:
+                self.navigator.selectSentence(self.current, emit=False)
 
     def _doc_changed(self, indices: list[int]) -> None:
         if self.current is not None and self.current in indices:

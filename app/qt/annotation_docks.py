@@ -40,6 +40,15 @@ class AnnotationDocks:
         for d in self.all():
             d.hide()
         self._build_progress_box()
+        # the hidden docks are polished (style, fonts, palettes of every child) while the window idles,
+        # one an event-loop pass, so that opening a treebank shows them without doing it first
+        self._unpolished = list(self.all())
+        QTimer.singleShot(0, self._polish_next)
+
+    def _polish_next(self) -> None:
+        if self._unpolished:
+            self._unpolished.pop(0).ensurePolished()
+            QTimer.singleShot(0, self._polish_next)
 
     def all(self) -> tuple[QDockWidget, ...]:
         return (self.editor_dock, self.navigator_dock, self.table_dock, self.eval_dock, self.diff_dock)

@@ -41,12 +41,15 @@ class SentenceListModel(RowsTableModel):
         self.doc: Document | None = None
         self.rows: list[int] = []
         self._icons = {s: status_icon(s) for s in STATUSES}
+        self._brushes = {s: QBrush(QColor(STATUS_COLORS[s]).darker(125)) for s in STATUSES}
+        self._sent_ids: dict[int, tuple] = {}  # sentence -> (the Sentence read, its sent_id)
         # parser uncertainty per sentence (Lab ▸ Fine-tuning); when set, column 4 shows it
         self.scores: dict[int, float] = {}
 
     def setDocument(self, doc: Document | None, rows: list[int] | None = None) -> None:
         self.beginResetModel()
         self.doc = doc
+        self._sent_ids = {}
         self.rows = rows if rows is not None else (list(range(len(doc))) if doc else [])
         self.endResetModel()
 
@@ -70,38 +73,55 @@ class SentenceListModel(RowsTableModel):
         except ValueError:
             return -1
 
+    # the roles data() answers, as the ints views ask with; any other role is answered at once (a paint
+    # of the visible rows asks each cell seven roles: the Python calls are most of what the list costs)
+    _DISPLAY, _DECORATION, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.DecorationRole), \
+        int(Qt.ItemDataRole.ToolTipRole)
+    _ALIGN, _FOREGROUND = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.ForegroundRole)
+    _ROLES = frozenset((_DISPLAY, _DECORATION, _TOOLTIP, _ALIGN, _FOREGROUND))
+    _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or self.doc is None:
+        role = int(role)
+        if role not in self._ROLES or self.doc is None or not index.isValid():
             return None
         i = self.rows[index.row()]
         col = index.column()
         if col == len(self.COLUMNS):  # uncertainty
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == self._DISPLAY:
                 return f"{self.scores[i]:.3f}" if i in self.scores else ""
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
+            return self._RIGHT if role == self._ALIGN else None
+        if role == self._DISPLAY:
             if col == 0:
                 return str(i + 1)
-            s = self.doc[i]
             if col == 1:
-                return s.sent_id or ""
+                return self._sent_id(i)
             if col == 2:
                 st = self.doc.status(i)
                 return st + (" *" if self.doc.is_modified(i) else "")
-            return s.text
-        if role == Qt.ItemDataRole.DecorationRole and col == 2:
-            return self._icons[self.doc.status(i)]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2:
-            return QBrush(QColor(STATUS_COLORS[self.doc.status(i)]).darker(125))
-        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return self.doc[i].text
-        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return "changed since the last save" if self.doc.is_modified(i) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == 2:
+            if role == self._DECORATION:
+                return self._icons[self.doc.status(i)]
+            if role == self._FOREGROUND:
+                return self._brushes[self.doc.status(i)]
+            if role == self._TOOLTIP:
+                return "changed since the last save" if self.doc.is_modified(i) else None
+            return None
+        if role == self._TOOLTIP and col == 3:
+            return self.doc[i].text
+        if role == self._ALIGN and col == 0:
+            return self._RIGHT
         return None
+
+    def _sent_id(self, i: int) -> str:
+        """Sentence i's sent_id, read from its comments once (until the sentence changes)."""
+        cache = self._sent_ids
+        s = self.doc[i]
+        hit = cache.get(i)
+        if hit is None or hit[0] is not s:
+            hit = cache[i] = (s, s.sent_id or "")
+        return hit[1]
 
     def sentencesChanged(self, indices: list[int]) -> None:
         if not self.rows:
