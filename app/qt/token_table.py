@@ -84,7 +84,15 @@ class TokenTableModel(QAbstractTableModel):
                 return r
         return -1
 
+    # the roles data() answers; the others (font, alignment, check state: asked of every cell at each
+    # paint) are answered before the token is looked up
+    _ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole))
+
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if int(role) not in self._ROLES:
+            return None
         t = self.token(index.row()) if index.isValid() else None
         if t is None:
             return None
