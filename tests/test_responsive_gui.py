@@ -140,3 +140,19 @@ def test_parse_all_leaves_its_sentences_out_of_the_collector(qtbot, win, small, 
     parsed = {id(ctl.doc[i]) for i in changed} | {id(t) for i in changed for t in ctl.doc[i].words}
     for generation in (0, 1, 2):
         assert not parsed & {id(o) for o in gc.get_objects(generation)}
+
+
+def test_an_opened_treebank_paints_its_docks_before_filling_them(qtbot, win, small):  # noqa: F811
+    w, ctl = win
+    assert not ctl.editor_dock.isVisible()
+    at_open = []
+    ctl.openFinished.connect(lambda doc: at_open.append((ctl.editor_dock.isVisible(), ctl.navigator.doc,
+                                                         ctl.current)))
+    ctl.open_path(str(small), wait=True)
+    assert at_open == [(True, None, None)]  # the docks shown, still empty: Qt lays them out and paints first
+    qtbot.waitUntil(lambda: ctl.current == 0, timeout=5000)  # then, an event-loop pass later, the contents
+    assert ctl.navigator.model.rowCount() == len(ctl.doc) and ctl.navigator.currentSentence() == 0
+    assert ctl.token_table.model.sentence() is ctl.doc[0]
+    at_open.clear()
+    ctl.open_path(str(small), wait=True)  # the docks already on screen: filled at once
+    assert at_open == [(True, ctl.doc, 0)]

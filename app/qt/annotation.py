@@ -189,7 +189,11 @@ class AnnotationController(QObject, AnnotationJobs):
             self.status(note, 8000)
             self.annotator.showMessage(note)
 
-    def set_document(self, doc: Document | None) -> None:
+    def set_document(self, doc: Document | None, paint_first: bool = False) -> None:
+        """Shows ``doc`` (None: no document) and its first sentence.  ``paint_first`` (a file just opened):
+        when the treebank docks appear for it, they are laid out and painted empty first, and the list of
+        (maybe 12,000) sentences and the first sentence follow in the next event-loop pass: two short waits
+        of the window instead of one long one."""
         old = self.doc
         if old is not None:
             old.changed.disconnect(self._doc_changed)
@@ -221,26 +225,31 @@ class AnnotationController(QObject, AnnotationJobs):
             self.set_annotation_layout(True)
         elif doc is None and self.focus_action.isChecked():
             self.set_annotation_layout(False)  # the stepper comes back when the treebank is closed
-        if first_show and self.window.isVisible():
-            # the docks' first layout and paint, then the list of (maybe 12,000) sentences in the next
-            # event-loop pass: two short waits of the window instead of one long one
-            self.navigator.setDocument(None)
-            QTimer.singleShot(0, self, lambda: self._fill_navigator(doc))
-        else:
-            self.navigator.setDocument(doc)
+        deferred = paint_first and first_show and self.window.isVisible()
+        self.navigator.setDocument(None if deferred else doc)
         self.documentChanged.emit(doc)
+        if deferred:
+            self.token_table.setSentence(None, None)
+            QTimer.singleShot(0, self, lambda: self._show_first(doc))
+        else:
+            self._show_first(doc)
+        self.update_actions()
+
+    def _show_first(self, doc: Document | None) -> None:
+        """The document's sentence list and its first sentence (unless one was chosen meanwhile)."""
+        if self.doc is not doc:
+            return
+        if self.navigator.doc is not doc:
+            self.navigator.setDocument(doc)
         if doc is not None and len(doc):
-            self.go_to(0)
+            if self.current is None:
+                self.go_to(0)
+            else:
+                self.navigator.selectSentence(self.current, emit=False)
         else:
             self.token_table.setSentence(None, None)
             self.annotator.arcs.setTree([], [], [], [])
         self.update_actions()
-
-    def _fill_navigator(self, doc: Document) -> None:
-        if self.doc is doc and self.navigator.doc is not doc:
-            self.navigator.setDocument(doc)
-            if self.current is not None:
-                self.navigator.selectSentence(self.current, emit=False)
 
     def _doc_changed(self, indices: list[int]) -> None:
         if self.current is not None and self.current in indices:

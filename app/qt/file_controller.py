@@ -100,7 +100,7 @@ class FileController(QObject):
         """Shows the opened document; ``ask_reading`` complete trees without status comments, in a file
         opened for the first time, make the reading notice appear."""
         c = self.ctl
-        c.set_document(doc)
+        c.set_document(doc, paint_first=True)
         self.recent.add(doc.path)
         c.status(f"Opened {doc.name}: {len(doc)} sentences")
         notice = c.annotator.unmarked_notice
