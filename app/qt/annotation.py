@@ -230,12 +230,12 @@ class AnnotationController(QObject, AnnotationJobs):
         self.documentChanged.emit(doc)
         if deferred:
             self.token_table.setSentence(None, None)
-            QTimer.singleShot(0, self, lambda: self._show_first(doc))
+            QTimer.singleShot(1, self, lambda: self._show_first(doc, deferred=True))
         else:
             self._show_first(doc)
         self.update_actions()
 
-    def _show_first(self, doc: Document | None) -> None:
+    def _show_first(self, doc: Document | None, deferred: bool = False) -> None:
         """The document's sentence list and its first sentence (unless one was chosen meanwhile)."""
         if self.doc is not doc:
             return
@@ -243,7 +243,7 @@ class AnnotationController(QObject, AnnotationJobs):
             self.navigator.setDocument(doc)
         if doc is not None and len(doc):
             if self.current is None:
-                self.go_to(0)
+                self.go_to(0, announce_later=deferred)
             else:
                 self.navigator.selectSentence(self.current, emit=False)
         else:
@@ -281,7 +281,10 @@ class AnnotationController(QObject, AnnotationJobs):
         update_actions(self)
 
     # -- navigation -------------------------------------------------------------------------------
-    def go_to(self, i: int) -> None:
+    def go_to(self, i: int, announce_later: bool = False) -> None:
+        """Makes sentence i current.  ``announce_later``: ``currentChanged`` (the stepper's background trace
+        of it) waits for the next event-loop pass, after the docks' paint, which a worker holding the GIL
+        would slow down."""
         if self.doc is None or not 0 <= i < len(self.doc):
             return
         changed = i != self.current
@@ -292,7 +295,9 @@ class AnnotationController(QObject, AnnotationJobs):
         self.navigator.selectSentence(i, emit=False)
         self.token_table.setSentence(self.doc, i)
         self.edits.show_sentence()
-        if changed:
+        if changed and announce_later:
+            QTimer.singleShot(0, self, lambda: self.current == i and self.currentChanged.emit(i))
+        elif changed:
             self.currentChanged.emit(i)
 
     def focus_tree(self) -> None:
