@@ -2,6 +2,8 @@
 the status-bar progress box of background work; the annotation layout (stepper hidden)."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QToolButton, QWidget
 
@@ -39,6 +41,7 @@ class AnnotationDocks:
         # the treebank panels appear when a treebank is opened (View ▸ Panels shows them any time)
         for d in self.all():
             d.hide()
+        self._shown_at = 0.0  # when the progress bar last changed
         self._build_progress_box()
         # the hidden docks are polished (style, fonts, palettes of every child) while the window idles,
         # one an event-loop pass, so that opening a treebank shows them without doing it first
@@ -80,11 +83,18 @@ class AnnotationDocks:
         self.progress_box.hide()
 
     def busy(self, label: str) -> None:
+        self._shown_at = 0.0
         self.progress_label.setText(label)
         self.progress_bar.setRange(0, 0)
         self.progress_box.show()
 
     def progress(self, done: int, total: int, message: str = "") -> None:
+        """At most ten updates a second (and the last one): each repaints the bar at once, and while the
+        worker reads or parses in Python, every call the GUI thread makes into Qt waits for the GIL."""
+        now = time.monotonic()
+        if 0 < done < total and now - self._shown_at < 0.1:
+            return
+        self._shown_at = now
         show_progress(self.progress_bar, done, total)
 
     def idle(self) -> None:
