@@ -4,7 +4,7 @@
 
 A 5 ms heartbeat timer runs on the GUI thread; the longest gap between two beats while an action
 runs is how long the window could not repaint or take input.  The actions: opening the treebank,
-moving between sentences (opening and moving last until the stepper shows the current sentence
+moving between sentences (opening and moving last until the stepper, when shown, shows the current sentence
 with its model trace, computed in the background), an edit, an autosave (after every sentence was
 changed, as after Parse All, so the recovery copy holds them all), saving, typing a sentence to
 parse, opening a 200 MB file that is not CoNLL-U, and Parse All Unannotated on a treebank
@@ -221,10 +221,13 @@ def main() -> None:
     shown = window.sentences
 
     def stepper_follows() -> bool:
-        """The stepper (Teach) shows the current treebank sentence with its trace (computed in the background)."""
+        """The current treebank sentence is shown, and the stepper (Teach) shows it with its trace (computed in
+        the background); in Annotate the stepper is hidden and follows only when it is shown again."""
         d, i = ctl.doc, ctl.current
-        return (ctl.idle() and d is not None and i is not None and not shown.is_busy()
-                and window.workspace.forms == [t.form for t in d[i].words])
+        if not (ctl.idle() and d is not None and i is not None and not shown.is_busy()):
+            return False
+        central = window.centralWidget()
+        return (central is not None and central.isHidden()) or window.workspace.forms == [t.form for t in d[i].words]
     row(f"open {Path(args.file).name}", hb.measure(app, lambda: ctl.open_path(copy), stepper_follows))
     print(f"  {len(ctl.doc)} sentences")
     row("next sentence (x20)", hb.measure(app, lambda: [ctl.step_sentence(1) for _ in range(20)], stepper_follows))

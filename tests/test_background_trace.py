@@ -34,7 +34,8 @@ def test_the_treebank_sentence_is_traced_off_the_gui_thread(qtbot, tiny_window, 
     doc = w.annotation.doc
     assert doc is not None and len(doc) >= 2
     main = threading.main_thread().ident
-    # the Sentences list drives the stepper (app/qt/teach_actions.py): the shown sentence gets its trace
+    # in Teach, the Sentences list drives the stepper (app/qt/teach_actions.py): the shown sentence gets its trace
+    w.layouts.switch("teach")
     w.annotation.navigator.selectSentence(1)
     qtbot.waitUntil(lambda: w.workspace.forms == forms(doc[1]) and w.workspace.model_trace is not None,
                     timeout=10000)
@@ -85,3 +86,21 @@ def test_closing_the_window_detaches_a_trace_in_flight(qtbot, tiny_window):
     task.wait()  # its result arrives after the close and goes nowhere
     assert not task.running and not w.sentences.is_busy()
     assert w.workspace.sentence is before
+
+
+def test_the_hidden_stepper_follows_the_list_when_it_is_shown_again(qtbot, tiny_window):
+    """In Annotate the stepper is hidden: moving through the list costs it nothing; back in Teach it shows
+    the sentence selected last."""
+    w = tiny_window
+    w.annotation.open_path(str(FIXTURES / "annotation_small.conllu"), wait=True)
+    doc = w.annotation.doc
+    qtbot.waitUntil(lambda: w.layouts.current == "annotate", timeout=10000)
+    before = w.workspace.forms
+    w.annotation.navigator.selectSentence(1)
+    w.annotation.navigator.selectSentence(2)
+    qtbot.wait(100)
+    assert w.workspace.forms == before  # nothing traced for a view nobody sees
+    w.layouts.switch("teach")
+    qtbot.waitUntil(lambda: w.workspace.forms == forms(doc[2]) and w.workspace.model_trace is not None,
+                    timeout=10000)
+

@@ -84,6 +84,7 @@ def test_selecting_a_sentence_in_the_list_updates_the_stepper(qtbot, settings):
     qtbot.waitUntil(lambda: w.annotation.doc is not None, timeout=10000)
     doc = w.annotation.doc
     assert len(doc) >= 2
+    w.layouts.switch("teach")  # opening went to Annotate, where the stepper is hidden (it follows once shown)
     w.annotation.navigator.selectSentence(1)
     qtbot.waitUntil(lambda: w.workspace.forms == [t.form for t in doc[1].words], timeout=5000)
     assert w.workspace.gold is not None or w.workspace.gold_note

@@ -146,7 +146,9 @@ def show_treebank_sentence(window, i: int) -> None:
 
 
 def _follow_selection(window, i: int) -> None:
-    """Shows the selected sentence once the event loop is back (quick arrow-key scrolling shows only the last)."""
+    """Shows the selected sentence in the stepper once the event loop is back (quick arrow-key scrolling shows
+    only the last); while the stepper is hidden (Annotate) only once it is shown again, so opening a treebank
+    or moving between sentences there costs the window nothing for a view nobody sees."""
     first = getattr(window, "_teach_pending_sentence", None) is None
     window._teach_pending_sentence = i
 
@@ -154,8 +156,31 @@ def _follow_selection(window, i: int) -> None:
         k, window._teach_pending_sentence = window._teach_pending_sentence, None
         if k is not None:
             show_treebank_sentence(window, k)
+    central = window.centralWidget()
+    if central is not None and central.isHidden():
+        if getattr(window, "_teach_when_shown", None) is None:
+            window._teach_when_shown = _WhenShown(central, show)
+        return
     if first:
         QTimer.singleShot(0, show)
+
+
+class _WhenShown(QObject):
+    """Runs ``action`` once, after ``widget`` is next shown."""
+
+    def __init__(self, widget, action):
+        super().__init__(widget)
+        self.action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Show:
+            obj.removeEventFilter(self)
+            window = obj.window()
+            window._teach_when_shown = None
+            QTimer.singleShot(0, self.action)
+            self.deleteLater()
+        return False
 
 
 class _SaveOnClose(QObject):
