@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -105,12 +106,16 @@ def read_file(path: str, progress: Callable[[float], None] | None = None,
                 starts.append(pos)
                 yield raw
         sentences = []
+        pause = time.monotonic()
         for k, s in enumerate(iter_sentences(lines(), path)):
             sentences.append(s)
             if k % 500 == 0:
                 check(cancelled)
                 if progress:
                     progress(min(1.0, starts[-1] / size))
+                if time.monotonic() - pause > 0.1:  # a few ms of a free GIL for the window's repaint
+                    time.sleep(0.003)
+                    pause = time.monotonic()
         f.seek(0)
         data = f.read()
     if progress:
