@@ -104,7 +104,9 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
     seconds = time.perf_counter() - t0
     out = work / (model.name + ".conllu")
     deplab("parse", "--model", str(model), str(ev), "-o", str(out), threads=threads)
-    best = json.loads((model / "config.json").read_text()).get("training", {}).get("best", {})
+    config = json.loads((model / "config.json").read_text())
+    # a fine-tuned model keeps its base model's training record; its own selection scores are "finetune"'s
+    best = config["finetune"]["after"] if transfer else config.get("training", {}).get("best", {})
     return {"seconds": seconds, "out": out, "select_las": best.get("LAS")}
 
 

@@ -2,8 +2,8 @@
 
     python benchmarks/nonprojective.py --threads 1            # both systems, default recipe
     python benchmarks/nonprojective.py --systems swap --epochs 20
-    python benchmarks/nonprojective.py --folds 10 --epochs 20 --threads 1   # every sentence held out once
-    python benchmarks/nonprojective.py --folds 10 --max-folds 4 --epochs 20 --threads 1   # the first 4 of them
+    python benchmarks/nonprojective.py --folds 10 --threads 1   # every sentence held out once
+    python benchmarks/nonprojective.py --folds 10 --max-folds 4 --systems swap --threads 1   # the first 4 of them
 
 Data: ``../shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu`` (718 sentences, 9.5% of them non-projective).
 The sentences are shuffled with ``random.Random(--seed)``; the first 90% are the training file, the other 10%
@@ -53,7 +53,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(ALPINO))
     ap.add_argument("--systems", nargs="+", default=["swap", "arc-standard"])
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=None,
+                    help="default: the recipe's own count for the data's size (auto_epochs)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--folds", type=int, default=1, help="1: one seeded 90/10 split; K: K-fold (see above)")

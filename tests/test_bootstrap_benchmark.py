@@ -1,0 +1,21 @@
+"""benchmarks/bootstrap.py on the fixture treebank: a fine-tuned model's selection LAS is its own."""
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_transfer_row_reports_the_finetuned_models_selection_las(tmp_path):
+    spec = importlib.util.spec_from_file_location("bootstrap_benchmark", ROOT / "benchmarks" / "bootstrap.py")
+    bootstrap = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bootstrap)
+    out = tmp_path / "rows.json"
+    assert bootstrap.main(["--quick", "--transfer", "--no-udpipe", "--no-deplab", "--work", str(tmp_path),
+                           "--out", str(out)]) == 0
+    [row] = json.loads(out.read_text())
+    assert row["system"] == "DepLab from en_ewt"
+    config = json.loads((tmp_path / "xx-all" / "transfer" / "config.json").read_text())
+    assert row["select_LAS"] == config["finetune"]["after"]["LAS"]
+    # the base model's own training record (English dev) is kept in the folder, but is not this run's score
+    assert config["training"]["best"]["LAS"] != config["finetune"]["after"]["LAS"]
