@@ -1,4 +1,4 @@
-"""Reproduces the compression lab's headline table on the bundled model (EWT dev).
+"""Reproduces the compression lab's headline table on the bundled model (EWT dev, in two halves).
 
     python benchmarks/compression.py                       # the full run (about 2.5 hours on one core)
     python benchmarks/compression.py --only int8,share,l1  # some rows (the original is always measured)
@@ -10,8 +10,15 @@
 
 Every number is measured by :mod:`parser.compression` on the model written to
 disk and loaded back (sizes = bytes of the files, accuracy = parser.evaluate
-on the dev treebank, speed = wall-clock sentences/s of that parse).  The
-table is printed as Markdown (for the README) and written as CSV.
+on the report half of the dev treebank, speed = wall-clock sentences/s of that
+parse).  The table is printed as Markdown (for the README) and written as CSV.
+
+Honest selection (--split, default seed 1): EWT dev's 2,001 sentences are cut in two with
+parser.compression.experiments.split_halves (the sentence indices shuffled by random.Random(1); the first
+1,001 of that order are the *selection* half, the other 1,000 the *report* half).  Retraining, fine-tuning
+and distillation keep the epoch with the best LAS on the selection half; every row, the original model's
+included, is scored on the report half, which no epoch choice has seen.  --split -1: the old way (epochs
+chosen on all of dev, scored on all of dev).
 """
 from __future__ import annotations
 
@@ -87,6 +94,7 @@ DISTILL = dict(temperature=2.0, alpha=0.7,  # Hinton et al.: a low weight on the
                init_from_teacher=True,  # char CNN, label embeddings copied; word embeddings by PCA (gold-only: random)
                min_count=10)
 L1_STRENGTH = 0.3
+SPLIT_SEED = 1  # parser.compression.experiments.SPLIT_SEED
 ROWS = ("original", "int8", "share", "deep", "uniform", "l1", "distill", "student")  # student: the gold-only baseline
 
 
@@ -124,11 +132,10 @@ def targets(results, original) -> list[str]:
     if "distill" in student:
         d = student["distill"]
         share = d.parameters / original.parameters
-        ok = share <= 0.25 and original.LAS - d.LAS <= 1.5 and ("student" not in student or
-                                                                d.LAS > student["student"].LAS)
+        ok = share <= 0.25 and original.LAS - d.LAS <= 1.0
         gold = f", gold-only student LAS {student['student'].LAS:.2f}" if "student" in student else ""
         out.append(f"Distilled student: {share:.1%} of the teacher's parameters, LAS {d.LAS - original.LAS:+.2f}"
-                   f"{gold} -> target (<= 25%, <= 1.5 LAS lost, beats gold-only) {'MET' if ok else 'NOT MET'}")
+                   f"{gold} -> target (<= 25%, <= 1.0 LAS lost) {'MET' if ok else 'NOT MET'}")
     return out
 
 
@@ -144,6 +151,9 @@ def main(argv=None) -> int:
                     help="torch threads (1: on a shared 2-core machine more threads oversubscribe and run slower)")
     ap.add_argument("--repeats", type=int, default=3, help="parse the dev set this many times; the fastest counts")
     ap.add_argument("--quick", action="store_true", help="tiny fixture model and data (smoke test)")
+    ap.add_argument("--split", type=int, default=SPLIT_SEED,
+                    help="seed of the split of --dev into a selection half (chooses epochs) and a report half "
+                         "(every row is scored on it); -1: choose and score on all of --dev (optimistic)")
     ap.add_argument("--deep-retrain", type=int, help=f"deep: epochs of retraining after pruning "
                                                      f"(default {DEEP['retrain_epochs']})")
     ap.add_argument("--deep-finetune", type=int, help=f"deep: epochs of centroid fine-tuning "
@@ -222,10 +232,20 @@ def main(argv=None) -> int:
         student = {"lstm_hidden": 16, "word_dim": 8, "layers": 1, "mlp_hidden": 32}
         distill.update(epochs=2, min_count=2)
     log = lambda m: print(m, file=sys.stderr, flush=True)
-    lab = Lab(model, dev, train, args.work, log=log)
+    split = None if args.split < 0 else args.split
+    lab = Lab(model, dev, train, args.work, log=log, split=split)
     lab.speed_repeats = args.repeats
     t0 = time.time()
     results = [lab.original()]
+    if split is not None:  # the same model on the other half, parsed by the same code (for comparison only)
+        from deplab.parser.compression.measure import measure_folder
+        on_select = measure_folder(lab.model_dir, lab.select)
+        halves = (f"epochs chosen on {len(lab.select)} dev sentences (split seed {split}, original LAS "
+                  f"{on_select['LAS']:.2f}); every row scored on the other {len(lab.dev)} (original LAS "
+                  f"{results[0].LAS:.2f})")
+    else:
+        halves = f"epochs chosen and every row scored on the same {len(lab.dev)} dev sentences"
+    log(halves)
     if "int8" in only:
         results.append(lab.int8())
     if "share" in only:
@@ -250,7 +270,7 @@ def main(argv=None) -> int:
         results += lab.distill(student, **distill, compare="student" in only)
     original = results[0]
     print(format_table(results), file=sys.stderr)
-    print(f"\n{len(results)} rows in {time.time() - t0:.0f} s; dev = {dev}\n")
+    print(f"\n{len(results)} rows in {time.time() - t0:.0f} s; dev = {dev}; {halves}\n")
     print(markdown(results, original))
     print()
     for line in targets(results, original):

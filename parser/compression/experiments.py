@@ -101,19 +101,57 @@ def format_table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+SPLIT_SEED = 1
+
+
+def split_halves(sentences: Sequence[Sentence], seed: int = SPLIT_SEED) -> tuple[list[Sentence], list[Sentence]]:
+    """Two disjoint halves of a treebank, ``(select, report)``: the sentences are shuffled with ``seed``
+    (``random.Random(seed)``), the first ceil(n/2) of that order choose, the rest report; each half keeps
+    the file's order.  Choosing epochs on one half and scoring on the other keeps the reported figures
+    free of the choice (with both on the same sentences, the best of several epochs is an optimistic score)."""
+    import random
+    order = list(range(len(sentences)))
+    random.Random(seed).shuffle(order)
+    cut = (len(order) + 1) // 2
+    chosen = set(order[:cut])
+    select = [s for i, s in enumerate(sentences) if i in chosen]
+    report = [s for i, s in enumerate(sentences) if i not in chosen]
+    if not select or not report:
+        raise ValueError("splitting the evaluation treebank in two needs at least 2 sentences")
+    return select, report
+
+
 class Lab:
-    """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``."""
+    """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``.
+
+    Retraining keeps the epoch with the best LAS on ``select`` (default: ``dev`` itself).  With
+    ``split`` (a seed, e.g. :data:`SPLIT_SEED`), ``dev`` is cut in two by :func:`split_halves`: one half
+    chooses the epochs, the other is the one every model, the original included, is scored on.
+    """
 
     def __init__(self, model_dir, dev: Sequence[Sentence] | str | Path,
                  train: Sequence[Sentence] | str | Path | None = None,
                  work_dir: str | Path | None = None, seed: int = 1,
                  log: Callable[[str], None] = print, progress: Callable[[int, int, str], None] | None = None,
-                 cancelled: Callable[[], bool] = lambda: False):
+                 cancelled: Callable[[], bool] = lambda: False,
+                 select: Sequence[Sentence] | str | Path | None = None, split: int | None = None):
         self.model_dir = Path(model_dir)
         self.dev_path = Path(dev) if isinstance(dev, (str, Path)) else None
         self.dev = read_conllu(dev) if isinstance(dev, (str, Path)) else list(dev)
         if not self.dev:
             raise ValueError("the evaluation treebank has no sentences")
+        if split is not None and select is not None:
+            raise ValueError("give either the selection sentences or a split of the evaluation treebank, not both")
+        self.select_path = Path(select) if isinstance(select, (str, Path)) else None
+        self.split = split
+        if split is not None:  # one half chooses, the other reports
+            self.select, self.dev = split_halves(self.dev, split)
+        elif select is not None:
+            self.select = read_conllu(select) if isinstance(select, (str, Path)) else list(select)
+            if not self.select:
+                raise ValueError("the selection treebank has no sentences")
+        else:  # epochs are chosen on the sentences they are scored on (optimistic)
+            self.select = self.dev
         # any CoNLL-U treebank with gold trees: a file, or sentences (e.g. the document open in the app)
         self.train_path = Path(train) if isinstance(train, (str, Path)) and train else None
         self._train: Treebank | None = Treebank.from_sentences(train) if isinstance(train, (list, tuple)) else None
@@ -147,12 +185,22 @@ class Lab:
         """The evaluation and retraining data by file name and sha256 (or as sentences, e.g. of a document)."""
         if self._data_record is None:
             dev = file_record(self.dev_path) if self.dev_path else {"source": "sentences"}
-            dev["sentences"] = len(self.dev)
+            if self.split is not None:
+                dev["split"] = {"seed": self.split, "report_sentences": len(self.dev),
+                                "select_sentences": len(self.select),
+                                "how": "random.Random(seed).shuffle of the sentence indices; the first "
+                                       "ceil(n/2) choose epochs, the rest are scored"}
+                dev["sentences"] = len(self.dev) + len(self.select)
+            else:
+                dev["sentences"] = len(self.dev)
             if self.train_path:
                 train = file_record(self.train_path)
             else:
                 train = {"source": "sentences", "sentences": len(self._train)} if self._train is not None else None
             self._data_record = {"dev": dev, "train": train}
+            if self.split is None and self.select is not self.dev:
+                select = file_record(self.select_path) if self.select_path else {"source": "sentences"}
+                self._data_record["select"] = {**select, "sentences": len(self.select)}
         return self._data_record
 
     def load(self) -> Model:
@@ -178,7 +226,7 @@ class Lab:
             if self._soft is None:
                 self._soft = SoftTargets(self.load(), self.treebank(), self.teacher_temperature, self.teacher_alpha)
             objective = self._soft
-        return retrain(model, self.treebank(), self.dev, epochs, constraints, lr=lr, seed=self.seed,
+        return retrain(model, self.treebank(), self.select, epochs, constraints, lr=lr, seed=self.seed,
                        objective=objective, log=self.log, progress=self._progress, cancelled=self.cancelled,
                        text=text, lr_decay=self.lr_decay if lr_decay is None else lr_decay,
                        average=self.average if average is None else average)
