@@ -244,6 +244,41 @@ def test_kmeans_1d_finds_clusters():
     assert len(set(assign[:50])) == 1 and len(set(assign[50:80])) == 1
 
 
+def test_kmeans_1d_reseeds_empty_clusters_and_returns_only_used_centroids():
+    # the linear start puts 2 of 4 centroids between 0.02 and 10, where no value is: they are reseeded
+    centroids, assign = kmeans_1d(np.array([0.0, 0.01, 0.02, 10.0]), 4)
+    assert np.allclose(centroids, [0.0, 0.01, 0.02, 10.0]) and list(assign) == [0, 1, 2, 3]
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.normal(0, 0.01, 1000), [5.0, -5.0]])  # two outliers stretch the linear start
+    centroids, assign = kmeans_1d(values, 16)
+    assert len(centroids) == 16 and np.all(np.diff(centroids) > 0)
+    assert np.array_equal(np.unique(assign), np.arange(len(centroids)))  # every centroid has values
+    assert kmeans_1d(np.zeros(0), 4)[0].size == 0
+
+
+@pytest.mark.parametrize("qat", [False, True])
+def test_kmeans_sharing_survives_layers_pruned_to_nothing(tiny_model_dir, treebank, dev, tmp_path, qat):
+    """Heavy global pruning empties whole layers (they have no k-means centroids): sharing, fine-tuning
+    and saving keep them zero instead of raising IndexError."""
+    model = Model.load(tiny_model_dir)
+    layers = model_layers(model)
+    prune(layers, 0.95, "global")
+    empty = [l.name for l in layers if l.nonzeros() == 0]
+    assert empty  # the case under test
+    originals = {n: p.detach().clone() for l in layers for n, p in l.params}
+    sharings = share_weights(layers, 2)
+    assert all(len(s.centroids) == 0 for s in sharings if s.layer in empty)
+    constraint = QuantizationAware(layers, sharings, originals) if qat else TieConstraint(layers, sharings)
+    retrain(model, treebank, dev[:5], 1, [constraint], lr=1e-2, log=lambda m: None)
+    for l in layers:
+        values = torch.cat([p.detach().flatten() for _, p in l.params])
+        assert len(torch.unique(values[values != 0])) <= 4, l.name
+        if l.name in empty:
+            assert torch.all(values == 0), l.name
+    save_compressed(model, tmp_path / "m", {})
+    assert predictions(Model.load(tmp_path / "m"), dev) == predictions(model, dev)
+
+
 @pytest.mark.parametrize("bits", [2, 4, 8])
 def test_kmeans_quantized_weights_take_at_most_2_to_the_bits_values(tiny_model_dir, treebank, dev, bits):
     model = Model.load(tiny_model_dir)
@@ -791,3 +826,54 @@ def test_compressed_folders_record_model_and_data_by_name_and_sha256(tiny_model_
     assert info["data"]["train"]["name"] == TRAIN.name
     text = json.dumps(info)
     assert str(tiny_model_dir) not in text and str(FIXTURES) not in text
+
+
+def test_split_halves_are_disjoint_seeded_and_keep_the_order():
+    from deplab.parser.compression.experiments import split_halves
+    sentences = read_conllu(TRAIN)[:41]
+    select, report = split_halves(sentences, 1)
+    assert len(select) == 21 and len(report) == 20
+    ids = lambda half: [id(s) for s in half]
+    assert not set(ids(select)) & set(ids(report)) and set(ids(select)) | set(ids(report)) == set(ids(sentences))
+    position = {id(s): i for i, s in enumerate(sentences)}
+    assert [position[i] for i in ids(select)] == sorted(position[i] for i in ids(select))
+    assert ids(split_halves(sentences, 1)[0]) == ids(select) and ids(split_halves(sentences, 2)[0]) != ids(select)
+    with pytest.raises(ValueError):
+        split_halves(sentences[:1])
+
+
+def test_lab_with_a_split_chooses_epochs_on_one_half_and_scores_on_the_other(tiny_model_dir, tmp_path, monkeypatch):
+    from deplab.parser.compression import experiments
+    from deplab.parser.compression.measure import measure_folder
+    from deplab.parser.compression.experiments import split_halves
+    select, report = split_halves(read_conllu(DEV), 1)
+    lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None, split=1)
+    assert [s.text for s in lab.select] == [s.text for s in select]
+    assert [s.text for s in lab.dev] == [s.text for s in report]
+    chosen_on = []
+    real = experiments.retrain
+    monkeypatch.setattr(experiments, "retrain", lambda model, train, dev, *a, **k: (chosen_on.append(dev),
+                                                                                    real(model, train, dev, *a, **k)))
+    r = lab.deep(0.5, bits=3, retrain_epochs=1, finetune_epochs=1)
+    assert chosen_on and all(d is lab.select for d in chosen_on)  # every epoch choice: the selection half
+    original = lab.original()
+    assert original.LAS == measure_folder(tiny_model_dir, report)["LAS"]  # the original: on the report half too
+    assert r.LAS == measure_folder(r.path, report)["LAS"]
+    split = json.loads((Path(r.path) / "config.json").read_text())["compression"]["data"]["dev"]["split"]
+    assert split["seed"] == 1 and split["select_sentences"] == len(select) and split["report_sentences"] == len(report)
+    plain = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "plain", log=lambda m: None)
+    assert plain.select is plain.dev  # without a split: as before, chosen and scored on --dev
+
+
+def test_compress_command_can_split_the_dev_file(tiny_model_dir, tmp_path, capsys):
+    from deplab.parser.cli import main
+    from deplab.parser.compression.measure import measure_folder
+    from deplab.parser.compression.experiments import split_halves
+    csv_file = tmp_path / "r.csv"
+    assert main(["compress", "original", "--model", str(tiny_model_dir), "--dev", str(DEV), "--split-dev",
+                 "--csv", str(csv_file)]) == 0
+    import csv
+    las = float(next(csv.DictReader(csv_file.open(encoding="utf-8")))["LAS"])
+    assert las == round(measure_folder(tiny_model_dir, split_halves(read_conllu(DEV), 1)[1])["LAS"], 2)
+    assert main(["compress", "original", "--model", str(tiny_model_dir), "--dev", str(DEV), "--split-dev", "1",
+                 "--select", str(DEV)]) != 0

@@ -8,6 +8,7 @@ Examples::
         --bits 4 --retrain 3 --finetune 1 --teacher-alpha 0.5 --train ... --dev ... --out small
     deplab compress deep --uniform --bits 1.9 --min-count 3 --rare-bits 5=0.8 --vector-bits 5 --qat ...
     deplab compress distill --student lstm_hidden=64 --student word_dim=32 --epochs 8 --train ... --dev ...
+    deplab compress deep ... --dev en_ewt-ud-dev.conllu --split-dev   # choose on one half, score on the other
 """
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ def add_arguments(p):
     p.add_argument("--dev", help=DEV_PURPOSE)
     p.add_argument("--train", help=TRAIN_PURPOSE + " Needed by l1, distill, and prune/share/deep with retraining "
                    "or fine-tuning epochs.")
+    p.add_argument("--select", help="a treebank with gold trees that chooses the epoch kept by retraining, "
+                   "fine-tuning and distillation (default: --dev itself, which makes --dev's scores optimistic)")
+    p.add_argument("--split-dev", type=int, nargs="?", const=1, default=None, metavar="SEED",
+                   help="cut --dev in two halves (its sentences shuffled with SEED, default 1): one chooses the "
+                        "epochs, every model (the original too) is scored on the other")
     p.add_argument("--out", help="write the compressed model to this folder (usable with deplab parse --model)")
     p.add_argument("--csv", help="append the result rows to this CSV file")
     p.add_argument("--work", help="folder for intermediate result models (default: a temporary folder)")
@@ -161,7 +167,15 @@ def run(args) -> int:
     spec.check_data(args.dev, args.train, OPTIONS)
     from ..log import get_logger
     logger = get_logger(__name__)
-    lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed, log=logger.info)
+    if args.select and args.split_dev is not None:
+        raise UserError("give either --select or --split-dev, not both")
+    try:
+        lab = Lab(model_dir, args.dev, args.train, args.work, seed=args.seed, log=logger.info, select=args.select,
+                  split=args.split_dev)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if lab.select is not lab.dev:
+        logger.info(f"epochs chosen on {len(lab.select)} sentences, every model scored on {len(lab.dev)} others")
     results: list[Result] = [lab.original()]
     try:
         if args.method != "original":

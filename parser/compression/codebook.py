@@ -26,6 +26,9 @@ class Sharing:
 
 
 def _values(centroids: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+    """The value of every index (-1: zero).  A layer pruned to nothing has no centroids: all zeros."""
+    if centroids.numel() == 0:
+        return torch.zeros(idx.shape, dtype=centroids.dtype)
     return torch.where(idx >= 0, centroids[idx.clamp(min=0)], torch.zeros((), dtype=centroids.dtype))
 
 

@@ -22,7 +22,12 @@ from .layers import Layer
 
 
 def kmeans_1d(values: np.ndarray, k: int, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd's algorithm in one dimension with linear initialisation; returns (centroids, assignment)."""
+    """Lloyd's algorithm in one dimension with linear initialisation; returns (centroids, assignment).
+
+    A cluster left empty (the linear start puts centroids between far-apart values) is reseeded at
+    the value farthest from its centroid.  The centroids returned are sorted and each has at least one
+    value (clusters still empty at the end are dropped, so there may be fewer than ``k``); no values
+    (a layer pruned to nothing) give no centroids."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
@@ -38,12 +43,27 @@ def kmeans_1d(values: np.ndarray, k: int, iterations: int = 30) -> tuple[np.ndar
         counts = np.diff(edges)
         sums = csum[edges[1:]] - csum[edges[:-1]]
         new = np.where(counts > 0, sums / np.maximum(counts, 1), centroids)
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:  # reseed each empty cluster at one of the values farthest from their centroid
+            error = np.abs(sorted_v - np.repeat(new, counts))
+            far = np.argsort(-error, kind="stable")
+            far_values = sorted_v[far[error[far] > 0]]  # farthest first, none already a centroid
+            _, first = np.unique(far_values, return_index=True)
+            seeds = far_values[np.sort(first)][:empty.size]  # distinct values
+            new[empty[:seeds.size]] = seeds
+            new = np.sort(new)
         if np.allclose(new, centroids, rtol=0, atol=1e-12):
             centroids = new
             break
         centroids = new
     bounds = np.searchsorted(sorted_v, (centroids[1:] + centroids[:-1]) / 2)
     assign_sorted = np.searchsorted(bounds, np.arange(len(sorted_v)), side="right")
+    # a centroid no value is nearest to (from the linear start, between far-apart values) is dropped:
+    # every centroid returned stands for at least one value, and the indices are renumbered to match
+    used = np.bincount(assign_sorted, minlength=len(centroids)) > 0
+    if not used.all():
+        centroids = centroids[used]
+        assign_sorted = (np.cumsum(used) - 1)[assign_sorted]
     assign = np.empty(len(values), dtype=np.int64)
     assign[order] = assign_sorted
     return centroids, assign
