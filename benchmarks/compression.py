@@ -275,8 +275,19 @@ def main(argv=None) -> int:
     print()
     for line in targets(results, original):
         print("-", line)
-    if args.csv:
-        Path(args.csv).write_text(results_csv(results), encoding="utf-8")
+    if args.csv:  # each row with the command that made it and the sentences that scored it
+        import csv
+        import io
+        import shlex
+        command = "python benchmarks/compression.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+        scored = f"{len(lab.dev)} of {len(lab.dev) + (len(lab.select) if split is not None else 0)} " \
+                 f"sentences of {Path(dev).name}" + (f" (report half, split seed {split})" if split is not None else "")
+        rows = list(csv.reader(io.StringIO(results_csv(results))))
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["command", "scored_on", *rows[0]])
+        w.writerows([command, scored, *r] for r in rows[1:])
+        Path(args.csv).write_text(out.getvalue(), encoding="utf-8")
     print(f"\nmodels: {lab.work_dir}" + (f"; CSV: {args.csv}" if args.csv else ""))
     return 0
 
