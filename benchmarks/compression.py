@@ -14,7 +14,7 @@ on the report half of the dev treebank, speed = wall-clock sentences/s of that
 parse).  The table is printed as Markdown (for the README) and written as CSV.
 
 Honest selection (--split, default seed 1): EWT dev's 2,001 sentences are cut in two with
-parser.compression.experiments.split_halves (the sentence indices shuffled by random.Random(1); the first
+parser.selection.split_halves (the sentence indices shuffled by random.Random(1); the first
 1,001 of that order are the *selection* half, the other 1,000 the *report* half).  Retraining, fine-tuning
 and distillation keep the epoch with the best LAS on the selection half; every row, the original model's
 included, is scored on the report half, which no epoch choice has seen.  --split -1: the old way (epochs
@@ -94,7 +94,7 @@ DISTILL = dict(temperature=2.0, alpha=0.7,  # Hinton et al.: a low weight on the
                init_from_teacher=True,  # char CNN, label embeddings copied; word embeddings by PCA (gold-only: random)
                min_count=10)
 L1_STRENGTH = 0.3
-SPLIT_SEED = 1  # parser.compression.experiments.SPLIT_SEED
+SPLIT_SEED = 1  # parser.selection.SPLIT_SEED
 ROWS = ("original", "int8", "share", "deep", "uniform", "l1", "distill", "student")  # student: the gold-only baseline
 
 
@@ -195,7 +195,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from deplab.parser.compression.experiments import Lab, format_table, results_csv
+    from deplab.parser.compression.experiments import Lab
+    from deplab.parser.compression.results import format_table, results_csv
     from deplab.parser.model import DEFAULT_MODEL_DIR
     torch.set_num_threads(args.threads)
     only = {s.strip() for s in args.only.split(",") if s.strip()}

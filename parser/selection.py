@@ -66,3 +66,22 @@ class Selection:
             return False
         net.load_state_dict(self.state)
         return True
+
+
+SPLIT_SEED = 1
+
+
+def split_halves(sentences: Sequence[Sentence], seed: int = SPLIT_SEED) -> tuple[list[Sentence], list[Sentence]]:
+    """Two disjoint halves of a treebank, ``(select, report)``: the sentences are shuffled with ``seed``
+    (``random.Random(seed)``), the first ceil(n/2) of that order choose, the rest report; each half keeps
+    the file's order.  Choosing epochs on one half and scoring on the other keeps the reported figures
+    free of the choice (with both on the same sentences, the best of several epochs is an optimistic score)."""
+    order = list(range(len(sentences)))
+    random.Random(seed).shuffle(order)
+    cut = (len(order) + 1) // 2
+    chosen = set(order[:cut])
+    select = [s for i, s in enumerate(sentences) if i in chosen]
+    report = [s for i, s in enumerate(sentences) if i not in chosen]
+    if not select or not report:
+        raise ValueError("splitting the evaluation treebank in two needs at least 2 sentences")
+    return select, report

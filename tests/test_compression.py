@@ -12,7 +12,8 @@ from deplab.parser.errors import ModelError
 from deplab.parser.model import Model
 from deplab.parser.examples import Treebank
 from deplab.parser.compression import huffman
-from deplab.parser.compression.experiments import Lab, results_csv
+from deplab.parser.compression.experiments import Lab
+from deplab.parser.compression.results import results_csv
 from deplab.parser.compression.kmeans import QuantizationAware, TieConstraint, kmeans_1d
 from deplab.parser.compression.sharing import share_weights
 from deplab.parser.compression.layers import model_layers
@@ -829,7 +830,7 @@ def test_compressed_folders_record_model_and_data_by_name_and_sha256(tiny_model_
 
 
 def test_split_halves_are_disjoint_seeded_and_keep_the_order():
-    from deplab.parser.compression.experiments import split_halves
+    from deplab.parser.selection import split_halves
     sentences = read_conllu(TRAIN)[:41]
     select, report = split_halves(sentences, 1)
     assert len(select) == 21 and len(report) == 20
@@ -845,7 +846,7 @@ def test_split_halves_are_disjoint_seeded_and_keep_the_order():
 def test_lab_with_a_split_chooses_epochs_on_one_half_and_scores_on_the_other(tiny_model_dir, tmp_path, monkeypatch):
     from deplab.parser.compression import experiments
     from deplab.parser.compression.measure import measure_folder
-    from deplab.parser.compression.experiments import split_halves
+    from deplab.parser.selection import split_halves
     select, report = split_halves(read_conllu(DEV), 1)
     lab = Lab(tiny_model_dir, DEV, TRAIN, tmp_path / "work", log=lambda m: None, split=1)
     assert [s.text for s in lab.select] == [s.text for s in select]
@@ -868,7 +869,7 @@ def test_lab_with_a_split_chooses_epochs_on_one_half_and_scores_on_the_other(tin
 def test_compress_command_can_split_the_dev_file(tiny_model_dir, tmp_path, capsys):
     from deplab.parser.cli import main
     from deplab.parser.compression.measure import measure_folder
-    from deplab.parser.compression.experiments import split_halves
+    from deplab.parser.selection import split_halves
     csv_file = tmp_path / "r.csv"
     assert main(["compress", "original", "--model", str(tiny_model_dir), "--dev", str(DEV), "--split-dev",
                  "--csv", str(csv_file)]) == 0

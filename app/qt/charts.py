@@ -18,7 +18,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
-from deplab.parser.compression.experiments import pareto_front
+from deplab.parser.compression.results import pareto_front
 
 # Okabe & Ito, then more distinguishable colours for up to a dozen layer curves
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",

@@ -295,7 +295,7 @@ class CompressionTab(QWidget):
         self._update_buttons()
 
     def csv_text(self) -> str:
-        from deplab.parser.compression.experiments import results_csv
+        from deplab.parser.compression.results import results_csv
         return results_csv(self.results)
 
     def export_csv(self, path: str | None = None) -> str | None:

@@ -146,7 +146,8 @@ def spec_from_args(args) -> CompressionSpec:
 def run(args) -> int:
     import torch
     from ..model import DEFAULT_MODEL_DIR, Model
-    from .experiments import Lab, Result, format_table, results_csv
+    from .experiments import Lab
+    from .results import Result, format_table, results_csv
     from .layers import model_layers
 
     if args.threads:

@@ -8,13 +8,10 @@ does, and measures that.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -23,6 +20,7 @@ from ..model import Model
 from ..progress import Cancelled
 from ..provenance import file_record, folder_record
 from ..examples import Treebank
+from ..selection import split_halves
 from . import int8 as int8_mod
 from .distill import SoftTargets, make_student
 from .distill import init_from_teacher as init_from_teacher_weights
@@ -30,6 +28,7 @@ from .kmeans import QuantizationAware, TieConstraint
 from .sharing import share_weights
 from .layers import fold_lstm_biases, model_layers
 from .measure import accuracy_and_speed, counts, measure_folder
+from .results import Result
 from .pruning import GradualPruning, MaskConstraint, apply_masks, magnitude_masks, prune
 from .retrain import BATCH_SIZE, retrain
 from .sensitivity import layer_sensitivity
@@ -43,89 +42,11 @@ from .vocabulary import prune_vocabulary, rare_row_rates
 SCOPES = {"global": "global |w|", "std": "global |w|/σ", "layer": "per layer"}
 
 
-@dataclass
-class Result:
-    method: str
-    setting: str
-    parameters: int = 0
-    nonzeros: int = 0
-    sparsity: float = 0.0           # zeros among the weight layers
-    weight_bytes: int | None = None  # model.dlc or *.safetensors
-    total_bytes: int | None = None   # every file of the folder (config, vocabulary, weights)
-    ratio: float | None = None       # original weight bytes / weight bytes
-    total_ratio: float | None = None
-    UAS: float = 0.0
-    LAS: float = 0.0
-    UPOS: float = 0.0
-    sentences_per_s: float = 0.0
-    seconds: float = 0.0             # experiment wall-clock time
-    layer: str = ""                  # sensitivity rows
-    path: str = ""                   # the saved model folder
-    extra: dict = field(default_factory=dict)
-
-    CSV_FIELDS = ("method", "setting", "layer", "parameters", "nonzeros", "sparsity", "weight_bytes",
-                  "total_bytes", "ratio", "total_ratio", "UAS", "LAS", "UPOS", "sentences_per_s", "seconds", "path")
-
-    def row(self) -> dict:
-        d = asdict(self)
-        return {k: d[k] for k in self.CSV_FIELDS}
-
-
-def results_csv(results: Sequence[Result]) -> str:
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=Result.CSV_FIELDS, lineterminator="\n")
-    w.writeheader()
-    for r in results:
-        row = r.row()
-        for k, v in row.items():
-            if isinstance(v, float):
-                row[k] = f"{v:.6g}" if k in ("ratio", "total_ratio", "sparsity") else f"{v:.2f}"
-            elif v is None:
-                row[k] = ""
-        if row.get("path"):  # the folder's name, not the machine's absolute path
-            row["path"] = Path(row["path"]).name
-        w.writerow(row)
-    return out.getvalue()
-
-
-def format_table(results: Sequence[Result]) -> str:
-    head = f"{'method':<10} {'setting':<34} {'params':>9} {'non-zero':>9} {'sparse':>6} {'bytes':>10} " \
-           f"{'ratio':>6} {'folder':>10} {'ratio':>6} {'UAS':>6} {'LAS':>6} {'sent/s':>7}"
-    lines = [head, "-" * len(head)]
-    for r in results:
-        setting = (r.setting + (f" [{r.layer}]" if r.layer else ""))[:34]
-        fmt = lambda v, spec: format(v, spec) if v is not None else "-"
-        lines.append(f"{r.method:<10} {setting:<34} {r.parameters:>9,} {r.nonzeros:>9,} {r.sparsity:>6.1%} "
-                     f"{fmt(r.weight_bytes, ',d'):>10} {fmt(r.ratio, '.1f'):>6} {fmt(r.total_bytes, ',d'):>10} "
-                     f"{fmt(r.total_ratio, '.1f'):>6} {r.UAS:>6.2f} {r.LAS:>6.2f} {r.sentences_per_s:>7.0f}")
-    return "\n".join(lines)
-
-
-SPLIT_SEED = 1
-
-
-def split_halves(sentences: Sequence[Sentence], seed: int = SPLIT_SEED) -> tuple[list[Sentence], list[Sentence]]:
-    """Two disjoint halves of a treebank, ``(select, report)``: the sentences are shuffled with ``seed``
-    (``random.Random(seed)``), the first ceil(n/2) of that order choose, the rest report; each half keeps
-    the file's order.  Choosing epochs on one half and scoring on the other keeps the reported figures
-    free of the choice (with both on the same sentences, the best of several epochs is an optimistic score)."""
-    import random
-    order = list(range(len(sentences)))
-    random.Random(seed).shuffle(order)
-    cut = (len(order) + 1) // 2
-    chosen = set(order[:cut])
-    select = [s for i, s in enumerate(sentences) if i in chosen]
-    report = [s for i, s in enumerate(sentences) if i not in chosen]
-    if not select or not report:
-        raise ValueError("splitting the evaluation treebank in two needs at least 2 sentences")
-    return select, report
-
-
 class Lab:
     """Runs experiments on the model in ``model_dir``, measured on ``dev``; results folders go to ``work_dir``.
 
     Retraining keeps the epoch with the best LAS on ``select`` (default: ``dev`` itself).  With
-    ``split`` (a seed, e.g. :data:`SPLIT_SEED`), ``dev`` is cut in two by :func:`split_halves`: one half
+    ``split`` (a seed, e.g. :data:`parser.selection.SPLIT_SEED`), ``dev`` is cut in two by :func:`split_halves`: one half
     chooses the epochs, the other is the one every model, the original included, is scored on.
     """
 
@@ -486,12 +407,3 @@ def copy_model_folder(src, dst) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dst
-
-
-def pareto_front(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The (size, LAS) points no other point beats on both (smaller or equal size and higher LAS), by size."""
-    front: list[tuple[float, float]] = []
-    for size, las in sorted(points, key=lambda p: (p[0], -p[1])):
-        if not front or las > front[-1][1]:
-            front.append((size, las))
-    return front
