@@ -216,4 +216,24 @@ def test_data_is_asked_for_remembered_and_the_open_document_works(qtbot, small_m
     again.run()
     qtbot.waitUntil(lambda: not again.busy(), timeout=60000)
     assert "Done" in again.status.text(), again.status.text()
-    assert again.results[-1].method == "prune" and again.results[-1].extra["dev"] == DEV.name
+    assert again.results[-1].method == "prune" and again.results[-1].extra["dev"] == DEV.name + " (the half not used for choices)"
+
+
+def test_epochs_are_chosen_on_one_half_and_rows_scored_on_the_other_by_default(qtbot, tab):
+    """The tab's default is the honest one (issue 20): the evaluation data is split in two seeded halves, one
+    chooses, the other scores every row; unchecked, both are the same sentences, as before."""
+    from deplab.parser.conllu import read_conllu
+    n = len(read_conllu(DEV))
+    choose(tab, "prune")
+    tab.form.retrain.setValue(0)
+    assert tab.split_box.isChecked()
+    tab.run()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    lab = tab._lab
+    assert lab.split is not None and len(lab.dev) + len(lab.select) == n
+    assert not {id(s) for s in lab.dev} & {id(s) for s in lab.select}
+    assert "half not used for choices" in tab.results[0].extra["dev"]
+    tab.split_box.setChecked(False)
+    tab.run()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
+    assert tab._lab.split is None and tab._lab.select is tab._lab.dev and len(tab._lab.dev) == n

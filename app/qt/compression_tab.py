@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from deplab.parser.compression.spec import DEV_PURPOSE, TRAIN_PURPOSE
+from deplab.parser.selection import SPLIT_SEED
 
 from .charts import SizeChart, SparsityChart
 from .compression_form import CompressionForm
@@ -73,6 +74,13 @@ class CompressionTab(QWidget):
         form.addRow("Model", row)
         self.dev_data = DataFileRow("compression_dev", DEV_PURPOSE, "CoNLL-U treebank to measure on")
         form.addRow("Evaluate on", self.dev_data)
+        self.split_box = QCheckBox("choose on one half, score on the other")
+        self.split_box.setToolTip("Retraining keeps the epoch with the best LAS on one seeded half of the evaluation "
+                                  "data (parser.selection.split_halves) and every row, the original model's "
+                                  "included, is scored on the other half: the reported figures are free of the "
+                                  "choice. Unchecked: chosen and scored on the same sentences (optimistic).")
+        self.split_box.setChecked(True)
+        form.addRow(self.split_box)
         self.train_data = DataFileRow("compression_train", TRAIN_PURPOSE,
                                       "CoNLL-U treebank to retrain on (only some experiments need it)")
         form.addRow("Retrain on", self.train_data)
@@ -211,17 +219,19 @@ class CompressionTab(QWidget):
         if isinstance(train, str) and spec.needs_training() and not Path(train).is_file():
             return self._error(f"The training data {train} does not exist. " + TRAIN_PURPOSE)
         named = lambda x: os.path.abspath(x) if isinstance(x, str) else ("document", id(x)) if x else None
-        key = (os.path.abspath(model_dir), named(dev), named(train))
+        split = SPLIT_SEED if self.split_box.isChecked() else None
+        key = (os.path.abspath(model_dir), named(dev), named(train), split)
         lab = self._lab if self._lab_key == key else None
         relay, work_dir = self._relay, self.work_dir
-        self.dev_name = self.dev_data.describe()
+        self.dev_name = self.dev_data.describe() + (" (the half not used for choices)" if split is not None else "")
 
         def work(ctx):
             from deplab.parser.compression.experiments import Lab
             nonlocal lab
             if lab is None:
                 ctx.progress(0, 0, "reading the evaluation data")
-                lab = Lab(key[0], dev, train if spec.needs_training() or train else None, work_dir, log=lambda m: None)
+                lab = Lab(key[0], dev, train if spec.needs_training() or train else None, work_dir, log=lambda m: None,
+                          split=split)
             lab._progress, lab.cancelled = ctx.progress, ctx.cancelled
             lab.log = relay.message.emit
             fresh = lab._original is None
