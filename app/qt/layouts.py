@@ -277,8 +277,6 @@ class Layouts:
         for d in self._docks():
             d.setVisible(d.objectName() in wanted)
         self.size_docks(name)
-        # again once the docks just shown are laid out (before that, Qt may split the space in two halves)
-        QTimer.singleShot(0, self.window, lambda: self.current == name and self.size_docks(name))
         front = {d.objectName(): d for d in self._docks()}.get(FRONT[name])
         if front is not None and front.isVisible():
             front.raise_()
