@@ -185,6 +185,8 @@ def main(argv=None) -> int:
     ap.add_argument("--deep-bits", help='deep: bits per layer to change, e.g. "BiLSTM 1 W_ih=2;output layer=5"')
     ap.add_argument("--deep-uniform", action="store_true",
                     help="deep: uniform quantization at UNIFORM_RATES bits per weight (--deep-bits changes them)")
+    ap.add_argument("--uniform-bits", help='uniform row: bits per weight per layer to change, e.g. "BiLSTM 2 W_ih=1.8" '
+                                           '(python benchmarks/uniform_rates.py chooses them on the selection half)')
     ap.add_argument("--deep-rare-bits", help='deep (uniform): bits per weight of the word rows of rare words, e.g. '
                                         '"5=1.0" (words seen < 5x get 1.0 bits/weight; "5=1;3=0.5" two tiers)')
     ap.add_argument("--deep-vector-bits", type=float,
@@ -225,6 +227,10 @@ def main(argv=None) -> int:
         deep["rare_rates"] = {int(k): v for k, v in overrides(args.deep_rare_bits, float).items()}
     deep["per_layer"] = {**(LAYER_SPARSITY if args.deep_magnitude else deep["per_layer"]),
                          **overrides(args.deep_sparsity, float)}
+    unknown = set(overrides(args.uniform_bits, float)) - set(UNIFORM["bits"])
+    if unknown:
+        raise SystemExit(f"--uniform-bits: no layer {', '.join(sorted(unknown))} (layers: {', '.join(UNIFORM['bits'])})")
+    uniform["bits"] = {**uniform["bits"], **overrides(args.uniform_bits, float)}
     student.update(overrides(args.student, int))
     model = args.model or str(DEFAULT_MODEL_DIR)
     train, dev = args.train, args.dev

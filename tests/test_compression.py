@@ -815,6 +815,16 @@ def test_the_benchmark_runs_its_headline_recipes_on_a_tiny_model(capsys):
     assert "| deep | " in out and ", uniform, " in out and out.count("Deep Compression") == 2  # k-means, uniform
 
 
+def test_the_benchmark_refuses_uniform_rates_for_a_layer_it_does_not_have():
+    import importlib.util
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("compression_benchmark", ROOT / "benchmarks" / "compression.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    with pytest.raises(SystemExit, match="--uniform-bits: no layer BiLSTM 3 W_ih"):
+        bench.main(["--quick", "--only", "uniform", "--uniform-bits", "BiLSTM 3 W_ih=1.5;output layer=4"])
+
+
 def test_compressed_folders_record_model_and_data_by_name_and_sha256(tiny_model_dir, tmp_path):
     import json
     from deplab.parser.provenance import sha256
