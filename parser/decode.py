@@ -82,7 +82,10 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
         for idx in chunks:
             collect(idx, run(idx))
         return out
-    with _one_torch_thread(), ThreadPoolExecutor(workers, thread_name_prefix="parse") as pool:
+    # each worker sets its own thread's OpenMP thread count too (oneDNN's LSTM reads it; a new thread starts at
+    # the core count whatever the main thread set)
+    with _one_torch_thread(), ThreadPoolExecutor(workers, thread_name_prefix="parse",
+                                                 initializer=torch.set_num_threads, initargs=(1,)) as pool:
         futures = [pool.submit(run, idx) for idx in chunks]
         try:
             for idx, future in zip(chunks, futures):

@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .bilstm import padded_bilstm, runs_padded
+
 
 @dataclass
 class EncodedBatch:
@@ -70,6 +72,9 @@ class Encoder(nn.Module):
         chars = self.chars(b.chars)[b.char_index[:, :-1]]  # each distinct form once
         x = torch.cat([self.words(b.words[:, :-1]), chars], dim=-1)
         x = self.dropout(x)
+        if not (self.training or torch.is_grad_enabled()) and runs_padded(self.lstm):  # decoding: parser.bilstm
+            out = padded_bilstm(self.lstm, x, b.lengths + 1)
+            return torch.cat([out, self.null.expand(out.shape[0], 1, -1)], dim=1)
         packed = nn.utils.rnn.pack_padded_sequence(x, (b.lengths + 1).cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
