@@ -25,6 +25,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import onednn
 from .bilstm import padded_bilstm, runs_padded
 
 
@@ -203,11 +204,11 @@ class KG2016(ParserModel):
     def context(self, b: EncodedBatch):
         states = self.tagger.encoder(b)
         B, W, _ = states.shape
-        proj = self.slots(states).view(B, W, self.SLOTS, self.hidden_size)
+        proj = onednn.linear(self.slots, states).view(B, W, self.SLOTS, self.hidden_size)
         return proj, states
 
     def tag_logits(self, ctx) -> torch.Tensor:
-        return self.tagger.out(ctx[1])
+        return onednn.linear(self.tagger.out, ctx[1])
 
     def features_read(self) -> list[str]:
         from .features import LABEL_POSITIONS, POSITIONS
@@ -242,7 +243,7 @@ class KG2016(ParserModel):
             p = pos[:, slot_positions] % W  # -1 (NULL) -> the last column
             h = F.embedding_bag(torch.from_numpy((rows[:, None] * W + p) * S + slot), slot_table, mode="sum")
             h = h + F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum") + bias
-            return self.out(F.relu(h))
+            return onednn.linear(self.out, F.relu(h))
         return score
 
 
