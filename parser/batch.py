@@ -65,6 +65,7 @@ class BatchConfigurations:
         group[self._left], group[self._right], group[ts.root_right] = 1, 2, 3
         group[self._extra[_REDUCE]], group[self._extra[_SWAP]] = 4, 5
         self._group = group
+        self._fx = self._effects()
 
     # -- reading ------------------------------------------------------------------
     def terminal(self) -> np.ndarray:
@@ -134,50 +135,48 @@ class BatchConfigurations:
                 "reduce": nonempty & s1_headed & ~low_block}
 
     # -- applying transitions ----------------------------------------------------------
+    def _effects(self):
+        """Per transition number, what it does in this system: whether it adds an arc, where its head and
+        dependent come from (0 = s1, 1 = s2, 2 = b1), how it changes the stack and buffer sizes, and the one
+        stack cell and the one buffer cell it writes (offset from the size, source), a no-op rewrite of s1
+        or b1 for the transitions that write none."""
+        eager, from_buffer = self.system == "arc-eager", self.system in ("arc-eager", "arc-hybrid")
+        effects = {  # kind: (arc (head, dependent), d sp, d bsz, stack write, buffer write)
+            _SHIFT: (None, 1, -1, (0, 2), (-1, 2)),
+            _LEFT: ((2, 0) if from_buffer else (0, 1), -1, 0, (-1, 0) if from_buffer else (-2, 0), (-1, 2)),
+            _RIGHT: ((0, 2) if eager else (1, 0), 1 if eager else -1, -1 if eager else 0,
+                     (0, 2) if eager else (-1, 0), (-1, 2)),
+            _REDUCE: (None, -1, 0, (-1, 0), (-1, 2)),
+            _SWAP: (None, -1, 1, (-2, 0), (0, 1)),
+        }
+        rows = [effects[k] for k in self.ts.kind_of.tolist()]
+        arc = np.array([e[0] is not None for e in rows])
+        head, dep = (np.array([e[0][i] if e[0] else 0 for e in rows]) for i in (0, 1))
+        d_sp, d_bsz = (np.array([e[i] for e in rows]) for i in (1, 2))
+        stack_off, stack_src, buffer_off, buffer_src = (np.array([e[i][j] for e in rows]) for i in (3, 4) for j in (0, 1))
+        return arc, head, dep, d_sp, d_bsz, stack_off, stack_src, buffer_off, buffer_src
+
     def apply(self, rows: np.ndarray, actions: np.ndarray) -> None:
-        kind, lab = self.ts.kind_of[actions], self.ts.label_of[actions]
+        arc, head, dep, d_sp, d_bsz, stack_off, stack_src, buffer_off, buffer_src = (t[actions] for t in self._fx)
         sp, bsz = self.sp[rows], self.bsz[rows]
-        s1 = self.stack[rows, _EDGE + sp - 1]  # -1 where there is none
-        s2 = self.stack[rows, _EDGE + sp - 2]
-        b1 = self.buffer[rows, _EDGE + bsz - 1]
-        from_buffer = self.system in ("arc-eager", "arc-hybrid")  # LEFT-ARC: b1 -> s1
-        # the arc of LEFT-ARC and RIGHT-ARC in this system
-        for k, head, dep in ((_LEFT, b1 if from_buffer else s1, s1 if from_buffer else s2),
-                             (_RIGHT, s1 if self.system == "arc-eager" else s2, b1 if self.system == "arc-eager" else s1)):
-            sel = kind == k
-            if sel.any():
-                self._attach(rows[sel], head[sel], dep[sel], lab[sel])
-        # stack and buffer
-        push = (kind == _SHIFT) | ((kind == _RIGHT) & (self.system == "arc-eager"))
-        pop_top = ((kind == _RIGHT) & (self.system != "arc-eager")) | (kind == _REDUCE) | \
-            ((kind == _LEFT) & from_buffer)
-        pop_second = ((kind == _LEFT) & (not from_buffer)) | (kind == _SWAP)
-        if push.any():
-            r = rows[push]
-            self.stack[r, _EDGE + self.sp[r]] = b1[push]
-            self.sp[r] += 1
-            self.bsz[r] -= 1
-        if (kind == _SWAP).any():
-            r = rows[kind == _SWAP]
-            self.buffer[r, _EDGE + self.bsz[r]] = s2[kind == _SWAP]
-            self.bsz[r] += 1
-        if pop_second.any():
-            r = rows[pop_second]
-            self.stack[r, _EDGE + self.sp[r] - 2] = s1[pop_second]
-        pop = pop_top | pop_second
-        if pop.any():
-            self.sp[rows[pop]] -= 1
+        top = np.stack([self.stack[rows, _EDGE + sp - 1], self.stack[rows, _EDGE + sp - 2],
+                        self.buffer[rows, _EDGE + bsz - 1]], axis=1)  # s1, s2, b1 (-1 where there is none)
+        at = np.arange(len(rows))
+        if arc.any():
+            self._attach(rows[arc], top[at, head][arc], top[at, dep][arc], self.ts.label_of[actions[arc]])
+        self.stack[rows, _EDGE + sp + stack_off] = top[at, stack_src]
+        self.buffer[rows, _EDGE + bsz + buffer_off] = top[at, buffer_src]
+        self.sp[rows] = sp + d_sp
+        self.bsz[rows] = bsz + d_bsz
 
     def _attach(self, r, h, d, lab):
+        """Arcs h -> d (one per row at most) and the nearest-the-edge children of h: lc1, lc2 are the
+        leftmost left children, rc1, rc2 the rightmost right ones."""
         self.heads[r, d], self.labels[r, d] = h, lab
-        left = d < h
-        for side, (first, second, nearer) in ((left, (self.lc1, self.lc2, np.less)),
-                                              (~left, (self.rc1, self.rc2, np.greater))):
-            if not side.any():
-                continue
-            rr, hh, dd = r[side], h[side], d[side]
-            c1, c2 = first[rr, hh], second[rr, hh]
-            new_first = (c1 < 0) | nearer(dd, c1)
-            new_second = ~new_first & ((c2 < 0) | nearer(dd, c2))
-            second[rr, hh] = np.where(new_first, c1, np.where(new_second, dd, c2))
-            first[rr, hh] = np.where(new_first, dd, c1)
+        right = (d > h).astype(np.int64)   # children[..., side] is the first child, side + 2 the second
+        sign = 2 * right - 1               # nearer the edge: further left (-1) or right (+1)
+        c1, c2 = self.children[r, h, right], self.children[r, h, right + 2]
+        new_first = (c1 < 0) | (sign * d > sign * c1)
+        new_second = ~new_first & ((c2 < 0) | (sign * d > sign * c2))
+        self.children[r, h, right + 2] = np.where(new_first, c1, np.where(new_second, d, c2))
+        self.children[r, h, right] = np.where(new_first, d, c1)

@@ -143,11 +143,11 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
         pos = state.positions(active)
         labs = state.label_features(active, pos)
         scores = score(active, pos, labs)
-        legal = torch.from_numpy(state.legal(active))
-        masked = scores.masked_fill(~legal, float("-inf"))
-        actions = masked.argmax(1).numpy()
+        legal = state.legal(active)
+        masked = np.where(legal, scores.numpy(), -np.inf)
+        actions = masked.argmax(1)  # the first best, as torch's argmax
         if margins:
-            top = masked.softmax(1).topk(2, dim=1).values
+            top = torch.from_numpy(masked).softmax(1).topk(2, dim=1).values
             for r, m, k in zip(active.tolist(), (top[:, 0] - top[:, 1]).tolist(), legal.sum(1).tolist()):
                 if k >= 2:
                     margin_lists[r].append(m)

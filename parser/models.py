@@ -242,8 +242,9 @@ class KG2016(ParserModel):
         def score(rows, pos, labs):  # the row arithmetic in numpy: cheaper than torch for one configuration
             p = pos[:, slot_positions] % W  # -1 (NULL) -> the last column
             h = F.embedding_bag(torch.from_numpy((rows[:, None] * W + p) * S + slot), slot_table, mode="sum")
-            h = h + F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum") + bias
-            return onednn.linear(self.out, F.relu(h))
+            h += F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum")
+            h += bias
+            return onednn.linear(self.out, h.relu_())
         return score
 
 
