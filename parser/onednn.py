@@ -3,9 +3,9 @@
 torch multiplies float matrices on the CPU with MKL's ``sgemm``; MKL picks its code by processor, and on
 processors it does not favour it runs well below oneDNN (Intel's deep-learning kernel library, built into
 torch), which generates its kernels from the instruction set it finds (AVX-512 and so on).  On the
-2-core AMD EPYC that DepLab's speed figures come from, oneDNN computes the kg2016 word projections
-(``[tokens, 256] x [256, 1024]``) and the transition scores about twice as fast
-(``benchmarks/parse_speed.py --kernels``).  :func:`linear` uses it for inference only (no gradients,
+2-core AMD EPYC (AVX-512) that DepLab's speed figures come from, oneDNN computes the kg2016 word
+projections of EWT dev (``[34013, 400] x [400, 1024]``) in 251 ms against MKL's 551 ms
+(``python benchmarks/parse_speed.py --kernels 5 --model resources/models/en_ewt``, one thread).  :func:`linear` uses it for inference only (no gradients,
 eval mode), when this torch has the operator; otherwise, and in training, it is the layer itself.  The
 two give the same values to float rounding (~1e-6 relative); parses are checked to be the same
 (tests/test_parser_model.py).
