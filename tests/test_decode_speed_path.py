@@ -91,6 +91,9 @@ def test_padded_bilstm_equals_the_packed_bilstm():
     assert order[2].tolist() == [3, 2, 1, 0, 4, 5]
     assert (order.gather(1, order) == torch.arange(6)).all()  # its own inverse
     assert runs_padded(lstm) and not runs_padded(nn.LSTM(7, 5, batch_first=True))
+    with torch.no_grad():  # without padding: the bidirectional call, bit for bit the two directions apart
+        two = padded_bilstm(lstm, torch.cat([x, x[:1]]), torch.tensor([6, 1, 4, 6, 3, 6]))
+        assert torch.equal(padded_bilstm(lstm, x[[0, 3]], torch.tensor([6, 6])), two[[0, 3]])
 
 
 def test_the_encoder_takes_the_padded_path_only_for_inference(tiny_model_dir, monkeypatch):
