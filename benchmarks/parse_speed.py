@@ -187,6 +187,34 @@ def compare_workers(args, dev):
         print(f"batches {name}: {min(r):.0f}-{max(r):.0f} sentences/s ({', '.join(f'{x:.0f}' for x in r)})")
 
 
+def compare_kernels(args, dev):
+    """Time of the kg2016 word projections (``slots``) over the whole file, by torch's linear (MKL) and by
+    ``parser.onednn.linear``, N times each, alternating, on one thread."""
+    import torch.nn.functional as F
+    from deplab.parser import onednn
+    from deplab.parser.model import Model
+    torch.set_num_threads(1)
+    forms = sorted(([w.form for w in s.words] for s in dev), key=len)
+    for model_dir in args.model or [None]:
+        model = Model.load(model_dir)
+        layer = model.parser.slots
+        with torch.no_grad():
+            states = [model.parser.tagger.encoder(model.encode(forms[i:i + 128])) for i in range(0, len(forms), 128)]
+            times = {"torch (MKL)": [], "oneDNN": []}
+            for _ in range(args.kernels):
+                for name, fn in (("torch (MKL)", lambda x: F.linear(x, layer.weight)),
+                                 ("oneDNN", lambda x: onednn.linear(layer, x))):
+                    t = time.perf_counter()
+                    for x in states:
+                        fn(x)
+                    times[name].append(time.perf_counter() - t)
+        shape = f"[{sum(x.shape[0] * x.shape[1] for x in states)}, {layer.in_features}] x [{layer.in_features}, " \
+                f"{layer.out_features}]"
+        print(f"{Path(model.path).name}: word projections {shape}, " + ", ".join(
+            f"{name} median {1000 * statistics.median(v):.0f} ms" for name, v in times.items())
+              + f" (oneDNN {'available' if onednn.available() else 'NOT available: both are torch'})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(SHARED / "data/ud/en_ewt/en_ewt-ud-dev.conllu"))
@@ -200,11 +228,16 @@ def main():
     ap.add_argument("--compare-workers", type=int, metavar="N",
                     help="only time the batched path N times each, alternating: batches side by side (one worker "
                          "per thread, one torch thread each) against one batch at a time on all threads")
+    ap.add_argument("--kernels", type=int, metavar="N",
+                    help="only time kg2016's word projections N times each, by torch's linear and by oneDNN "
+                         "(parser.onednn), on one thread")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     dev = read_conllu(args.dev)
     if args.compare_workers:
         return compare_workers(args, dev)
+    if args.kernels:
+        return compare_kernels(args, dev)
     n_words = sum(len(s.words) for s in dev)
     print(f"{args.dev}: {len(dev)} sentences, {n_words} words; torch threads {torch.get_num_threads()}\n")
     print("| system | UPOS | UAS | LAS | sentences/s | |")

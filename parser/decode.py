@@ -54,15 +54,18 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
     Sentences are sorted by length so each batch pads little; results come back in input order.
     ``workers`` threads (default: torch's thread count) parse whole batches side by side, each running
     torch on one thread: torch releases the GIL inside its kernels, and on a few cores whole batches in
-    parallel keep the cores busier than splitting every matrix product of one batch.  The parses do not
-    depend on the number of workers.
+    parallel keep the cores busier than splitting every matrix product of one batch.  A single batch (by
+    default, with ``workers`` not given) runs in the calling thread on one torch thread too: its matrices
+    are too small to gain from a second thread, and on a busy machine the threads' waits for each other
+    cost far more (``benchmarks/parse_speed.py``, "one sentence at a time").  The parses do not depend on
+    the number of workers.
     """
     model.eval()
     order = sorted(range(len(forms_list)), key=lambda i: len(forms_list[i]))
     chunks = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
 
     def run(idx: list[int]) -> list[Parsed]:
-        with torch.no_grad():  # grad mode is per thread
+        with torch.inference_mode():  # per thread; cheaper than no_grad (no version counters, measured ~7%)
             return _parse_chunk(model, [forms_list[i] for i in idx],
                                 [tags_list[i] for i in idx] if tags_list is not None else None, margins)
 
@@ -77,12 +80,19 @@ def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Se
         if progress:
             progress(done)  # may raise to cancel
 
+    if workers is None and len(chunks) == 1:
+        with _one_torch_thread():
+            collect(chunks[0], run(chunks[0]))
+        return out
     workers = min(workers or torch.get_num_threads(), len(chunks))
     if workers <= 1:
         for idx in chunks:
             collect(idx, run(idx))
         return out
-    with _one_torch_thread(), ThreadPoolExecutor(workers, thread_name_prefix="parse") as pool:
+    # each worker sets its own thread's OpenMP thread count too (oneDNN's LSTM reads it; a new thread starts at
+    # the core count whatever the main thread set)
+    with _one_torch_thread(), ThreadPoolExecutor(workers, thread_name_prefix="parse",
+                                                 initializer=torch.set_num_threads, initargs=(1,)) as pool:
         futures = [pool.submit(run, idx) for idx in chunks]
         try:
             for idx, future in zip(chunks, futures):
@@ -140,11 +150,11 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
         pos = state.positions(active)
         labs = state.label_features(active, pos)
         scores = score(active, pos, labs)
-        legal = torch.from_numpy(state.legal(active))
-        masked = scores.masked_fill(~legal, float("-inf"))
-        actions = masked.argmax(1).numpy()
+        legal = state.legal(active)
+        masked = np.where(legal, scores.numpy(), -np.inf)
+        actions = masked.argmax(1)  # the first best, as torch's argmax
         if margins:
-            top = masked.softmax(1).topk(2, dim=1).values
+            top = torch.from_numpy(masked).softmax(1).topk(2, dim=1).values
             for r, m, k in zip(active.tolist(), (top[:, 0] - top[:, 1]).tolist(), legal.sum(1).tolist()):
                 if k >= 2:
                     margin_lists[r].append(m)
@@ -163,9 +173,14 @@ def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> 
 
 @torch.no_grad()
 def tag(model: Model, forms: Sequence[str]) -> list[str]:
-    """UPOS tags for one sentence (the tagger alone, without parsing)."""
+    """UPOS tags for one sentence (the tagger alone, without parsing; on one torch thread, as one batch)."""
     if not forms:
         return []
+    with _one_torch_thread():
+        return _tag_one(model, forms)
+
+
+def _tag_one(model: Model, forms: Sequence[str]) -> list[str]:
     model.eval()
     b = model.encode([forms])
     ctx = model.parser.context(b) if model.tagger is None else None
@@ -176,8 +191,14 @@ def tag(model: Model, forms: Sequence[str]) -> list[str]:
 def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None) -> Trace:
     """Parses one sentence with the readable configuration, recording every step.
 
-    Without ``tags`` the UPOS tags are predicted first (the trace's ``tags``).
+    Without ``tags`` the UPOS tags are predicted first (the trace's ``tags``).  Runs on one torch thread,
+    as one batch does (:func:`parse_batch`).
     """
+    with _one_torch_thread():
+        return _trace(model, forms, tags)
+
+
+def _trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None) -> Trace:
     model.eval()
     forms = list(forms)
     b = model.encode([forms], None if tags is None else [list(tags)])

@@ -25,6 +25,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import onednn
+from .bilstm import padded_bilstm, runs_padded
+
 
 @dataclass
 class EncodedBatch:
@@ -70,6 +73,9 @@ class Encoder(nn.Module):
         chars = self.chars(b.chars)[b.char_index[:, :-1]]  # each distinct form once
         x = torch.cat([self.words(b.words[:, :-1]), chars], dim=-1)
         x = self.dropout(x)
+        if not (self.training or torch.is_grad_enabled()) and runs_padded(self.lstm):  # decoding: parser.bilstm
+            out = padded_bilstm(self.lstm, x, b.lengths + 1)
+            return torch.cat([out, self.null.expand(out.shape[0], 1, -1)], dim=1)
         packed = nn.utils.rnn.pack_padded_sequence(x, (b.lengths + 1).cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
@@ -198,11 +204,11 @@ class KG2016(ParserModel):
     def context(self, b: EncodedBatch):
         states = self.tagger.encoder(b)
         B, W, _ = states.shape
-        proj = self.slots(states).view(B, W, self.SLOTS, self.hidden_size)
+        proj = onednn.linear(self.slots, states).view(B, W, self.SLOTS, self.hidden_size)
         return proj, states
 
     def tag_logits(self, ctx) -> torch.Tensor:
-        return self.tagger.out(ctx[1])
+        return onednn.linear(self.tagger.out, ctx[1])
 
     def features_read(self) -> list[str]:
         from .features import LABEL_POSITIONS, POSITIONS
@@ -236,8 +242,9 @@ class KG2016(ParserModel):
         def score(rows, pos, labs):  # the row arithmetic in numpy: cheaper than torch for one configuration
             p = pos[:, slot_positions] % W  # -1 (NULL) -> the last column
             h = F.embedding_bag(torch.from_numpy((rows[:, None] * W + p) * S + slot), slot_table, mode="sum")
-            h = h + F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum") + bias
-            return self.out(F.relu(h))
+            h += F.embedding_bag(torch.from_numpy(label_rows + labs), label_table, mode="sum")
+            h += bias
+            return onednn.linear(self.out, h.relu_())
         return score
 
 
