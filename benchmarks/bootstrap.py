@@ -13,7 +13,9 @@ seeded 10% of them (``random.Random(1)``, at least 5) is held out for model sele
 trained on. DepLab and UDPipe 1 get exactly the same training and selection files.
 
 DepLab runs its command line with its defaults (``deplab train --train T --dev S``: the default
-recipe is what is measured; ``--deplab-args`` adds options), UDPipe 1 runs in-process
+recipe is what is measured, including the default start -- for small data the auto start, which trains
+from scratch and fine-tunes the bundled model and keeps the better selection LAS; the rows give the start
+kept and both selection LAS; ``--deplab-args`` adds options, e.g. ``--start scratch``), UDPipe 1 runs in-process
 (``ufal.udpipe``, the ``peers`` extra) with its Parsito parser's swap system, so both can build
 non-projective trees. Both predict UPOS from gold tokens. Scores: ``deplab evaluate`` (CoNLL 2018
 conventions). ``nonproj`` is the share of the gold non-projective arcs of the evaluation sentences
@@ -107,7 +109,9 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
     config = json.loads((model / "config.json").read_text())
     # a fine-tuned model keeps its base model's training record; its own selection scores are "finetune"'s
     best = config["finetune"]["after"] if transfer else config.get("training", {}).get("best", {})
-    return {"seconds": seconds, "out": out, "select_las": best.get("LAS")}
+    start = config.get("start", {})  # deplab train's auto start: both selection scores and the choice
+    return {"seconds": seconds, "out": out, "select_las": best.get("LAS"), "start": start.get("chosen", "scratch"),
+            "select_by_start": {k: v.get("LAS") for k, v in start.get("selection", {}).items()}}
 
 
 def run_udpipe(work: Path, train: Path, sel: Path, ev: Path) -> dict:
@@ -171,9 +175,14 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
                "eval": len(evaluation), "system": name, **s, "seconds": round(r["seconds"], 1),
                "nonproj_gold": total, "nonproj_right": right, "nonproj_produced": produced,
                "select_LAS": r.get("select_las")}
+        if "start" in r and not name.startswith("UDPipe"):
+            row.update(start=r["start"], select_LAS_scratch=r["select_by_start"].get("scratch"),
+                       select_LAS_finetuned=r["select_by_start"].get("finetuned"))
         rows.append(row)
         np_text = f"{100 * right / total:5.1f}% of {total}" if total else "—"
         sel = f"{r['select_las']:.2f}" if r.get("select_las") is not None else "—"
+        if row.get("start") and len(r["select_by_start"]) > 1:
+            sel += " (" + ", ".join(f"{k} {v:.2f}" for k, v in r["select_by_start"].items()) + f"; kept {row['start']})"
         print(f"| {lang} | {row['size']} ({len(train)}+{len(selection)}) | {name} | {s['UPOS']:.2f} | "
               f"{s['UAS']:.2f} | {s['LAS']:.2f} | {np_text} | {produced} | {r['seconds']:.0f} s | {sel} |", flush=True)
     return rows
