@@ -111,7 +111,8 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
     best = config["finetune"]["after"] if transfer else config.get("training", {}).get("best", {})
     start = config.get("start", {})  # deplab train's auto start: both selection scores and the choice
     return {"seconds": seconds, "out": out, "select_las": best.get("LAS"), "start": start.get("chosen", "scratch"),
-            "select_by_start": {k: v.get("LAS") for k, v in start.get("selection", {}).items()}}
+            "select_by_start": {k: v.get("LAS") for k, v in start.get("selection", {}).items()},
+            "run_seconds": start.get("run_seconds")}
 
 
 def run_udpipe(work: Path, train: Path, sel: Path, ev: Path) -> dict:
@@ -177,7 +178,7 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
                "select_LAS": r.get("select_las")}
         if "start" in r and not name.startswith("UDPipe"):
             row.update(start=r["start"], select_LAS_scratch=r["select_by_start"].get("scratch"),
-                       select_LAS_finetuned=r["select_by_start"].get("finetuned"))
+                       select_LAS_finetuned=r["select_by_start"].get("finetuned"), run_seconds=r.get("run_seconds"))
         rows.append(row)
         np_text = f"{100 * right / total:5.1f}% of {total}" if total else "—"
         sel = f"{r['select_las']:.2f}" if r.get("select_las") is not None else "—"

@@ -145,13 +145,21 @@ def _finetuned(job: Job, send, cancelled) -> dict:
 RUNS = {"scratch": _scratch, "finetuned": _finetuned}
 
 
+def _timed(job: Job, send, cancelled) -> None:
+    """Runs ``job``; sends its wall and CPU seconds (("time", kind, {...})), then ("done", kind, best)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    best = RUNS[job.kind](job, send, cancelled)
+    send(("time", job.kind, {"wall": round(time.perf_counter() - wall, 1), "cpu": round(time.process_time() - cpu, 1)}))
+    send(("done", job.kind, best))
+
+
 def _child(job: Job, q, cancel) -> None:
     """A run in its own process: its messages on ``q``, then ("done", kind, best) or ("error", kind, text)."""
     import torch
     torch.set_num_threads(job.threads or 1)
     send = q.put
     try:
-        send(("done", job.kind, RUNS[job.kind](job, send, cancel.is_set)))
+        _timed(job, send, cancel.is_set)
     except Cancelled:
         send(("cancelled", job.kind, None))
     except BaseException as e:  # noqa: BLE001 (reported to the parent, which raises it)
@@ -167,6 +175,7 @@ class _Combined:
         self.callbacks, self.names = callbacks, names
         self.fraction = {k: 0.0 for k in names}
         self.results: dict[str, dict] = {}
+        self.times: dict[str, dict] = {}
         self.errors: dict[str, str] = {}
         self.cancelled = False
 
@@ -179,6 +188,8 @@ class _Combined:
             total = sum(self.fraction.values()) / len(self.fraction)
             text = ", ".join(f"{self.names[k]} {100 * f:.0f}%" for k, f in self.fraction.items())
             self.callbacks.progress(int(1000 * total), 1000, text)
+        elif what == "time":
+            self.times[kind] = value
         elif what == "done":
             self.results[kind] = value
         elif what == "cancelled":
@@ -222,7 +233,7 @@ def _run_parallel(jobs: list[Job], combined: _Combined, callbacks: TrainingCallb
 def _run_sequential(jobs: list[Job], combined: _Combined, callbacks: TrainingCallbacks) -> None:
     for j in jobs:
         try:
-            combined.handle(("done", j.kind, RUNS[j.kind](j, combined.handle, callbacks.cancelled)))
+            _timed(j, combined.handle, callbacks.cancelled)
         except Cancelled:
             combined.cancelled = True
             return
@@ -279,7 +290,7 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
         config["start"] = {"mode": AUTO if len(kinds) > 1 else chosen, "chosen": chosen, "base": base.name,
                            "selection": scores,
                            "selection_sentences": len(dev), "parallel": parallel,
-                           "seconds": round(time.time() - t0, 1),
+                           "seconds": round(time.time() - t0, 1), "run_seconds": combined.times,
                            "rule": "the better selection LAS of training from scratch and fine-tuning the base "
                                    "model (a tie keeps scratch)"}
         training = config.setdefault("training", {})
