@@ -222,8 +222,8 @@ def main(argv=None) -> int:
     for lang, path in files.items():
         for size in sizes:
             rows += cell(lang, path, size, args, work_root)
-    if args.out:
-        Path(args.out).write_text(json.dumps(rows, indent=1))
+            if args.out:  # after every cell, so a run stopped early keeps what it measured
+                Path(args.out).write_text(json.dumps(rows, indent=1))
     return 0
 
 
