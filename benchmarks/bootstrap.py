@@ -4,6 +4,7 @@
     python benchmarks/bootstrap.py --langs nl --sizes 100   # one cell
     python benchmarks/bootstrap.py --transfer               # also fine-tune the bundled English model
     python benchmarks/bootstrap.py --quick                  # the fixture treebank, seconds (smoke test)
+    python benchmarks/bootstrap.py --report new.json --udpipe-from benchmarks/results/bootstrap.json  # margins
 
 Data: each language's small gold treebank in ``../shared/data/ud`` (Dutch Alpino, French GSD,
 Chinese GSDSimp: each treebank's dev file, standing for "what a linguist has annotated so far").
@@ -189,6 +190,27 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
     return rows
 
 
+def report(rows: list[dict], udpipe_rows: list[dict]) -> None:
+    """The margins of saved DepLab rows over UDPipe 1's rows of the same cells (e.g. an earlier run's, the split
+    and UDPipe's training being deterministic): LAS, the criterion "DepLab >= UDPipe 1 + 2", the start kept."""
+    udpipe = {(r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]): r for r in udpipe_rows
+              if r["system"] == "UDPipe 1"}
+    print("| lang | size | DepLab LAS | UDPipe 1 LAS | margin | >= +2 | start kept | selection LAS scratch / fine-tuned |")
+    print("|---|---|---:|---:|---:|---|---|---|")
+    for r in rows:
+        if r["system"] != "DepLab":
+            continue
+        u = udpipe.get((r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]))
+        sel = " / ".join(f"{r[k]:.2f}" if r.get(k) is not None else "—"
+                         for k in ("select_LAS_scratch", "select_LAS_finetuned"))
+        if u is None:
+            print(f"| {r['lang']} | {r['size']} | {r['LAS']:.2f} | — | — | — | {r.get('start', '—')} | {sel} |")
+            continue
+        margin = r["LAS"] - u["LAS"]
+        print(f"| {r['lang']} | {r['size']} | {r['LAS']:.2f} | {u['LAS']:.2f} | {margin:+.2f} | "
+              f"{'yes' if margin >= 2 else 'no'} | {r.get('start', '—')} | {sel} |")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--langs", default="nl,fr,zh", help="languages to run (default: %(default)s)")
@@ -202,7 +224,15 @@ def main(argv=None) -> int:
     ap.add_argument("--work", help="folder for the splits, models and outputs (default: a temporary folder)")
     ap.add_argument("--out", help="write the rows as JSON to this file")
     ap.add_argument("--quick", action="store_true", help="the fixture treebank, tiny sizes (smoke test)")
+    ap.add_argument("--report", nargs="+", metavar="ROWS",
+                    help="train nothing: print the margins of these saved rows' DepLab runs over UDPipe 1 "
+                         "(--udpipe-from, default the rows themselves)")
+    ap.add_argument("--udpipe-from", metavar="ROWS", help="with --report: UDPipe 1's rows from this file")
     args = ap.parse_args(argv)
+    if args.report:
+        rows = [r for f in args.report for r in json.loads(Path(f).read_text())]
+        report(rows, json.loads(Path(args.udpipe_from).read_text()) if args.udpipe_from else rows)
+        return 0
     if args.quick:
         files = {"xx": ROOT / "tests" / "fixtures" / "tiny.conllu"}
         sizes = [None]
