@@ -4,6 +4,7 @@
     python benchmarks/bootstrap.py --langs nl --sizes 100   # one cell
     python benchmarks/bootstrap.py --transfer               # also fine-tune the bundled English model
     python benchmarks/bootstrap.py --quick                  # the fixture treebank, seconds (smoke test)
+    python benchmarks/bootstrap.py --report new.json --udpipe-from benchmarks/results/bootstrap.json  # margins
 
 Data: each language's small gold treebank in ``../shared/data/ud`` (Dutch Alpino, French GSD,
 Chinese GSDSimp: each treebank's dev file, standing for "what a linguist has annotated so far").
@@ -13,7 +14,9 @@ seeded 10% of them (``random.Random(1)``, at least 5) is held out for model sele
 trained on. DepLab and UDPipe 1 get exactly the same training and selection files.
 
 DepLab runs its command line with its defaults (``deplab train --train T --dev S``: the default
-recipe is what is measured; ``--deplab-args`` adds options), UDPipe 1 runs in-process
+recipe is what is measured, including the default start -- for small data the auto start, which trains
+from scratch and fine-tunes the bundled model and keeps the better selection LAS; the rows give the start
+kept and both selection LAS; ``--deplab-args`` adds options, e.g. ``--start scratch``), UDPipe 1 runs in-process
 (``ufal.udpipe``, the ``peers`` extra) with its Parsito parser's swap system, so both can build
 non-projective trees. Both predict UPOS from gold tokens. Scores: ``deplab evaluate`` (CoNLL 2018
 conventions). ``nonproj`` is the share of the gold non-projective arcs of the evaluation sentences
@@ -107,7 +110,10 @@ def run_deplab(work: Path, train: Path, sel: Path, ev: Path, extra: list[str], t
     config = json.loads((model / "config.json").read_text())
     # a fine-tuned model keeps its base model's training record; its own selection scores are "finetune"'s
     best = config["finetune"]["after"] if transfer else config.get("training", {}).get("best", {})
-    return {"seconds": seconds, "out": out, "select_las": best.get("LAS")}
+    start = config.get("start", {})  # deplab train's auto start: both selection scores and the choice
+    return {"seconds": seconds, "out": out, "select_las": best.get("LAS"), "start": start.get("chosen", "scratch"),
+            "select_by_start": {k: v.get("LAS") for k, v in start.get("selection", {}).items()},
+            "run_seconds": start.get("run_seconds")}
 
 
 def run_udpipe(work: Path, train: Path, sel: Path, ev: Path) -> dict:
@@ -171,12 +177,38 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
                "eval": len(evaluation), "system": name, **s, "seconds": round(r["seconds"], 1),
                "nonproj_gold": total, "nonproj_right": right, "nonproj_produced": produced,
                "select_LAS": r.get("select_las")}
+        if "start" in r and not name.startswith("UDPipe"):
+            row.update(start=r["start"], select_LAS_scratch=r["select_by_start"].get("scratch"),
+                       select_LAS_finetuned=r["select_by_start"].get("finetuned"), run_seconds=r.get("run_seconds"))
         rows.append(row)
         np_text = f"{100 * right / total:5.1f}% of {total}" if total else "—"
         sel = f"{r['select_las']:.2f}" if r.get("select_las") is not None else "—"
+        if row.get("start") and len(r["select_by_start"]) > 1:
+            sel += " (" + ", ".join(f"{k} {v:.2f}" for k, v in r["select_by_start"].items()) + f"; kept {row['start']})"
         print(f"| {lang} | {row['size']} ({len(train)}+{len(selection)}) | {name} | {s['UPOS']:.2f} | "
               f"{s['UAS']:.2f} | {s['LAS']:.2f} | {np_text} | {produced} | {r['seconds']:.0f} s | {sel} |", flush=True)
     return rows
+
+
+def report(rows: list[dict], udpipe_rows: list[dict]) -> None:
+    """The margins of saved DepLab rows over UDPipe 1's rows of the same cells (e.g. an earlier run's, the split
+    and UDPipe's training being deterministic): LAS, the criterion "DepLab >= UDPipe 1 + 2", the start kept."""
+    udpipe = {(r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]): r for r in udpipe_rows
+              if r["system"] == "UDPipe 1"}
+    print("| lang | size | DepLab LAS | UDPipe 1 LAS | margin | >= +2 | start kept | selection LAS scratch / fine-tuned |")
+    print("|---|---|---:|---:|---:|---|---|---|")
+    for r in rows:
+        if r["system"] != "DepLab":
+            continue
+        u = udpipe.get((r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]))
+        sel = " / ".join(f"{r[k]:.2f}" if r.get(k) is not None else "—"
+                         for k in ("select_LAS_scratch", "select_LAS_finetuned"))
+        if u is None:
+            print(f"| {r['lang']} | {r['size']} | {r['LAS']:.2f} | — | — | — | {r.get('start', '—')} | {sel} |")
+            continue
+        margin = r["LAS"] - u["LAS"]
+        print(f"| {r['lang']} | {r['size']} | {r['LAS']:.2f} | {u['LAS']:.2f} | {margin:+.2f} | "
+              f"{'yes' if margin >= 2 else 'no'} | {r.get('start', '—')} | {sel} |")
 
 
 def main(argv=None) -> int:
@@ -192,7 +224,15 @@ def main(argv=None) -> int:
     ap.add_argument("--work", help="folder for the splits, models and outputs (default: a temporary folder)")
     ap.add_argument("--out", help="write the rows as JSON to this file")
     ap.add_argument("--quick", action="store_true", help="the fixture treebank, tiny sizes (smoke test)")
+    ap.add_argument("--report", nargs="+", metavar="ROWS",
+                    help="train nothing: print the margins of these saved rows' DepLab runs over UDPipe 1 "
+                         "(--udpipe-from, default the rows themselves)")
+    ap.add_argument("--udpipe-from", metavar="ROWS", help="with --report: UDPipe 1's rows from this file")
     args = ap.parse_args(argv)
+    if args.report:
+        rows = [r for f in args.report for r in json.loads(Path(f).read_text())]
+        report(rows, json.loads(Path(args.udpipe_from).read_text()) if args.udpipe_from else rows)
+        return 0
     if args.quick:
         files = {"xx": ROOT / "tests" / "fixtures" / "tiny.conllu"}
         sizes = [None]
@@ -212,8 +252,8 @@ def main(argv=None) -> int:
     for lang, path in files.items():
         for size in sizes:
             rows += cell(lang, path, size, args, work_root)
-    if args.out:
-        Path(args.out).write_text(json.dumps(rows, indent=1))
+            if args.out:  # after every cell, so a run stopped early keeps what it measured
+                Path(args.out).write_text(json.dumps(rows, indent=1))
     return 0
 
 

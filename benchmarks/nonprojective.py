@@ -13,6 +13,11 @@ out a seeded 10% of the training file for model selection (the test sentences ar
 parser.evaluate's (CoNLL 2018 conventions, gold tokenization, predicted UPOS).  Non-projective arcs are the
 gold arcs (head, dependent) of test sentences that :meth:`parser.tree.DependencyTree.non_projective_arcs`
 finds; "exact" means the parser predicted that head for the word (and, for "labelled", the relation too).
+
+The system ``deplab train`` chooses for the data (swap: Alpino has non-projective trees) is trained with the
+default start (:mod:`parser.auto_start`: for this little data, the better selection LAS of training from
+scratch and fine-tuning the bundled model, grown into swap); ``--start scratch`` trains it from scratch as
+before.  The other systems are trained from scratch (a fine-tuned model keeps its own system).
 """
 from __future__ import annotations
 
@@ -59,6 +64,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--folds", type=int, default=1, help="1: one seeded 90/10 split; K: K-fold (see above)")
     ap.add_argument("--max-folds", type=int, default=0, metavar="N", help="run only the first N folds")
+    ap.add_argument("--start", default=None, help="the start of the default system's row (default: deplab train's "
+                                                   "default start; scratch: from scratch)")
     ap.add_argument("--verbose", action="store_true", help="print the training logs")
     ap.add_argument("--out", help="write the results here as JSON")
     args = ap.parse_args(argv)
@@ -70,7 +77,10 @@ def main(argv=None) -> int:
     from deplab.parser.evaluate import evaluate
     from deplab.parser.pipeline import annotate
     from deplab.parser.callbacks import LogTo
-    from deplab.parser.train import TrainConfig, train_model
+    from deplab.parser.auto_start import train_with_start
+    from deplab.parser.language import language_from_filename
+    from deplab.parser.train import TrainConfig
+    from deplab.parser.train_config import choose_system
 
     sentences = read_conllu(args.data)
     order = list(range(len(sentences)))
@@ -93,16 +103,23 @@ def main(argv=None) -> int:
                   f"sentences (seed {args.seed})", flush=True)
             train_path = Path(tmp) / "train.conllu"
             write_conllu(train, train_path)
+            default_system = choose_system(train)
             for system in args.systems:
                 t0 = time.time()
-                cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=system, threads=args.threads)
+                default = system == default_system and args.start != "scratch"  # deplab train's defaults
+                cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=None if default else system,
+                                  threads=args.threads, language=language_from_filename(args.data) or "nl")
                 said = LogTo(lambda m: print(f"  [{system}] {m}", flush=True)) if args.verbose else None
-                model, best = train_model(train_path, None, Path(tmp) / system, cfg, said)
+                model, best = train_with_start(train_path, None, Path(tmp) / system, cfg,
+                                               args.start if default else "scratch", said)
                 parsed = parse_batch(model, [[w.form for w in s.words] for s in test])
                 predicted = [annotate(s, p) for s, p in zip(test, parsed)]
                 scores = evaluate(test, predicted).to_json()
+                start = model.config.get("start", {})
                 r = {"UPOS": scores["UPOS"], "UAS": scores["UAS"], "LAS": scores["LAS"],
-                     "selected_epoch": best["epoch"], "minutes": (time.time() - t0) / 60,
+                     "selected_epoch": best.get("epoch"), "minutes": (time.time() - t0) / 60,
+                     "start": start.get("chosen", "scratch"), "system_built": model.transitions.system.name,
+                     "selection_LAS": {k: v["LAS"] for k, v in start.get("selection", {}).items()},
                      **nonprojective_counts(test, predicted)}
                 results.setdefault(system, []).append(r)
                 print(f"  [{system}] fold {f + 1}: {json.dumps(r)}", flush=True)

@@ -44,6 +44,7 @@ from .finetune_config import FinetuneConfig
 from .finetuner import FineTuner, rehearsal_treebank
 from .forgetting import L2SP, LwF, guarded_objective, parse_guard
 from .growth import Growth, grow
+from .system_growth import grow_system, needs_swap
 from .model import Model
 from .parameter_parts import freeze, named_parameters, part_of, unfreeze
 from .progress import check
@@ -182,11 +183,18 @@ def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence]
     """
     callbacks = callbacks if callbacks is not None else TrainingCallbacks()
     log = callbacks.log
-    tb = training_treebank(train)
+    training_treebank(train)
     set_seed(cfg.seed)
     model = copy.deepcopy(base)
     model.path = None
     base_training = copy.deepcopy(base.config.get("training", {}))
+    if cfg.system == "auto" and needs_swap(model, train):
+        added = grow_system(model, "swap")
+        log(f"transition system swap: the data has non-projective trees, which {base.transitions.system.name} "
+            f"cannot build ({', '.join(added)} added to the output layer, the learned rows kept)")
+    elif cfg.system not in ("auto", "keep"):
+        grow_system(model, cfg.system)
+    tb = Treebank.from_sentences(train, projective=model.transitions.system.projective)
     growth = grow(model, tb.forms, tb.tags, tb.labels, min_count=cfg.min_count)
     log(f"vocabulary growth: {len(growth.words)} new words, {len(growth.chars)} new characters"
         + (f", new tags {', '.join(growth.tags)}" if growth.tags else "")
@@ -269,6 +277,7 @@ def run_experiment(base: Model, train: Sequence[Sentence], heldout: Sequence[Sen
                          "words": sum(len(s.words) for s in train)},
         "heldout": {"sentences": len(heldout), "words": sum(len(s.words) for s in heldout)},
         "options": cfg.to_json(),
+        "system": ft.model.transitions.system.name,
         "before": base_scores,
         "after": ft.final,
         "finetuned": ft.to_json(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .callbacks import TrainingCallbacks
 from .errors import UsageError
 from .systems import SYSTEMS
-from .train import train_model
+from .auto_start import AUTO_MAX_SENTENCES, train_with_start
 from .train_config import DEFAULT_SIZES, TrainConfig
 
 
@@ -53,6 +53,10 @@ def add_arguments(p):
     p.add_argument("--average", type=float, default=d.average, metavar="DECAY",
                    help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999)")
     p.add_argument("--threads", type=int, default=d.threads, help="torch threads (0: torch's default)")
+    p.add_argument("--start", metavar="{auto,scratch,DIR}",
+                   help="auto: train from scratch AND fine-tune the bundled model, keep the better selection LAS; "
+                        "scratch: a new model; DIR: fine-tune that model folder (default: auto for at most "
+                        f"{AUTO_MAX_SENTENCES:,} training sentences when the bundled model is installed, else scratch)")
     p.add_argument("--init", metavar="DIR", help="continue training this model (trained on the same treebank)")
     p.add_argument("--tagger-from", metavar="DIR",
                    help="reuse the tagger of a model trained on the same treebank (cm2014/weiss2015)")
@@ -78,5 +82,5 @@ def run(args) -> int:
     logger = get_logger(__name__)
     with progress_reporter("training", "batches") as bar:
         logger.info(f"language: {language}")
-        train_model(args.train, args.dev, args.out, cfg, _Console(logger, bar))
+        train_with_start(args.train, args.dev, args.out, cfg, args.start, _Console(logger, bar))
     return 0

@@ -55,7 +55,7 @@ def test_train_command_writes_a_loadable_model(tmp_path, capsys):
     out = tmp_path / "m"
     code = main(["train", "--train", str(FIXTURES / "tiny.conllu"), "--dev", str(FIXTURES / "tiny_dev.conllu"),
                  "--out", str(out), "--epochs", "1", "--size", "lstm_hidden=16", "--size", "mlp_hidden=16",
-                 "--size", "word_dim=16", "--size", "layers=1", "--lang", "en"])
+                 "--size", "word_dim=16", "--size", "layers=1", "--lang", "en", "--start", "scratch"])
     assert code == 0
     assert (out / "config.json").exists() and (out / "parser.safetensors").exists()
     captured = capsys.readouterr()

@@ -17,7 +17,7 @@ from conftest import FIXTURES
 
 ZH = FIXTURES / "zh_tiny-ud-train.conllu"  # hand-written sentences
 TINY = ["--epochs", "1", "--size", "lstm_hidden=16", "--size", "mlp_hidden=16", "--size", "word_dim=16",
-        "--size", "layers=1"]
+        "--size", "layers=1", "--start", "scratch"]  # the auto start is tested in test_auto_start.py
 
 
 @pytest.mark.parametrize("name, code", [

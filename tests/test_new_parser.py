@@ -8,7 +8,7 @@ import json
 import pytest
 import torch
 
-from deplab.app.model.parser_training import user_models
+from deplab.app.model.parser_training import AUTO, SCRATCH, user_models
 from deplab.parser.paths import models_dir
 
 from conftest import FIXTURES, TINY_SIZES
@@ -33,6 +33,8 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     ctl.new_parser.action.trigger()
     dlg = ctl.new_parser.dialog
     assert dlg.isVisible() and "(45)" in dlg.from_doc.text() and dlg.from_doc.isChecked()
+    assert dlg.start.currentData() == AUTO and "best of scratch and en_ewt" in dlg.start.currentText()
+    dlg.start.setCurrentIndex(dlg.start.findData(SCRATCH))
     dlg.extra = dict(TINY)
     dlg.epochs.setValue(3)
     dlg.language.setText("")
@@ -86,9 +88,42 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     assert tuned["training"]["heldout_sentences"] == 4
 
 
+def test_the_default_start_trains_both_and_keeps_the_better_on_the_held_out_part(qtbot, gold_doc, tiny_model_dir):
+    w, ctl = gold_doc
+    dlg = ctl.new_parser.open_dialog()
+    assert dlg.start.currentData() == AUTO
+    dlg.extra = dict(TINY, base=str(tiny_model_dir))  # the tiny model stands in for the bundled one, for speed
+    dlg.epochs.setValue(2)
+    dlg.language.setText("nl")
+    dlg.name.setText("best")
+    values, seen = [], []
+    dlg.progress.valueChanged.connect(values.append)
+    dlg.trained.connect(seen.append)
+    dlg.train()
+    qtbot.waitUntil(lambda: bool(seen) or "failed" in dlg.message.text(), timeout=120000)
+    (record,) = seen
+    config = json.loads((models_dir() / "best" / "config.json").read_text())
+    start = config["start"]
+    assert start["mode"] == AUTO and set(start["selection"]) == {"scratch", "finetuned"}
+    assert start["chosen"] in ("scratch", "finetuned") and start["base"] == tiny_model_dir.name
+    las = {k: v["LAS"] for k, v in start["selection"].items()}
+    assert las[start["chosen"]] == max(las.values()) == config["training"]["best"]["LAS"]
+    assert config["training"]["heldout_sentences"] == 4 and config["training"]["train"]["name"] == "tiny.conllu"
+    log = dlg.log.toPlainText()
+    assert "[scratch]" in log and f"[{tiny_model_dir.name}]" in log and "auto start: selection LAS" in log
+    assert any(0 < v < 1000 for v in values) and dlg.progress.value() == 1000  # one bar over both runs
+    # File ▸ Models: the held-out scores as before, and the start kept
+    (listed,) = ctl.new_parser.fill_models()
+    text = ctl.new_parser.models_menu.actions()[0].text()
+    assert f"LAS {record['heldout']['LAS']:.2f}" in text
+    other = "scratch" if start["chosen"] == "finetuned" else "finetuned"
+    assert f"LAS {las[other]:.2f})" in text
+
+
 def test_cancelled_training_writes_nothing(qtbot, gold_doc):
     w, ctl = gold_doc
     dlg = ctl.new_parser.open_dialog()
+    dlg.start.setCurrentIndex(dlg.start.findData(SCRATCH))
     dlg.extra = dict(TINY)
     dlg.epochs.setValue(60)
     dlg.language.setText("en")
@@ -101,6 +136,23 @@ def test_cancelled_training_writes_nothing(qtbot, gold_doc):
     assert "nothing was written" in dlg.message.text() and dlg.train_button.isEnabled()
     assert list(models_dir().iterdir()) == []  # no model folder, no temporary left behind
     assert user_models() == []
+
+
+def test_cancelled_auto_start_writes_nothing(qtbot, gold_doc, tiny_model_dir):
+    w, ctl = gold_doc
+    dlg = ctl.new_parser.open_dialog()
+    assert dlg.start.currentData() == AUTO
+    dlg.extra = dict(TINY, base=str(tiny_model_dir))
+    dlg.epochs.setValue(200)
+    dlg.language.setText("nl")
+    dlg.name.setText("never")
+    dlg.train()
+    qtbot.waitUntil(lambda: "left" in dlg.eta.text(), timeout=60000)  # both runs under way, with an ETA
+    assert "scratch" in dlg.eta.text() and tiny_model_dir.name in dlg.eta.text()
+    dlg.cancel_button.click()
+    qtbot.waitUntil(lambda: not dlg.task.running, timeout=60000)
+    assert "nothing was written" in dlg.message.text() and dlg.train_button.isEnabled()
+    assert list(models_dir().iterdir()) == [] and user_models() == []
 
 
 def test_learning_curve_of_the_treebank_is_plotted(qtbot, gold_doc, tiny_model_dir):
@@ -130,6 +182,7 @@ def test_new_parser_from_a_conllu_file(qtbot, win, tmp_path):  # noqa: F811
     torch.set_num_threads(1)
     dlg = ctl.new_parser.open_dialog()  # no document open: a file is the only source
     assert not dlg.from_doc.isEnabled() and dlg.from_file.isChecked()
+    dlg.start.setCurrentIndex(dlg.start.findData(SCRATCH))
     dlg.extra = dict(TINY)
     dlg.epochs.setValue(2)
     dlg.language.setText("en")

@@ -1,10 +1,11 @@
 """A new parser from the user's own treebank (issue 17), and the user's model folders (Qt-free).
 
-:func:`train_new_parser` is the work the app runs in the background: it trains from scratch with
-:func:`deplab.parser.train.train_model` (without dev data the engine holds out a seeded part of the
-training sentences for model selection, ``TrainConfig.heldout``) or fine-tunes an existing model with
-:func:`deplab.parser.finetune.finetune` on the same kind of seeded split
-(:func:`deplab.parser.train.hold_out`).  The model folder is written through
+:func:`train_new_parser` is the work the app runs in the background: by default the engine's auto start
+(:func:`deplab.parser.auto_start.train_auto`: from scratch AND fine-tuning the bundled model, the better
+selection LAS kept), or from scratch with :func:`deplab.parser.train.train_model` (without dev data the
+engine holds out a seeded part of the training sentences for model selection, ``TrainConfig.heldout``), or
+fine-tuning an existing model with :func:`deplab.parser.finetune.finetune`; all on the same kind of seeded
+split (:func:`deplab.parser.selection.hold_out`).  The model folder is written through
 :func:`deplab.parser.fileio.atomic_folder`, so a cancelled or failed run leaves nothing behind.
 :func:`user_models` lists the folders in :func:`deplab.parser.paths.models_dir` with their language,
 training data, size and held-out scores (File ▸ Models).
@@ -28,12 +29,14 @@ from .status_codec import GOLD
 from .validation import is_annotated
 
 SCRATCH = "scratch"
+AUTO = "auto"   # deplab.parser.auto_start.AUTO: the better of scratch and the bundled model, on the held-out part
 
 
 @dataclass
 class NewParserSpec:
-    """What to train: ``start`` is ``"scratch"`` or the folder of a model to fine-tune.  ``epochs`` and the
-    sizes are None for the engine's defaults (tests make them small)."""
+    """What to train: ``start`` is ``"auto"`` (the better of scratch and fine-tuning ``base``, default the
+    bundled model), ``"scratch"`` or the folder of a model to fine-tune.  ``epochs`` and the sizes are None
+    for the engine's defaults (tests make them small); ``parallel`` None: the engine's choice."""
 
     name: str
     language: str
@@ -49,6 +52,8 @@ class NewParserSpec:
     lr: float | None = None
     sizes: dict = field(default_factory=dict)
     tagger_sizes: dict = field(default_factory=dict)
+    base: str | None = None               # the auto start's model to fine-tune (None: the bundled one)
+    parallel: bool | None = None
 
 
 def gold_sentences(doc) -> list[Sentence]:
@@ -93,6 +98,34 @@ class _OverallProgress(TrainingCallbacks):
         self.report(int(1000 * fraction), 1000, text)
 
 
+class _AutoProgress(_OverallProgress):
+    """The auto start's callbacks: the engine reports both runs as one fraction (of 1000); an ETA is added."""
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        fraction = done / max(total, 1)
+        elapsed = time.monotonic() - self.t0
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        self.report(int(1000 * fraction), 1000, message + (f", about {eta:.0f} s left" if eta is not None else ""))
+
+
+def _train_config(spec: NewParserSpec):
+    from deplab.parser.train_config import TrainConfig
+    cfg = TrainConfig(arch=spec.arch, seed=spec.seed, heldout=spec.heldout, language=spec.language)
+    for key in ("epochs", "tagger_epochs", "batch_size", "lr"):
+        if getattr(spec, key) is not None:
+            setattr(cfg, key, getattr(spec, key))
+    if spec.sizes:
+        cfg.sizes = dict(spec.sizes)
+    if spec.tagger_sizes:
+        cfg.tagger_sizes = dict(spec.tagger_sizes)
+    return cfg
+
+
+def _data_record(sentences: Sequence[Sentence], spec: NewParserSpec) -> dict:
+    return {"source": "document" if spec.source_is_document else "file", "name": spec.source,
+            "sentences": len(sentences), "words": sum(len(x.words) for x in sentences)}
+
+
 def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: str | os.PathLike,
                      log: Callable[[str], None] = print,
                      progress: Callable[[int, int, str], None] = lambda d, t, m: None,
@@ -110,18 +143,21 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
     out = Path(out)
 
     with atomic_folder(out) as tmp:
-        if spec.start == SCRATCH:
+        if spec.start == AUTO:
+            from deplab.parser.auto_start import train_auto
+            from deplab.parser.selection import hold_out
+            cfg = _train_config(spec)
+            train, held = hold_out(sentences, cfg.heldout, cfg.seed)
+            log(f"{len(held)} of the {len(sentences)} sentences ({spec.heldout:.0%}, seed {spec.seed}) are held out "
+                "for model selection and not trained on")
+            record = {"train": _data_record(sentences, spec), "dev": None, "heldout_sentences": len(held),
+                      "heldout_fraction": spec.heldout}
+            model, best = train_auto(train, held, tmp / "auto", cfg, spec.base,
+                                     _AutoProgress(1, progress, cancelled, log), spec.parallel, record)
+        elif spec.start == SCRATCH:
             from deplab.parser.conllu import write_conllu
             from deplab.parser.train import train_model
-            from deplab.parser.train_config import TrainConfig
-            cfg = TrainConfig(arch=spec.arch, seed=spec.seed, heldout=spec.heldout, language=spec.language)
-            for key in ("epochs", "tagger_epochs", "batch_size", "lr"):
-                if getattr(spec, key) is not None:
-                    setattr(cfg, key, getattr(spec, key))
-            if spec.sizes:
-                cfg.sizes = dict(spec.sizes)
-            if spec.tagger_sizes:
-                cfg.tagger_sizes = dict(spec.tagger_sizes)
+            cfg = _train_config(spec)
             if cfg.epochs is None:  # the engine's default for this many training sentences (auto_epochs)
                 from deplab.parser.selection import hold_out
                 from deplab.parser.train_config import auto_epochs
@@ -157,8 +193,7 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
             model.config["language"] = spec.language
             best = dict(result.final or result.best)
             from deplab.parser.provenance import folder_record
-            record = {"source": "document" if spec.source_is_document else "file", "name": spec.source,
-                      "sentences": len(sentences), "words": sum(len(x.words) for x in sentences)}
+            record = _data_record(sentences, spec)
             model.config["training"] = {"train": record, "start": folder_record(spec.start),
                                         "heldout_sentences": len(held), "heldout_fraction": spec.heldout,
                                         "seed": spec.seed, "epochs": fcfg.epochs, "best": best}
@@ -183,7 +218,8 @@ def model_record(folder: str | os.PathLike) -> dict:
     return {"path": str(folder), "name": folder.name, "language": config.get("language", "en"),
             "arch": config.get("arch", "?"), "data": data, "sentences": sentences,
             "heldout_sentences": training.get("heldout_sentences"), "size_mb": size / 1e6,
-            "heldout": {k: best[k] for k in ("UPOS", "UAS", "LAS") if k in best}}
+            "heldout": {k: best[k] for k in ("UPOS", "UAS", "LAS") if k in best},
+            "start": config.get("start")}
 
 
 def describe(record: dict) -> str:
@@ -192,7 +228,20 @@ def describe(record: dict) -> str:
     n = f", {record['sentences']} sentences" if record.get("sentences") else ""
     scores = record.get("heldout") or {}
     held = (f", held-out UAS {scores['UAS']:.2f} LAS {scores['LAS']:.2f}" if "LAS" in scores else ", no held-out scores")
-    return f"{record['name']} — {record['language']}, {data}{n}, {record['size_mb']:.1f} MB{held}"
+    return f"{record['name']} — {record['language']}, {data}{n}, {record['size_mb']:.1f} MB{held}{_start_text(record)}"
+
+
+def _start_text(record: dict) -> str:
+    """The auto start's choice, e.g. ``, fine-tuned from en_ewt (from scratch: LAS 51.16)``."""
+    start = record.get("start") or {}
+    selection = start.get("selection") or {}
+    if start.get("mode") != AUTO or len(selection) < 2:
+        return ""
+    chosen = start.get("chosen")
+    other = next(k for k in selection if k != chosen)
+    name = {"scratch": "from scratch", "finetuned": f"fine-tuned from {start.get('base')}"}
+    las = (selection.get(other) or {}).get("LAS")
+    return f", {name.get(chosen, chosen)}" + (f" ({name[other]}: LAS {las:.2f})" if las is not None else "")
 
 
 def user_models(root: Path | None = None) -> list[dict]:

@@ -1,7 +1,9 @@
 """Parse ▸ New Parser from This Treebank… and File ▸ Models (issue 17).
 
 :class:`NewParserDialog` trains a parser on the document's gold sentences (or on any CoNLL-U file),
-from scratch or starting from an existing model, in the background (the app's one task type,
+by default both from scratch and fine-tuning the bundled model, keeping the one with the better held-out
+(selection) LAS (the engine's auto start, :mod:`deplab.parser.auto_start`), or from scratch, or starting
+from an existing model, in the background (the app's one task type,
 :mod:`.workers`) with progress, an ETA and Cancel; a cancelled run writes nothing.  The engine holds
 out a seeded part of the sentences for model selection.  The result is a model folder in
 :func:`deplab.parser.paths.models_dir`, switched to with one click (*Use this parser*).  The work is
@@ -18,8 +20,8 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
                                QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit, QProgressBar, QPushButton,
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from deplab.app.model.parser_training import (SCRATCH, NewParserSpec, describe, gold_sentences, model_folder,
-                                              train_new_parser, user_models)
+from deplab.app.model.parser_training import (AUTO, SCRATCH, NewParserSpec, describe, gold_sentences,
+                                              model_folder, train_new_parser, user_models)
 
 from .workers import run_task, show_progress
 
@@ -60,6 +62,10 @@ class NewParserDialog(QDialog):
         file_row.addWidget(browse)
 
         self.start = QComboBox()
+        from deplab.parser.auto_start import bundled_base
+        bundled = bundled_base()
+        if bundled is not None:  # the default: both starts trained, the better one on the held-out part kept
+            self.start.addItem(f"best of scratch and {bundled.name} (chosen on the held-out part)", AUTO)
         self.start.addItem("from scratch", SCRATCH)
         current = getattr(getattr(ctl.window, "pipeline", None), "model", None)
         if current is not None and getattr(current, "path", None):
