@@ -64,9 +64,10 @@ class Treebank:
                         self.labels + other.labels)
 
 
-def training_treebank(sentences: Sequence[Sentence], what: str = "the training data") -> Treebank:
-    """The sentences with a complete tree, as a Treebank; a UserError naming ``what`` if there is none."""
-    tb = Treebank.from_sentences(sentences)
+def training_treebank(sentences: Sequence[Sentence], what: str = "the training data", **kw) -> Treebank:
+    """The sentences with a complete tree, as a Treebank (``kw``: :meth:`Treebank.from_sentences`'s options);
+    a UserError naming ``what`` if there is none."""
+    tb = Treebank.from_sentences(sentences, **kw)
     if not len(tb):
         raise UserError(f"{what}: no sentence with a complete dependency tree "
                         f"({tb.skipped} sentence(s) without one)")

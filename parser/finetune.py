@@ -183,7 +183,6 @@ def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence]
     """
     callbacks = callbacks if callbacks is not None else TrainingCallbacks()
     log = callbacks.log
-    training_treebank(train)
     set_seed(cfg.seed)
     model = copy.deepcopy(base)
     model.path = None
@@ -194,7 +193,7 @@ def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence]
             f"cannot build ({', '.join(added)} added to the output layer, the learned rows kept)")
     elif cfg.system not in ("auto", "keep"):
         grow_system(model, cfg.system)
-    tb = Treebank.from_sentences(train, projective=model.transitions.system.projective)
+    tb = training_treebank(train, projective=model.transitions.system.projective)
     growth = grow(model, tb.forms, tb.tags, tb.labels, min_count=cfg.min_count)
     log(f"vocabulary growth: {len(growth.words)} new words, {len(growth.chars)} new characters"
         + (f", new tags {', '.join(growth.tags)}" if growth.tags else "")
