@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from typing import Iterator, Sequence
 
-from .configuration import Gold
 from .systems import SYSTEMS, get_system
 from .transition import Step, Trace, Transition, TransitionSet
 from .tree import DependencyTree

@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from .configuration import (ARC_KINDS, KIND_IDS, LEFT, REDUCE, RIGHT, ROOT_LABEL, SHIFT, SWAP, Configuration, Gold,
-                            Namer, Transition, TransitionSystem, default_namer)
+                            Namer, Transition, TransitionSystem)
 from .dynamic_oracle import costs as dynamic_costs
 from .features import describe
 from .systems import SYSTEMS, get_system
