@@ -5,7 +5,7 @@
 
 With ``--layouts DIR`` it renders each layout (Teach, Annotate, Lab) at 1400×900 and 1920×1080 as
 ``DIR/layout-NAME-WxH.png``, and the hard cases: a long sentence, a Chinese sentence
-(``DIR/layout-long-…``, ``layout-cjk-…``), and a laptop screen (1280×720) with every panel open:
+(``DIR/layout-long-…``, ``layout-cjk-…``), the New Parser dialog (``DIR/dialog-new-parser.png``), and a laptop screen (1280×720) with every panel open:
 each layout, then Teach with the long, an Arabic (right-to-left) and the Chinese sentence
 (``DIR/screenshots/narrow-NAME-1280x720.png``).
 The Annotate layout shows a small treebank made of the sentences below, parsed by the model.
@@ -92,6 +92,10 @@ def layouts(args, app) -> int:
                 app.processEvents()  # the layout switch settles first, then the size holds
                 w.resize(width, height)
                 ok &= _shoot(app, w, outdir / f"layout-{name}-{width}x{height}.png")
+            if name == "annotate":  # Parse ▸ New Parser from This Treebank…, over the treebank it trains on
+                dialog = w.annotation.new_parser.open_dialog()
+                ok &= _shoot(app, dialog, outdir / "dialog-new-parser.png")
+                dialog.close()
         w.layouts.switch("teach")
         w.resize(*SIZES[0])
         _show(w, LONG_SENTENCE, 0.5)
