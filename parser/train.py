@@ -38,7 +38,7 @@ from .progress import Cancelled, check  # noqa: F401 (Cancelled: what check rais
 from .provenance import file_record, folder_record
 from .selection import Selection, dev_scores, hold_out
 from .systems import get_system
-from .train_config import AUTO_UPDATES, TrainConfig, auto_epochs, choose_system, new_model
+from .train_config import AUTO_UPDATES, TrainConfig, auto_average, auto_epochs, choose_system, new_model
 from .vocab import UNK_ID, normalize
 
 
@@ -186,7 +186,7 @@ class Trainer:
         selection = Selection(patience if dev else 0, keep_best)
         cb = self.callbacks
         history = []
-        averaged = WeightAverage(model.parser, cfg.average) if cfg.average > 0 else None
+        averaged = WeightAverage(model.parser, cfg.average) if cfg.average else None
         for epoch in range(1, epochs + 1):
             model.parser.train()
             t0, total, n_ex = time.time(), 0.0, 0
@@ -326,8 +326,12 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig,
     if cfg.epochs is None:
         cfg.epochs = auto_epochs(len(tb), cfg.batch_size)
         log(f"{cfg.epochs} epochs (the default for {len(tb)} sentences: about {AUTO_UPDATES} optimizer steps)")
+    if cfg.average is None:
+        cfg.average = auto_average(len(tb), cfg.epochs, cfg.batch_size)
+        log(f"Polyak averaging of the weights at decay {cfg.average} (the default for {len(tb)} sentences)"
+            if cfg.average else f"no averaging of the weights (the default for {len(tb)} sentences)")
     record = {"train": file_record(train_path), "dev": file_record(dev_path) if dev_path else None,
-              "seed": cfg.seed,
+              "seed": cfg.seed, "average": cfg.average,
               "epochs": cfg.epochs, "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted,
               "system": system.name, "explore": cfg.explore}
     if not dev_path:

@@ -51,7 +51,8 @@ def add_arguments(p):
     p.add_argument("--lr-decay", type=float, default=d.lr_decay, help="multiply the learning rate by this after every epoch")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed (training is reproducible for a seed on one machine)")
     p.add_argument("--average", type=float, default=d.average, metavar="DECAY",
-                   help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999)")
+                   help="Polyak averaging: evaluate and keep a moving average of the weights (e.g. 0.999; 0: off; "
+                        "default: 0.99 for at most 2,000 training sentences, else off)")
     p.add_argument("--threads", type=int, default=d.threads, help="torch threads (0: torch's default)")
     p.add_argument("--start", metavar="{auto,scratch,DIR}",
                    help="auto: train from scratch AND fine-tune the bundled model, keep the better selection LAS; "

@@ -246,3 +246,26 @@ def test_training_with_weight_averaging_keeps_the_averaged_model(tmp_path):
     # the saved weights are the ones that were scored (the averaged ones), not the last step's
     from deplab.parser.selection import dev_scores
     assert dev_scores(again, read_conllu(FIXTURES / "tiny_dev.conllu"))["LAS"] == pytest.approx(best["LAS"])
+
+
+def test_small_data_is_averaged_by_default_and_the_choice_is_recorded(tmp_path):
+    from deplab.parser.train import TrainConfig, train_model
+    from deplab.parser.train_config import AUTO_AVERAGE, auto_average
+    from conftest import TINY_SIZES
+    assert auto_average(270, 167, 32) == AUTO_AVERAGE           # bootstrap.py's 300-sentence cell: 1,503 steps
+    assert auto_average(90, 300, 32) == AUTO_AVERAGE            # the 100-sentence cell: 900 steps
+    assert auto_average(12_544, 15, 32) == 0.0                  # EWT-sized data: its recipe chooses for itself
+    assert auto_average(40, 8, 8) == 0.0                        # 40 steps: the average would still be the start
+    cfg = TrainConfig(epochs=2, seed=1, sizes=TINY_SIZES["kg2016"], batch_size=4, lr=0.01)
+    assert cfg.average is None
+    from deplab.parser.callbacks import TrainingCallbacks
+
+    logs = []
+
+    class Logged(TrainingCallbacks):
+        def log(self, message: str) -> None:
+            logs.append(message)
+
+    train_model(FIXTURES / "tiny.conllu", FIXTURES / "tiny_dev.conllu", tmp_path / "m", cfg, Logged())
+    assert cfg.average == 0.0 and Model.load(tmp_path / "m").config["training"]["average"] == 0.0
+    assert any("no averaging of the weights (the default" in m for m in logs)
