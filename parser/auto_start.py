@@ -33,7 +33,7 @@ from .errors import UserError
 from .fileio import atomic_folder
 from .progress import Cancelled
 from .start_runs import KINDS, Combined, Job, run_parallel, run_sequential
-from .train_config import TrainConfig
+from .train_config import TrainConfig, few_sentences_warning
 
 AUTO = "auto"
 SCRATCH = "scratch"
@@ -161,6 +161,9 @@ def train_with_start(train_path, dev_path, out, cfg: TrainConfig, start: str | N
         train, dev = sentences, read_conllu(dev_path)
     else:
         train, dev = hold_out(sentences, cfg.heldout, cfg.seed)
+    warning = few_sentences_warning(len(sentences))
+    if warning:
+        callbacks.log(f"warning: {warning}")
     start, why = resolve_start(start, len(train), cfg)
     callbacks.log(f"start: {start} ({why})")
     if start == SCRATCH:

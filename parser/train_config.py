@@ -92,6 +92,21 @@ AVERAGE_MIN_STEPS = 500       # fewer optimizer steps than this: no averaging by
                               # the untrained weights, whose share after t steps is AUTO_AVERAGE ** t: 0.7% at 500)
 
 
+FEW_SENTENCES = 50  # fewer gold sentences than this: training warns (the recipes were chosen on 90-1,300)
+
+
+def few_sentences_warning(n_sentences: int) -> str | None:
+    """A warning when ``n_sentences`` gold sentences are too few for a useful parser (None when enough).
+
+    The default recipes were chosen on 90 to 1,300 training sentences (``benchmarks/bootstrap.py``); below
+    ``FEW_SENTENCES`` a parser is a rough first pre-annotation at best."""
+    if n_sentences >= FEW_SENTENCES:
+        return None
+    return (f"only {n_sentences} gold sentence{'s' if n_sentences != 1 else ''}: a parser trained on fewer than "
+            f"{FEW_SENTENCES} is a rough start (with 100, the parsers of benchmarks/bootstrap.py score 40-63 LAS); "
+            "correct more sentences and retrain")
+
+
 def auto_average(n_sentences: int, epochs: int, batch_size: int) -> float:
     """The default Polyak averaging decay (Polyak & Juditsky 1992): ``AUTO_AVERAGE`` for at most
     ``AVERAGE_MAX_SENTENCES`` training sentences and a run of at least ``AVERAGE_MIN_STEPS`` optimizer

@@ -158,3 +158,4 @@ def test_deplab_train_start_auto_in_two_processes(tmp_path, tiny_model_dir, monk
                  "--start", "scratch", "--epochs", "1", "--batch-size", "4", "--threads", "1",
                  *[f"--size={k}={v}" for k, v in TINY_SIZES["kg2016"].items()]]) == 0
     assert "start" not in json.loads((scratch / "config.json").read_text())
+    assert "warning: only 45 gold sentences" in capsys.readouterr().err  # a 45-sentence file is few (logged on stderr)

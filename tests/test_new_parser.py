@@ -58,6 +58,7 @@ def test_new_parser_from_the_gold_sentences_then_use_it(qtbot, gold_doc):
     assert training["heldout_sentences"] == 4  # 10% held out (seeded) by the engine, not trained on
     assert "LAS" in training["best"] and record["heldout"]["LAS"] == training["best"]["LAS"]
     assert "held out for model selection" in dlg.log.toPlainText()
+    assert "warning: only 45 gold sentences" in dlg.log.toPlainText()  # the engine's warning, in the log too
     assert dlg.progress.value() == 1000 and dlg.use_button.isEnabled()
     dlg.grab().save("/tmp/wiring-new-parser.png")
     # one click switches the window to it
@@ -196,3 +197,14 @@ def test_new_parser_from_a_conllu_file(qtbot, win, tmp_path):  # noqa: F811
     qtbot.waitUntil(lambda: bool(seen) or "failed" in dlg.message.text(), timeout=60000)
     config = json.loads((models_dir() / "from-file" / "config.json").read_text())
     assert config["training"]["train"]["source"] == "file" and config["training"]["train"]["name"] == "tiny.conllu"
+
+
+def test_few_gold_sentences_are_pointed_out_in_the_dialog_and_the_log(qtbot, gold_doc):
+    w, ctl = gold_doc
+    ctl.new_parser.action.trigger()
+    dlg = ctl.new_parser.dialog
+    assert dlg.few_note.isVisibleTo(dlg) and "only 45 gold sentences" in dlg.few_note.text().lower()
+    dlg.from_file.setChecked(True)
+    assert not dlg.few_note.isVisibleTo(dlg)  # the count is the document's: a file is counted when it is read
+    from deplab.parser.train_config import FEW_SENTENCES, few_sentences_warning
+    assert few_sentences_warning(FEW_SENTENCES) is None and "1 gold sentence:" in few_sentences_warning(1)

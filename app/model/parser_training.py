@@ -140,6 +140,10 @@ def train_new_parser(sentences: Sequence[Sentence], spec: NewParserSpec, out: st
     if len(sentences) < 2:
         raise UserError(f"a parser needs at least 2 sentences with a complete tree; {len(sentences)} given "
                         "(mark corrected sentences gold)")
+    from deplab.parser.train_config import few_sentences_warning
+    warning = few_sentences_warning(len(sentences))
+    if warning:
+        log(f"warning: {warning}")
     out = Path(out)
 
     with atomic_folder(out) as tmp:

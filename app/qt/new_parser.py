@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
 
 from deplab.app.model.parser_training import (AUTO, SCRATCH, NewParserSpec, describe, gold_sentences,
                                               model_folder, train_new_parser, user_models)
+from deplab.parser.train_config import few_sentences_warning
 
 from .workers import run_task, show_progress
 
@@ -85,8 +86,15 @@ class NewParserDialog(QDialog):
         self.epochs.setSpecialValueText("default")
         self.epochs.setValue(0)
 
+        few = few_sentences_warning(len(self.gold)) if self.gold else None
+        self.few_note = QLabel(f"<i>{few[0].upper() + few[1:]}.</i>" if few else "")
+        self.few_note.setWordWrap(True)
+        self.few_note.setVisible(bool(few))
+        self.from_doc.toggled.connect(lambda on: self.few_note.setVisible(bool(few) and on))
+
         form = QFormLayout()
         form.addRow("Train on:", self.from_doc)
+        form.addRow("", self.few_note)
         form.addRow("", self._wrap(file_row))
         form.addRow("Start:", self.start)
         form.addRow("Language:", self.language)
