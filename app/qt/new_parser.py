@@ -94,7 +94,6 @@ class NewParserDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Train on:", self.from_doc)
-        form.addRow("", self.few_note)
         form.addRow("", self._wrap(file_row))
         form.addRow("Start:", self.start)
         form.addRow("Language:", self.language)
@@ -125,6 +124,7 @@ class NewParserDialog(QDialog):
         buttons.addWidget(close)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(self.few_note)
         lay.addWidget(self.progress)
         lay.addWidget(self.eta)
         lay.addWidget(self.log, 1)
