@@ -133,7 +133,7 @@ def _train(kind: str, model: Model, tb: Treebank, heldout: Sequence[Sentence], c
            callbacks: TrainingCallbacks, growth: Growth | None = None,
            rehearsal: Treebank | None = None, base: Model | None = None) -> RunResult:
     tcfg = TrainConfig(arch=model.arch, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=lr, seed=cfg.seed,
-                       word_dropout=cfg.word_dropout)
+                       word_dropout=cfg.word_dropout, average=cfg.average)
     parts = {id(p): part_of(n) for n, p in named_parameters(model)}
     frozen = cfg.freeze if kind == "finetuned" else ()
     hooks = freeze(model, frozen, growth)

@@ -54,6 +54,8 @@ def add_arguments(p):
     p.add_argument("--system", choices=("auto", "keep"), default=d.system,
                    help="auto: an arc-standard model grows into swap (arc-standard + SWAP, the learned rows kept) "
                         "when the data has non-projective trees; keep: the base model's system (default auto)")
+    p.add_argument("--average", type=float, default=d.average, metavar="DECAY",
+                   help="Polyak averaging: score and keep a moving average of the weights (e.g. 0.99; 0: off, the default)")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed")
     p.add_argument("--baseline", action="store_true", help="also train from scratch on the same data, for comparison")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -79,7 +81,7 @@ def run(args) -> int:
                          patience=args.patience, select_best=not args.keep_last, layer_decay=args.layer_decay,
                          min_count=args.min_count, seed=args.seed, warmup=args.warmup, rehearsal=args.rehearsal,
                          rehearsal_data=args.rehearsal_data, guard=parse_guard(args.guard),
-                         lwf_weight=args.lwf_weight, l2sp_alpha=args.l2sp_alpha, system=args.system)
+                         lwf_weight=args.lwf_weight, l2sp_alpha=args.l2sp_alpha, system=args.system, average=args.average)
     for name in ("epochs", "batch_size"):
         if getattr(args, name) < 1:
             raise UserError(f"--{name.replace('_', '-')} must be at least 1")

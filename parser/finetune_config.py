@@ -35,6 +35,7 @@ class FinetuneConfig:
     lwf_weight: float = 0.3      # weight of the distillation term (Li & Hoiem 2016)
     lwf_temperature: float = 2.0
     l2sp_alpha: float = 1e-2     # L2-SP's alpha (Li, Grandvalet & Davoine 2018)
+    average: float = 0.0         # > 0: Polyak averaging of the weights at this decay (parser.averaging); 0: off
     system: str = "auto"         # "auto": arc-standard grows into swap when the data has non-projective trees
                                  # (parser.system_growth); "keep": the base model's system
 

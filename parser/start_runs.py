@@ -87,12 +87,15 @@ def _finetuned(job: Job, send, cancelled) -> dict:
     options = {"seed": cfg.seed}
     if cfg.epochs is not None:
         options["epochs"] = cfg.epochs
+    if cfg.average is not None:  # asked for (deplab train --average): both runs average alike
+        options["average"] = cfg.average
     fcfg, name = recipe(base, cfg.language, len(train), **options)
     relay = _Relay(job.kind, send, cancelled)
     relay.log(f"fine-tuning {Path(job.base).name} ({base.config.get('language', 'en')}) with the {name} recipe: "
               f"{fcfg.epochs} epochs, guard {fcfg.guard}, "
               + (f"early stop after {fcfg.patience} epochs" if fcfg.patience else "no early stopping")
-              + ", the best selection epoch kept")
+              + ", the best selection epoch kept"
+              + (f", Polyak averaging at {fcfg.average:g}" if fcfg.average else ""))
     result = run_experiment(base, train, dev, fcfg, baseline=False, callbacks=relay)
     model, best = result.finetuned.model, result.finetuned.best
     model.config["language"] = cfg.language

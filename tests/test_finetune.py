@@ -343,3 +343,19 @@ def test_slanted_triangular_learning_rate(base):
     assert max(rates) == pytest.approx(1e-3) and 0 < peak < len(rates) - 1
     assert rates[0] < 1e-3 and 0 < rates[-1] < 1e-3 / 2
     assert all(a >= b for a, b in zip(rates[peak:], rates[peak + 1:]))
+
+
+def test_polyak_averaging_keeps_the_averaged_weights(base):
+    """``average`` is the decay of the moving average scored and kept (Polyak & Juditsky 1992): at 1.0 the
+    average never moves from the starting weights, so those are what the run keeps; at 0 (off) the run's own."""
+    sentences = read_conllu(KITCHEN)
+    kept = {}
+    for decay in (0.0, 1.0):
+        result = ft.finetune(base, sentences, [], ft.FinetuneConfig(epochs=2, lr=5e-3, batch_size=4, patience=0,
+                                                                     system="keep", average=decay))
+        kept[decay] = _state(result.model)
+    start = _state(base)
+    same = [n for n, v in start.items() if kept[1.0][n].shape == v.shape]
+    assert same and all(torch.equal(kept[1.0][n], start[n]) for n in same)  # the (un-grown) weights: the start's
+    assert any(not torch.equal(kept[0.0][n], start[n]) for n in same)       # without averaging they moved
+    assert ft.FinetuneConfig().average == 0.0  # off unless asked for (the same-language recipe)
