@@ -62,6 +62,26 @@ def choose(results: dict[str, dict]) -> str:
     return max(results, key=lambda k: (results[k]["LAS"], k == "scratch"))
 
 
+def run_starts(train: Sequence[Sentence], dev: Sequence[Sentence], work: Path, cfg: TrainConfig, base: Path,
+               callbacks: TrainingCallbacks, parallel: bool, kinds: Sequence[str]) -> Combined:
+    """Trains each start of ``kinds`` ("scratch", "finetuned" from ``base``) on ``train``, selected on ``dev``,
+    into ``work / kind`` (in two processes when ``parallel``); returns their :class:`Combined` record.
+    Raises :class:`Cancelled`, or ``UserError`` naming the run that failed."""
+    write_conllu(train, work / "train.conllu")
+    write_conllu(dev, work / "select.conllu")
+    threads = 1 if parallel else cfg.threads
+    jobs = [Job(k, str(work / "train.conllu"), str(work / "select.conllu"), str(work / k),
+                TrainConfig(**{**cfg.__dict__, "threads": threads}), str(base), threads) for k in kinds]
+    names = {k: "scratch" if k == "scratch" else base.name for k in kinds}
+    combined = Combined(callbacks, names)
+    (run_parallel if parallel else run_sequential)(jobs, combined, callbacks)
+    if combined.cancelled or callbacks.cancelled():
+        raise Cancelled()
+    if combined.errors:
+        raise UserError("; ".join(f"{names[k]}: {e}" for k, e in combined.errors.items()))
+    return combined
+
+
 def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os.PathLike, cfg: TrainConfig,
                base: str | os.PathLike | None = None, callbacks: TrainingCallbacks | None = None,
                parallel: bool | None = None, record: dict | None = None, kinds: Sequence[str] = KINDS):
@@ -82,7 +102,6 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
         raise UserError("choosing the start needs held-out sentences (a dev file or --heldout above 0)")
     kinds = [k for k in KINDS if k in kinds]
     parallel = (parallel_default() if parallel is None else parallel) and len(kinds) > 1
-    names = {k: "scratch" if k == "scratch" else base.name for k in kinds}
     if len(kinds) > 1:
         callbacks.log(f"auto start: training from scratch and fine-tuning {base.name}, keeping the better "
                       f"selection LAS on the {len(dev)} held-out sentences ("
@@ -90,17 +109,7 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="deplab-auto-") as work:
         work = Path(work)
-        write_conllu(train, work / "train.conllu")
-        write_conllu(dev, work / "select.conllu")
-        threads = 1 if parallel else cfg.threads
-        jobs = [Job(k, str(work / "train.conllu"), str(work / "select.conllu"), str(work / k),
-                    TrainConfig(**{**cfg.__dict__, "threads": threads}), str(base), threads) for k in kinds]
-        combined = Combined(callbacks, names)
-        (run_parallel if parallel else run_sequential)(jobs, combined, callbacks)
-        if combined.cancelled or callbacks.cancelled():
-            raise Cancelled()
-        if combined.errors:
-            raise UserError("; ".join(f"{names[k]}: {e}" for k, e in combined.errors.items()))
+        combined = run_starts(train, dev, work, cfg, base, callbacks, parallel, kinds)
         chosen = choose(combined.results)
         scores = {k: {m: combined.results[k].get(m) for m in ("epoch", "UPOS", "UAS", "LAS")} for k in kinds}
         folder = work / chosen

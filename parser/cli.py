@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "evaluate": ("deplab.parser.evaluate", "score a system CoNLL-U file against gold (CoNLL 2018 conventions)"),
     "compress": ("deplab.parser.compression.cli", "compress a model: pruning, weight sharing, Huffman, int8, distillation"),
     "finetune": ("deplab.parser.finetune_command", "fine-tune a model on gold CoNLL-U data"),
+    "curve": ("deplab.parser.curve_command", "learning curve of a treebank: held-out LAS against gold sentences"),
     "grep": ("deplab.parser.grew.grep_command", "search CoNLL-U files with a Grew tree pattern"),
     "rewrite": ("deplab.parser.grew.rewrite_command", "rewrite CoNLL-U files with Grew rules (pattern + commands)"),
     "validate": ("deplab.parser.validate.command", "check a CoNLL-U file against the UD guidelines (validate.py levels 1-3)"),

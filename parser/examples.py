@@ -20,6 +20,12 @@ from .errors import UserError
 from .tree import DependencyTree, projectivize
 
 
+def has_complete_tree(sentence: Sentence) -> bool:
+    """Every word has a head and the heads form one tree rooted at 0: the sentence can be trained on."""
+    heads = [w.head_index for w in sentence.words]
+    return bool(heads) and all(h is not None for h in heads) and DependencyTree(heads).is_valid()
+
+
 @dataclass
 class Treebank:
     """Training sentences as plain lists, with their oracle examples."""
@@ -37,10 +43,10 @@ class Treebank:
         tb = cls([], [], [], [])
         for s in sentences:
             words = s.words
-            heads = [w.head_index for w in words]
-            if not words or any(h is None for h in heads) or not DependencyTree(heads).is_valid():
+            if not has_complete_tree(s):
                 tb.skipped += 1
                 continue
+            heads = [w.head_index for w in words]
             if projective:
                 heads, lifts = projectivize(heads)
                 if lifts:

@@ -1,10 +1,14 @@
 """Learning curves: held-out LAS against the amount of in-domain training data.
 
-For each size n, fine-tune the base model on the first n sentences of a pool
-and train the same architecture from scratch on them (same epochs), then
-score both on one fixed held-out set; the base model's score is the n = 0
-point.  The gap between the curves is what pre-training is worth at that
-amount of data (cf. the learning curves of Banko & Brill 2001).
+:func:`learning_curve` (the Lab's fine-tuning demonstration): for each size n, fine-tune the base model on
+the first n sentences of a pool and train the same architecture from scratch on them (same epochs), then
+score both on one fixed held-out set; the base model's score is the n = 0 point.  The gap between the
+curves is what pre-training is worth at that amount of data (cf. the learning curves of Banko & Brill 2001).
+
+:func:`treebank_curve` (a linguist's own treebank): for each size n, what ``deplab train`` and the app's
+New Parser would train on n gold sentences -- both starts of :mod:`parser.auto_start` with their own
+recipes, each selected on a seeded part of the n -- scored on the same held-out sentences, so the curve
+says what the next 100 sentences buy with the parser the user will actually get.
 """
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from .callbacks import Forward, TrainingCallbacks
 from .conllu import Sentence
 from .finetune import FinetuneConfig, finetune, train_scratch
 from .model import Model
-from .selection import dev_scores
+from .selection import dev_scores, hold_out
+from .train_config import TrainConfig
 
 DEFAULT_SIZES = (50, 100, 250, 500, 1000)
 
@@ -99,6 +104,62 @@ def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sent
         callbacks.log(f"{n:5d} sentences: fine-tuned LAS {ft.final['LAS']:.2f}"
             + (f", from scratch LAS {point['scratch']['LAS']:.2f}" if scratch else "")
             + f" (base {base_scores['LAS']:.2f})")
+        points.append(point)
+        if on_point:
+            on_point(point)
+    return points
+
+
+def treebank_curve(pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes: Sequence[int], cfg: TrainConfig,
+                   base=None, callbacks: TrainingCallbacks | None = None,
+                   on_point: Callable[[dict], None] | None = None, parallel: bool | None = None,
+                   kinds: Sequence[str] | None = None) -> list[dict]:
+    """Points ``{"sentences", "words", "train", "select", "runs", "selection", "chosen", "default", "seconds"}``
+    for the first n sentences of ``pool`` for each n of ``sizes`` (clipped to the pool, listed once).
+
+    Each point trains what ``deplab train`` trains on n gold sentences (``cfg``: its options, the language
+    included): a seeded ``cfg.heldout`` of the n is held out for selection, then from scratch and -- with
+    a ``base`` model folder, default the bundled model when it is installed -- fine-tuned from it (``kinds``
+    picks the starts: ``("scratch",)`` only that one)
+    (:func:`parser.auto_start.run_starts`, each start with its own recipe).  ``runs`` holds each start's
+    UPOS / UAS / LAS on ``heldout``, ``selection`` its selection LAS, ``chosen`` the start the auto start
+    keeps (:func:`parser.auto_start.choose`) and ``default`` its scores: the parser the user would get.
+    ``callbacks`` hear one log line per point and the progress of all points together; ``on_point`` is
+    called as each point is done.  Raises :class:`parser.progress.Cancelled`.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .auto_start import KINDS, bundled_base, choose, parallel_default, run_starts
+    if not heldout:
+        raise ValueError("a learning curve needs held-out sentences")
+    callbacks = callbacks if callbacks is not None else TrainingCallbacks()
+    base = Path(base) if base is not None else bundled_base()
+    if kinds is None:
+        kinds = KINDS if base is not None else ("scratch",)
+    kinds = [k for k in KINDS if k in kinds]
+    if "finetuned" in kinds and base is None:
+        raise ValueError("the fine-tuned start needs a base model, and the bundled model is not installed")
+    parallel = (parallel_default() if parallel is None else parallel) and len(kinds) > 1
+    sizes = sorted({min(int(n), len(pool)) for n in sizes if n > 0})
+    points = []
+    for k, n in enumerate(sizes):
+        t0 = time.time()
+        train, select = hold_out(list(pool[:n]), cfg.heldout, cfg.seed)
+        if not train:
+            raise ValueError(f"{n} sentences are too few to train on and hold some out for selection")
+        point_callbacks = _Point(callbacks, lambda d, t, k=k: (k * 1000 + 1000 * d // max(t, 1), len(sizes) * 1000),
+                                 f"{n} sentences")
+        with tempfile.TemporaryDirectory(prefix="deplab-curve-") as work:
+            combined = run_starts(train, select, Path(work), cfg, base, point_callbacks, parallel, kinds)
+            runs = {kind: _scores(Model.load(Path(work) / kind), heldout) for kind in kinds}
+        chosen = choose(combined.results)
+        point = {"sentences": n, "words": sum(len(x.words) for x in pool[:n]), "train": len(train),
+                 "select": len(select), "runs": runs,
+                 "selection": {kind: combined.results[kind]["LAS"] for kind in kinds},
+                 "chosen": chosen, "default": runs[chosen], "seconds": round(time.time() - t0, 1)}
+        callbacks.log(f"{n:5d} sentences: held-out LAS " + ", ".join(f"{kind} {s['LAS']:.2f}" for kind, s in runs.items())
+                      + f"; the default start keeps {chosen}")
         points.append(point)
         if on_point:
             on_point(point)

@@ -65,15 +65,21 @@ def add_arguments(p):
                    help="override an architecture size, e.g. --size hidden=400")
 
 
-def run(args) -> int:
-    from .language import resolve_training_language
-    from .log import get_logger, progress as progress_reporter
+def size_overrides(options: list[str]) -> dict[str, int]:
+    """``--size KEY=N`` options as a dict."""
     sizes = {}
-    for kv in args.size:
+    for kv in options:
         k, _, v = kv.partition("=")
         if not v.strip().isdigit():
             raise UsageError(f"--size {kv}: expected KEY=N with a whole number N")
         sizes[k] = int(v)
+    return sizes
+
+
+def run(args) -> int:
+    from .language import resolve_training_language
+    from .log import get_logger, progress as progress_reporter
+    sizes = size_overrides(args.size)
     language = resolve_training_language(args.lang, args.train, args.init)
     cfg = TrainConfig(arch=args.arch, epochs=args.epochs, tagger_epochs=args.tagger_epochs,
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,

@@ -56,6 +56,17 @@ class NewParserSpec:
     parallel: bool | None = None
 
 
+def guess_language(doc, pipeline=None) -> str:
+    """The treebank's language as far as it can be told: the UD file name's prefix of the document, else the
+    current model's language, else ""."""
+    from deplab.parser.language import language_from_filename
+    if doc is not None and getattr(doc, "path", None):
+        code = language_from_filename(doc.path)
+        if code:
+            return code
+    return getattr(pipeline, "language", "") if pipeline is not None else ""
+
+
 def gold_sentences(doc) -> list[Sentence]:
     """Copies of the document's gold sentences with a complete tree (the training data)."""
     return [doc[i].copy() for i, st in enumerate(doc.statuses()) if st == GOLD and is_annotated(doc[i])]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from deplab.app.model.parser_training import (AUTO, SCRATCH, NewParserSpec, describe, gold_sentences,
-                                              model_folder, train_new_parser, user_models)
+                                              guess_language, model_folder, train_new_parser, user_models)
 from deplab.parser.train_config import few_sentences_warning
 
 from .workers import run_task, show_progress
@@ -71,7 +71,7 @@ class NewParserDialog(QDialog):
         current = getattr(getattr(ctl.window, "pipeline", None), "model", None)
         if current is not None and getattr(current, "path", None):
             self.start.addItem(f"fine-tune the current model ({Path(current.path).name})", str(current.path))
-        self.language = QLineEdit(self._guess_language())
+        self.language = QLineEdit(guess_language(ctl.doc, getattr(ctl.window, "pipeline", None)))
         self.language.setPlaceholderText("ISO 639 code, e.g. nl, fr, zh")
         self.name = QLineEdit(self._guess_name())
         self.heldout = QDoubleSpinBox()
@@ -142,16 +142,6 @@ class NewParserDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         w.setLayout(layout)
         return w
-
-    def _guess_language(self) -> str:
-        from deplab.parser.language import language_from_filename
-        doc = self.ctl.doc
-        if doc is not None and doc.path:
-            code = language_from_filename(doc.path)
-            if code:
-                return code
-        pipeline = getattr(self.ctl.window, "pipeline", None)
-        return getattr(pipeline, "language", "") if pipeline is not None else ""
 
     def _guess_name(self) -> str:
         doc = self.ctl.doc

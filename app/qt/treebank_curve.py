@@ -2,19 +2,20 @@
 
 The document's gold sentences are split once, seeded (:func:`deplab.parser.selection.hold_out`), into a
 pool and a held-out part; for 50 / 100 / 200 / 500 / all pool sentences the engine's
-:func:`deplab.parser.learning_curve.learning_curve` fine-tunes the current model and trains the same
-architecture from scratch, and scores both on the held-out sentences.  It runs in the background
-(:mod:`.workers`) with progress and Cancel; each point is plotted as soon as it is done
+:func:`deplab.parser.learning_curve.treebank_curve` trains what Parse ▸ New Parser would train on that many
+sentences -- from scratch and fine-tuned from the bundled model, each with its own recipe and selected on a
+part of the n -- and scores both on the held-out sentences; the start New Parser would keep is marked.  It
+runs in the background (:mod:`.workers`) with progress and Cancel; each point is plotted as soon as it is done
 (:class:`.charts.LineChart`), so an annotator sees what the next 100 sentences will buy.
 """
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import (QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
-from deplab.app.model.parser_training import gold_sentences
+from deplab.app.model.parser_training import gold_sentences, guess_language
 
 from .charts import LineChart
 from .workers import TaskCallbacks, run_task, show_progress
@@ -24,7 +25,8 @@ DEFAULT_SIZES = "50, 100, 200, 500"
 
 class TreebankCurveDialog(QDialog):
     """``TreebankCurveDialog(ctl)``; ``start()`` computes the curve; ``points`` holds the engine's points.
-    ``base_factory()`` gives the model to start from (default: the window's, else the bundled one)."""
+    ``base`` is the model folder the fine-tuned start begins from (default: the bundled model);
+    ``train_options`` holds TrainConfig fields the form does not show (tests make the models tiny)."""
 
     def __init__(self, ctl, parent=None):
         super().__init__(parent or ctl.window)
@@ -34,8 +36,10 @@ class TreebankCurveDialog(QDialog):
         self.points: list[dict] = []
         self._arrived: list[dict] = []
         self._lock = threading.Lock()
-        self.base_factory = self._default_base
-        self.finetune_options: dict = {}  # FinetuneConfig fields the form does not show (tests: batch_size)
+        from deplab.parser.auto_start import bundled_base
+        self.base = bundled_base()
+        self.train_options: dict = {}
+        self.parallel: bool | None = None  # None: the engine's choice (two processes on two cores)
         self.gold = gold_sentences(ctl.doc) if ctl.doc is not None else []
         self.sizes = QLineEdit(DEFAULT_SIZES)
         self.sizes.setToolTip("Numbers of gold sentences; 'all' of them is always added")
@@ -43,18 +47,30 @@ class TreebankCurveDialog(QDialog):
         self.heldout.setRange(0.05, 0.5)
         self.heldout.setSingleStep(0.05)
         self.heldout.setValue(0.2)
+        self.heldout.setToolTip("The seeded part of the gold sentences that scores every point and is never "
+                                "trained on")
+        self.language = QLineEdit(guess_language(ctl.doc, getattr(ctl.window, "pipeline", None)))
+        self.language.setPlaceholderText("ISO 639 code, e.g. nl, fr, zh")
+        name = self.base.name if self.base is not None else "the bundled model"
+        self.finetuned = QCheckBox(f"also fine-tune {name}, as New Parser does")
+        self.finetuned.setChecked(self.base is not None)
+        self.finetuned.setEnabled(self.base is not None)
         self.epochs = QSpinBox()
-        self.epochs.setRange(1, 200)
-        from deplab.parser.finetune import FinetuneConfig
-        self.epochs.setValue(FinetuneConfig().epochs)
+        self.epochs.setRange(0, 500)
+        self.epochs.setSpecialValueText("default")
+        self.epochs.setValue(0)
         form = QFormLayout()
         form.addRow("Gold sentences:", QLabel(str(len(self.gold))))
         form.addRow("Sizes:", self.sizes)
-        form.addRow("Held out (seeded):", self.heldout)
+        form.addRow("Held out to score (seeded):", self.heldout)
+        form.addRow("Language:", self.language)
+        form.addRow("Starts:", self.finetuned)
         form.addRow("Epochs per run:", self.epochs)
-        self.chart = LineChart("Held-out LAS against gold sentences", "gold sentences trained on", "LAS")
-        self.chart.add_series("finetuned", "fine-tuned from the current model", "#0072B2")
+        self.chart = LineChart("Held-out LAS against gold sentences", "gold sentences", "LAS")
         self.chart.add_series("scratch", "from scratch", "#D55E00", dashed=True)
+        self.chart.add_series("finetuned", f"fine-tuned from {name}", "#0072B2", dashed=True)
+        # drawn last, so on top of the start it keeps
+        self.chart.add_series("default", "New Parser's parser (the better start on selection)", "#000000")
         self.progress = QProgressBar()
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -76,14 +92,7 @@ class TreebankCurveDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         close.clicked.connect(self.close)
-        self.resize(720, 560)
-
-    def _default_base(self):
-        pipeline = getattr(self.ctl.window, "pipeline", None) or self.ctl.pipeline
-        if pipeline is not None:
-            return pipeline.model
-        from deplab.parser.model import Model
-        return Model.load(None)
+        self.resize(720, 600)
 
     def size_list(self, pool: int) -> list[int]:
         from deplab.parser.learning_curve import parse_sizes
@@ -93,11 +102,18 @@ class TreebankCurveDialog(QDialog):
 
     def start(self) -> None:
         from deplab.parser.errors import UserError
-        from deplab.parser.finetune import FinetuneConfig
-        from deplab.parser.learning_curve import learning_curve
+        from deplab.parser.language import is_language_code
+        from deplab.parser.learning_curve import treebank_curve
         from deplab.parser.selection import hold_out
+        from deplab.parser.train_config import TrainConfig
         if len(self.gold) < 4:
             self.message.setText(f"A learning curve needs at least 4 gold sentences; this treebank has {len(self.gold)}.")
+            return
+        language = self.language.text().strip().lower()
+        if not is_language_code(language):
+            self.message.setText("Give the treebank's language as an ISO 639 code (e.g. nl, fr, zh): the fine-tuned "
+                                 "start's recipe depends on it, as in New Parser.")
+            self.language.setFocus()
             return
         pool, held = hold_out(self.gold, self.heldout.value(), 1)
         try:
@@ -105,8 +121,9 @@ class TreebankCurveDialog(QDialog):
         except UserError as e:
             self.message.setText(str(e))
             return
-        cfg = FinetuneConfig(epochs=self.epochs.value(), **self.finetune_options)
-        factory = self.base_factory
+        cfg = TrainConfig(language=language, epochs=self.epochs.value() or None, **self.train_options)
+        kinds = ("scratch", "finetuned") if self.finetuned.isChecked() and self.base is not None else ("scratch",)
+        base, parallel = self.base, self.parallel
         self.points, self._arrived = [], []
         self.chart.clear_points()
         self.start_button.setEnabled(False)
@@ -119,9 +136,8 @@ class TreebankCurveDialog(QDialog):
                 self._arrived.append(p)
 
         def work(ctx):
-            base = factory()
-            return learning_curve(base, pool, held, sizes, cfg, scratch=True, callbacks=TaskCallbacks(ctx),
-                                  on_point=on_point)
+            return treebank_curve(pool, held, sizes, cfg, base, callbacks=TaskCallbacks(ctx), on_point=on_point,
+                                  parallel=parallel, kinds=kinds)
 
         self.task = run_task(work, on_done=self._done, on_error=self._failed, on_progress=self._progress,
                              on_cancelled=self._cancelled, name="learning curve")
@@ -131,8 +147,9 @@ class TreebankCurveDialog(QDialog):
             new, self._arrived = self._arrived, []
         for p in new:
             self.points.append(p)
-            self.chart.append("finetuned", p["sentences"], p["finetuned"]["LAS"])
-            self.chart.append("scratch", p["sentences"], p["scratch"]["LAS"])
+            self.chart.append("default", p["sentences"], p["default"]["LAS"])
+            for kind, scores in p["runs"].items():
+                self.chart.append(kind, p["sentences"], scores["LAS"])
 
     def _progress(self, done: int, total: int, message: str) -> None:
         show_progress(self.progress, done, total)
@@ -153,8 +170,11 @@ class TreebankCurveDialog(QDialog):
             self._arrived = list(points)
         self._take_points()
         last = points[-1]
-        self.message.setText(f"{len(points)} points; with all {last['sentences']} sentences: fine-tuned LAS "
-                             f"{last['finetuned']['LAS']:.2f}, from scratch {last['scratch']['LAS']:.2f}")
+        runs = ", ".join(f"{'from scratch' if k == 'scratch' else 'fine-tuned'} {s['LAS']:.2f}"
+                         for k, s in last["runs"].items())
+        self.message.setText(f"{len(points)} points; with all {last['sentences']} sentences, held-out LAS {runs}: "
+                             f"New Parser would keep {'scratch' if last['chosen'] == 'scratch' else 'the fine-tuned start'}"
+                             f" ({last['default']['LAS']:.2f})")
         show_progress(self.progress, 1, 1)
 
     def _failed(self, message: str) -> None:
