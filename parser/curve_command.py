@@ -5,22 +5,9 @@ from __future__ import annotations
 
 import json
 
-from .callbacks import TrainingCallbacks
 from .errors import UserError
 
 DEFAULT_SIZES = "50,100,200,500"
-
-
-class _Console(TrainingCallbacks):
-    def __init__(self, logger, bar):
-        self.logger, self.bar = logger, bar
-
-    def log(self, message: str) -> None:
-        self.bar.clear()
-        self.logger.info(message)
-
-    def progress(self, done: int, total: int, message: str = "") -> None:
-        self.bar(done, total)
 
 
 def add_arguments(p):
@@ -49,7 +36,7 @@ def run(args) -> int:
     from .learning_curve import parse_sizes, treebank_curve
     from .log import get_logger, progress as progress_reporter
     from .selection import hold_out
-    from .train_command import size_overrides
+    from .train_command import Console, size_overrides
     from .train_config import TrainConfig
     if not 0.0 < args.test < 1.0:
         raise UserError(f"--test {args.test}: give a fraction between 0 and 1")
@@ -72,7 +59,7 @@ def run(args) -> int:
     if base is None and not args.scratch_only:
         logger.info("the bundled model is not installed: the curve is trained from scratch only")
     with progress_reporter("learning curve", "") as bar:
-        points = treebank_curve(pool, test, sizes, cfg, base, _Console(logger, bar),
+        points = treebank_curve(pool, test, sizes, cfg, base, Console(logger, bar),
                                 parallel=False if args.sequential else None, kinds=kinds)
     kinds = list(points[0]["runs"])
     print("| gold sentences | " + " | ".join(f"{k} LAS" for k in kinds) + " | kept by the default | its UPOS | UAS | LAS |")

@@ -8,7 +8,7 @@ from .auto_start import AUTO_MAX_SENTENCES, train_with_start
 from .train_config import DEFAULT_SIZES, TrainConfig
 
 
-class _Console(TrainingCallbacks):
+class Console(TrainingCallbacks):
     """The command line's side of training: log lines to the logger, batches on the progress bar."""
 
     def __init__(self, logger, bar):
@@ -89,5 +89,5 @@ def run(args) -> int:
     logger = get_logger(__name__)
     with progress_reporter("training", "batches") as bar:
         logger.info(f"language: {language}")
-        train_with_start(args.train, args.dev, args.out, cfg, args.start, _Console(logger, bar))
+        train_with_start(args.train, args.dev, args.out, cfg, args.start, Console(logger, bar))
     return 0

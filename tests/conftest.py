@@ -65,6 +65,16 @@ def _temporary_files_under_pytest(tmp_path_factory):
     tempfile.tempdir = saved
 
 
+@pytest.fixture
+def one_torch_thread():
+    """torch on one thread for the test (as the engine's runs use), the count restored after it."""
+    import torch
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 def make_window(qtbot, tmp_path, model_dir):
     """The real main window, shown, with ``model_dir`` loaded and settings of its own."""
     import torch

@@ -50,11 +50,8 @@ def tiny_model_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+def _one_thread(one_torch_thread):
+    """Every test of this file on one torch thread."""
 
 
 @pytest.fixture(scope="module")

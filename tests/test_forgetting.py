@@ -21,11 +21,8 @@ KITCHEN = FIXTURES / "kitchen.conllu"   # hand-written, with the relation "vocat
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+def _one_thread(one_torch_thread):
+    """Every test of this file on one torch thread."""
 
 
 def _grown(base):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
 
 from deplab.parser.callbacks import TrainingCallbacks
 from deplab.parser.cli import main
@@ -20,11 +19,8 @@ from conftest import FIXTURES, TINY_SIZES
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+def _one_thread(one_torch_thread):
+    """Every test of this file on one torch thread."""
 
 
 def _cfg(**kw):
