@@ -10,6 +10,8 @@ bundled English model on Dutch, French and Chinese; ``deplab finetune --guard no
 --patience 0``).  Epochs: the measured 100, but never more optimizer steps than the from-scratch recipe's
 (:func:`parser.train_config.auto_epochs`, about 1,500): the two starts of :mod:`parser.auto_start` then
 cost about the same, and training on ~600 sentences stays within the few minutes a new parser may take.
+No Polyak averaging (unlike the scratch recipe on small data): on pool sentences it lowered LAS at French 300
+(71.28 -> 70.14) and at Dutch 100 (46.23 -> 37.69; README).
 """
 from __future__ import annotations
 
