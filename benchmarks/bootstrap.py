@@ -179,7 +179,8 @@ def cell(lang: str, path: Path, size: int | None, args, work_root: Path) -> list
                "select_LAS": r.get("select_las")}
         if "start" in r and not name.startswith("UDPipe"):
             row.update(start=r["start"], select_LAS_scratch=r["select_by_start"].get("scratch"),
-                       select_LAS_finetuned=r["select_by_start"].get("finetuned"), run_seconds=r.get("run_seconds"))
+                       select_LAS_finetuned=r["select_by_start"].get("finetuned"),
+                       select_LAS_ensemble=r["select_by_start"].get("ensemble"), run_seconds=r.get("run_seconds"))
         rows.append(row)
         np_text = f"{100 * right / total:5.1f}% of {total}" if total else "—"
         sel = f"{r['select_las']:.2f}" if r.get("select_las") is not None else "—"
@@ -195,14 +196,15 @@ def report(rows: list[dict], udpipe_rows: list[dict]) -> None:
     and UDPipe's training being deterministic): LAS, the criterion "DepLab >= UDPipe 1 + 2", the start kept."""
     udpipe = {(r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]): r for r in udpipe_rows
               if r["system"] == "UDPipe 1"}
-    print("| lang | size | DepLab LAS | UDPipe 1 LAS | margin | >= +2 | start kept | selection LAS scratch / fine-tuned |")
+    print("| lang | size | DepLab LAS | UDPipe 1 LAS | margin | >= +2 | start kept | selection LAS scratch / fine-tuned "
+          "/ ensemble |")
     print("|---|---|---:|---:|---:|---|---|---|")
     for r in rows:
         if r["system"] != "DepLab":
             continue
         u = udpipe.get((r["lang"], str(r["size"]), r["train"], r["select"], r["eval"]))
         sel = " / ".join(f"{r[k]:.2f}" if r.get(k) is not None else "—"
-                         for k in ("select_LAS_scratch", "select_LAS_finetuned"))
+                         for k in ("select_LAS_scratch", "select_LAS_finetuned", "select_LAS_ensemble"))
         if u is None:
             print(f"| {r['lang']} | {r['size']} | {r['LAS']:.2f} | — | — | — | {r.get('start', '—')} | {sel} |")
             continue

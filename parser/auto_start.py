@@ -57,9 +57,37 @@ def parallel_default() -> bool:
     return (os.cpu_count() or 1) >= 2
 
 
+ENSEMBLE = "ensemble"
+_PREFERENCE = {SCRATCH: 2, "finetuned": 1, ENSEMBLE: 0}  # on a tie: the simpler model
+
+
 def choose(results: dict[str, dict]) -> str:
-    """The run with the better selection LAS ("scratch" on a tie)."""
-    return max(results, key=lambda k: (results[k]["LAS"], k == "scratch"))
+    """The candidate with the better selection LAS; on a tie scratch, then the fine-tuned start, then the
+    ensemble of both."""
+    return max(results, key=lambda k: (results[k]["LAS"], _PREFERENCE.get(k, -1)))
+
+
+def ensemble_of(work: Path, members: Sequence[str]):
+    """The model ``work / members[0]`` with the others as its ensemble partners (:mod:`parser.ensemble`)."""
+    from .model import Model
+    first = Model.load(work / members[0])
+    first.partners = [Model.load(work / k) for k in members[1:]]
+    return first
+
+
+def with_ensemble(work: Path, results: dict[str, dict], dev: Sequence[Sentence]) -> dict[str, dict]:
+    """``results`` of the trained starts plus the ensemble of both (:mod:`parser.ensemble`; the better start on
+    selection first) scored on ``dev`` -- unless fewer than two starts were trained or their transition
+    systems differ (one decoder steps one configuration)."""
+    from .selection import dev_scores
+    if len(results) < 2:
+        return dict(results)
+    order = sorted(results, key=lambda k: (results[k]["LAS"], _PREFERENCE.get(k, -1)), reverse=True)
+    model = ensemble_of(work, order)
+    if any(p.transitions.system.name != model.transitions.system.name for p in model.partners):
+        return dict(results)
+    scores = dev_scores(model, dev)
+    return {**results, ENSEMBLE: {**{k: scores[k] for k in ("UPOS", "UAS", "LAS")}, "members": order}}
 
 
 def run_starts(train: Sequence[Sentence], dev: Sequence[Sentence], work: Path, cfg: TrainConfig, base: Path,
@@ -110,32 +138,40 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
     with tempfile.TemporaryDirectory(prefix="deplab-auto-") as work:
         work = Path(work)
         combined = run_starts(train, dev, work, cfg, base, callbacks, parallel, kinds)
-        chosen = choose(combined.results)
-        scores = {k: {m: combined.results[k].get(m) for m in ("epoch", "UPOS", "UAS", "LAS")} for k in kinds}
-        folder = work / chosen
+        results = with_ensemble(work, combined.results, dev)
+        chosen = choose(results)
+        members = results[ENSEMBLE]["members"] if chosen == ENSEMBLE else [chosen]
+        scores = {k: {m: results[k].get(m) for m in ("epoch", "UPOS", "UAS", "LAS")} for k in results}
+        folder = work / members[0]
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         config["start"] = {"mode": AUTO if len(kinds) > 1 else chosen, "chosen": chosen, "base": base.name,
-                           "selection": scores,
+                           "selection": scores, "members": members,
                            "selection_sentences": len(dev), "parallel": parallel,
                            "seconds": round(time.time() - t0, 1), "run_seconds": combined.times,
-                           "rule": "the better selection LAS of training from scratch and fine-tuning the base "
-                                   "model (a tie keeps scratch)"}
+                           "rule": "the best selection LAS of training from scratch, fine-tuning the base model "
+                                   "and the ensemble of both (a tie keeps scratch, then the fine-tuned model)"}
+        if len(members) > 1:
+            config["ensemble"] = {"partners": [f"partner-{k}" for k in range(1, len(members))]}
         training = config.setdefault("training", {})
         training.update(record or {})
-        training["best"] = combined.results[chosen]
+        training["best"] = results[chosen]
         with atomic_folder(out) as tmp:
             for f in folder.iterdir():
                 if f.is_file() and f.name != "config.json":
                     shutil.copy2(f, tmp / f.name)
+            for k, member in enumerate(members[1:], 1):
+                shutil.copytree(work / member, tmp / f"partner-{k}")
             (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
     if len(kinds) > 1:
-        s, f = scores["scratch"]["LAS"], scores["finetuned"]["LAS"]
-        callbacks.log(f"auto start: selection LAS {s:.2f} from scratch, {f:.2f} fine-tuning {base.name}: kept "
-                      + ("scratch" if chosen == "scratch" else f"the fine-tuned {base.name}")
-                      + f" ({time.time() - t0:.0f} s); model written to {out}")
+        names = {SCRATCH: "scratch", "finetuned": f"the fine-tuned {base.name}",
+                 ENSEMBLE: "the ensemble of both"}
+        callbacks.log(f"auto start: selection LAS {scores[SCRATCH]['LAS']:.2f} from scratch, "
+                      f"{scores['finetuned']['LAS']:.2f} fine-tuning {base.name}"
+                      + (f", {scores[ENSEMBLE]['LAS']:.2f} for the ensemble of both" if ENSEMBLE in scores else "")
+                      + f": kept {names[chosen]} ({time.time() - t0:.0f} s); model written to {out}")
     else:
         callbacks.log(f"selection LAS {scores[chosen]['LAS']:.2f} ({time.time() - t0:.0f} s); model written to {out}")
-    return Model.load(out), combined.results[chosen]
+    return Model.load(out), results[chosen]
 
 
 # -- deplab train --start ------------------------------------------------------------------------------------------

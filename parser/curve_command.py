@@ -61,12 +61,13 @@ def run(args) -> int:
     with progress_reporter("learning curve", "") as bar:
         points = treebank_curve(pool, test, sizes, cfg, base, Console(logger, bar),
                                 parallel=False if args.sequential else None, kinds=kinds)
-    kinds = list(points[0]["runs"])
+    kinds = [k for k in ("scratch", "finetuned", "ensemble") if any(k in p["runs"] for p in points)]
     print("| gold sentences | " + " | ".join(f"{k} LAS" for k in kinds) + " | kept by the default | its UPOS | UAS | LAS |")
     print("|---:|" + "---:|" * len(kinds) + "---|---:|---:|---:|")
     for p in points:
         d = p["default"]
-        print(f"| {p['sentences']} | " + " | ".join(f"{p['runs'][k]['LAS']:.2f}" for k in kinds)
+        print(f"| {p['sentences']} | " + " | ".join(f"{p['runs'][k]['LAS']:.2f}" if k in p["runs"] else "—"
+                                                     for k in kinds)
               + f" | {p['chosen']} | {d['UPOS']:.2f} | {d['UAS']:.2f} | {d['LAS']:.2f} |")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

@@ -36,14 +36,43 @@ class Parsed:
     margins: list[float] | None = None
 
 
-def _tag(model: Model, b, ctx) -> torch.Tensor:
-    """UPOS ids [B, N+2] predicted by the tagger (special symbols excluded)."""
+def _tag_logits(model: Model, b, ctx) -> torch.Tensor:
+    """UPOS scores [B, N+2, tags] of the tagger (special symbols at -inf)."""
     if model.tagger is None:
         logits = model.parser.tag_logits(ctx)
     else:
         logits = model.tagger(b)
     logits[..., :len(SPECIALS)] = float("-inf")
-    return logits.argmax(-1)
+    return logits
+
+
+def _tag(model: Model, b, ctx) -> torch.Tensor:
+    """UPOS ids [B, N+2] predicted by the tagger (special symbols excluded)."""
+    return _tag_logits(model, b, ctx).argmax(-1)
+
+
+def scorer(model: Model, forms_list, tags_list, b, ctx):
+    """The transition scorer of ``model`` for the batch ``b`` (its context ``ctx``); for an ensemble
+    (:mod:`parser.ensemble`) the members' mean log-probabilities, and when the tags were predicted
+    (``tags_list`` None) ``b.tags`` becomes the members' combined tags."""
+    score = model.parser.scorer(ctx)
+    if not model.partners:
+        return score
+    from .ensemble import combined_scorer, combined_tag_logits
+    predicted = tags_list is None
+    members, tag_logits = [(model, score)], [(model, _tag_logits(model, b, ctx))] if predicted else []
+    for partner in model.partners:
+        partner.eval()
+        bp = partner.encode(forms_list, tags_list)
+        cp = _context(partner, bp, predicted)
+        members.append((partner, partner.parser.scorer(cp)))
+        if predicted:
+            tag_logits.append((partner, _tag_logits(partner, bp, cp)))
+    if predicted:
+        b.tags = combined_tag_logits(model, tag_logits).argmax(-1)
+        b.tags[:, 0] = 2  # ROOT
+        b.tags[:, -1] = 0
+    return combined_scorer(model, members)
 
 
 def parse_batch(model: Model, forms_list: Sequence[Sequence[str]], tags_list: Sequence[Sequence[str]] | None = None,
@@ -142,7 +171,7 @@ def _context(model: Model, b, predict_tags: bool):
 def _parse_chunk(model: Model, forms_list, tags_list, margins: bool = False) -> list[Parsed]:
     b = model.encode(forms_list, tags_list)
     ctx = _context(model, b, tags_list is None)
-    score = model.parser.scorer(ctx)
+    score = scorer(model, forms_list, tags_list, b, ctx)
     state = BatchConfigurations(b.lengths.numpy(), model.transitions)
     active = np.nonzero(~state.terminal())[0]
     margin_lists = [[] for _ in forms_list] if margins else None
@@ -183,8 +212,13 @@ def tag(model: Model, forms: Sequence[str]) -> list[str]:
 def _tag_one(model: Model, forms: Sequence[str]) -> list[str]:
     model.eval()
     b = model.encode([forms])
-    ctx = model.parser.context(b) if model.tagger is None else None
-    return [model.tags.itos[t] for t in _tag(model, b, ctx)[0, 1:len(forms) + 1].tolist()]
+    if model.partners:  # the ensemble's combined tags
+        scorer(model, [forms], None, b, _context(model, b, True))
+        ids = b.tags
+    else:
+        ctx = model.parser.context(b) if model.tagger is None else None
+        ids = _tag(model, b, ctx)
+    return [model.tags.itos[t] for t in ids[0, 1:len(forms) + 1].tolist()]
 
 
 @torch.no_grad()
@@ -201,10 +235,11 @@ def trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None = None)
 def _trace(model: Model, forms: Sequence[str], tags: Sequence[str] | None) -> Trace:
     model.eval()
     forms = list(forms)
-    b = model.encode([forms], None if tags is None else [list(tags)])
+    given = None if tags is None else [list(tags)]
+    b = model.encode([forms], given)
     ctx = _context(model, b, tags is None)
+    score = scorer(model, [forms], given, b, ctx)
     tags = [model.tags.itos[t] for t in b.tags[0, 1:len(forms) + 1].tolist()] if tags is None else list(tags)
-    score = model.parser.scorer(ctx)
     lab_index = {l: i for i, l in enumerate(model.labels)}
     c = model.transitions.initial(len(forms))
     steps = []

@@ -186,6 +186,9 @@ def finetune(base: Model, train: Sequence[Sentence], heldout: Sequence[Sentence]
     set_seed(cfg.seed)
     model = copy.deepcopy(base)
     model.path = None
+    if model.partners:  # an ensemble (parser.ensemble): its first parser is fine-tuned
+        log(f"the base model is an ensemble of {1 + len(model.partners)} parsers: its first parser is fine-tuned")
+        model.partners = []
     base_training = copy.deepcopy(base.config.get("training", {}))
     if cfg.system == "auto" and needs_swap(model, train):
         added = grow_system(model, "swap")

@@ -121,16 +121,17 @@ def treebank_curve(pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes:
     included): a seeded ``cfg.heldout`` of the n is held out for selection, then from scratch and -- with
     a ``base`` model folder, default the bundled model when it is installed -- fine-tuned from it (``kinds``
     picks the starts: ``("scratch",)`` only that one)
-    (:func:`parser.auto_start.run_starts`, each start with its own recipe).  ``runs`` holds each start's
-    UPOS / UAS / LAS on ``heldout``, ``selection`` its selection LAS, ``chosen`` the start the auto start
-    keeps (:func:`parser.auto_start.choose`) and ``default`` its scores: the parser the user would get.
+    (:func:`parser.auto_start.run_starts`, each start with its own recipe), and the ensemble of both
+    (:func:`parser.auto_start.with_ensemble`).  ``runs`` holds each candidate's UPOS / UAS / LAS on
+    ``heldout``, ``selection`` its selection LAS, ``chosen`` the one the auto start keeps
+    (:func:`parser.auto_start.choose`) and ``default`` its scores: the parser the user would get.
     ``callbacks`` hear one log line per point and the progress of all points together; ``on_point`` is
     called as each point is done.  Raises :class:`parser.progress.Cancelled`.
     """
     import tempfile
     from pathlib import Path
 
-    from .auto_start import KINDS, bundled_base, choose, parallel_default, run_starts
+    from .auto_start import ENSEMBLE, KINDS, bundled_base, choose, ensemble_of, parallel_default, run_starts, with_ensemble
     if not heldout:
         raise ValueError("a learning curve needs held-out sentences")
     callbacks = callbacks if callbacks is not None else TrainingCallbacks()
@@ -152,11 +153,14 @@ def treebank_curve(pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes:
                                  f"{n} sentences")
         with tempfile.TemporaryDirectory(prefix="deplab-curve-") as work:
             combined = run_starts(train, select, Path(work), cfg, base, point_callbacks, parallel, kinds)
+            results = with_ensemble(Path(work), combined.results, select)
             runs = {kind: _scores(Model.load(Path(work) / kind), heldout) for kind in kinds}
-        chosen = choose(combined.results)
+            if ENSEMBLE in results:
+                runs[ENSEMBLE] = _scores(ensemble_of(Path(work), results[ENSEMBLE]["members"]), heldout)
+        chosen = choose(results)
         point = {"sentences": n, "words": sum(len(x.words) for x in pool[:n]), "train": len(train),
                  "select": len(select), "runs": runs,
-                 "selection": {kind: combined.results[kind]["LAS"] for kind in kinds},
+                 "selection": {kind: results[kind]["LAS"] for kind in results},
                  "chosen": chosen, "default": runs[chosen], "seconds": round(time.time() - t0, 1)}
         callbacks.log(f"{n:5d} sentences: held-out LAS " + ", ".join(f"{kind} {s['LAS']:.2f}" for kind, s in runs.items())
                       + f"; the default start keeps {chosen}")

@@ -28,6 +28,7 @@ from .vocab import ROOT_ID, UNK_ID, Vocabulary, normalize
 
 MAX_CHARS = 20
 ROOT_CHAR = "\x02"
+ENSEMBLE = "ensemble"  # config key: {"partners": ["partner-1", ...]}, sub-folders holding the other members
 
 
 def _long_tensor(rows: list) -> torch.Tensor:
@@ -46,6 +47,7 @@ class Model:
     tagger: Tagger | None = None   # None when the parser has its own tagging head (kg2016)
     path: Path | None = None
     extra: dict = field(default_factory=dict)
+    partners: list["Model"] = field(default_factory=list)  # an ensemble's other members (parser.ensemble)
 
     # -- construction ---------------------------------------------------------
     @classmethod
@@ -122,15 +124,23 @@ class Model:
     # -- disk -------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the model folder atomically (a temporary folder, then a rename)."""
+        config = {k: v for k, v in self.config.items() if k != ENSEMBLE}
+        if self.partners:
+            config[ENSEMBLE] = {"partners": [f"partner-{k}" for k in range(1, len(self.partners) + 1)]}
         with atomic_folder(path) as tmp:
-            (tmp / "config.json").write_text(json.dumps(self.config, indent=2, ensure_ascii=False))
+            (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False))
             vocab = {"words": self.words.to_json(), "chars": self.chars.to_json(),
                      "tags": self.tags.to_json(), "labels": self.transitions.labels}
             (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
             for name, module in self.modules().items():
                 state = {k: v.contiguous() for k, v in module.state_dict().items()}
                 save_file(state, str(tmp / f"{name}.safetensors"))
+            for name, partner in zip(config.get(ENSEMBLE, {}).get("partners", []), self.partners):
+                partner.save(tmp / name)
         self.path = Path(path)
+        for name, partner in zip(config.get(ENSEMBLE, {}).get("partners", []), self.partners):
+            partner.path = self.path / name
+        self.config = config
         return self.path
 
     @classmethod
@@ -156,4 +166,22 @@ class Model:
             except Exception as e:  # a corrupt or mismatched file
                 raise ModelError(f"{f}: cannot load weights: {e}") from None
         model.path = path
+        model.partners = [_partner(cls, path, name) for name in _partner_names(path, config)]
         return model.eval()
+
+
+def _partner_names(path: Path, config: dict) -> list[str]:
+    """The sub-folders of an ensemble's partners (``config["ensemble"]["partners"]``), checked to be plain
+    ``partner-N`` names, so a model file cannot point outside its folder."""
+    names = (config.get(ENSEMBLE) or {}).get("partners", []) if isinstance(config.get(ENSEMBLE), dict) else []
+    for name in names:
+        if not (isinstance(name, str) and name.startswith("partner-") and name[8:].isdigit()):
+            raise ModelError(f"{path}/config.json: ensemble partner {name!r} is not a partner-N folder name")
+    return names
+
+
+def _partner(cls, path: Path, name: str) -> "Model":
+    partner = cls.load(path / name)
+    if partner.partners:
+        raise ModelError(f"{path / name}: an ensemble partner cannot itself be an ensemble")
+    return partner

@@ -80,10 +80,10 @@ def model_choice(model, forms: Sequence[str], tags: Sequence[str], config: Confi
         return None
     model.eval()
     with torch.no_grad():
-        from .decode import _context
+        from .decode import _context, scorer
         b = model.encode([list(forms)], [list(tags)])
         ctx = _context(model, b, False)
-        score = model.parser.scorer(ctx)
+        score = scorer(model, [list(forms)], [list(tags)], b, ctx)
         row = np.zeros(1, dtype=np.int64)
         pos = np.array([F.positions(config)], dtype=np.int64)
         labs = F.label_features(F.label_ids(config, {l: i for i, l in enumerate(model.labels)}), row, pos)

@@ -100,6 +100,8 @@ def test_choose_keeps_the_better_selection_las_and_scratch_on_a_tie():
     assert choose({"scratch": {"LAS": 50.0}, "finetuned": {"LAS": 51.0}}) == "finetuned"
     assert choose({"scratch": {"LAS": 52.0}, "finetuned": {"LAS": 51.0}}) == "scratch"
     assert choose({"scratch": {"LAS": 51.0}, "finetuned": {"LAS": 51.0}}) == "scratch"
+    assert choose({"scratch": {"LAS": 50.0}, "finetuned": {"LAS": 51.0}, "ensemble": {"LAS": 51.0}}) == "finetuned"
+    assert choose({"scratch": {"LAS": 50.0}, "finetuned": {"LAS": 51.0}, "ensemble": {"LAS": 51.5}}) == "ensemble"
 
 
 def test_auto_start_trains_both_and_records_the_choice(tmp_path, tiny_model_dir):
@@ -116,9 +118,11 @@ def test_auto_start_trains_both_and_records_the_choice(tmp_path, tiny_model_dir)
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     start = config["start"]
     assert start["mode"] == AUTO and start["base"] == tiny_model_dir.name
-    assert set(start["selection"]) == {"scratch", "finetuned"}
+    assert set(start["selection"]) == {"scratch", "finetuned", "ensemble"}  # both starts, and both as an ensemble
     las = {k: v["LAS"] for k, v in start["selection"].items()}
     assert start["chosen"] == choose({k: {"LAS": v} for k, v in las.items()})
+    assert (start["members"] if start["chosen"] == "ensemble" else [start["chosen"]]) == start["members"]
+    assert len(model.partners) == len(start["members"]) - 1
     assert config["training"]["best"]["LAS"] == best["LAS"] == las[start["chosen"]]
     assert config["training"]["heldout_sentences"] == 9 and config["language"] == "nl"
     assert any(m.startswith("auto start: selection LAS") and "kept" in m for m in logs)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from deplab.parser.auto_start import choose
 from deplab.parser.callbacks import TrainingCallbacks
 from deplab.parser.cli import main
 from deplab.parser.conllu import read_conllu
@@ -44,11 +45,10 @@ def test_each_point_trains_both_starts_and_records_the_one_kept(tiny_model_dir):
                             parallel=False)
     assert [p["sentences"] for p in points] == [10, 20, 36] and seen == points  # 500 is clipped to the pool
     for p in points:
-        assert set(p["runs"]) == {"scratch", "finetuned"} and p["chosen"] in p["runs"]
-        assert p["default"] == p["runs"][p["chosen"]]
+        assert set(p["runs"]) == {"scratch", "finetuned", "ensemble"} and p["chosen"] in p["runs"]
+        assert set(p["selection"]) == set(p["runs"]) and p["default"] == p["runs"][p["chosen"]]
         assert p["train"] + p["select"] == p["sentences"] and p["select"] >= 1  # selection comes out of the n
-        better = max(p["selection"], key=lambda k: (p["selection"][k], k == "scratch"))
-        assert p["chosen"] == better  # the auto start's rule
+        assert p["chosen"] == choose({k: {"LAS": v} for k, v in p["selection"].items()})  # the auto start's rule
         assert all(0.0 <= s["LAS"] <= 100.0 for s in p["runs"].values())
     assert len([m for m in logs if "the default start keeps" in m]) == 3
     assert progress and max(progress) <= 1.0 and progress == sorted(progress)  # one bar over all the points
@@ -77,7 +77,7 @@ def test_deplab_curve_prints_the_table_and_writes_json(tiny_model_dir, tmp_path,
                  "--base", str(tiny_model_dir), "--epochs", "1", "--sequential", "--threads", "1", "--json", str(out),
                  *[f"--size={k}={v}" for k, v in TINY_SIZES["kg2016"].items()]]) == 0
     text = capsys.readouterr().out
-    assert "| gold sentences | scratch LAS | finetuned LAS | kept by the default |" in text
+    assert "| gold sentences | scratch LAS | finetuned LAS | ensemble LAS | kept by the default |" in text
     data = json.loads(out.read_text())
     n = sum(has_complete_tree(s) for s in read_conllu(FIXTURES / "tiny.conllu"))
     assert data["test_sentences"] == 9 and [p["sentences"] for p in data["points"]] == [10, n - 9]

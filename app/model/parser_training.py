@@ -229,7 +229,7 @@ def model_record(folder: str | os.PathLike) -> dict:
     if isinstance(data, dict):  # parser.provenance.file_record: name, sha256, sentences, words
         sentences = data.get("sentences", sentences)
         data = data.get("name")
-    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())  # an ensemble's partners included
     return {"path": str(folder), "name": folder.name, "language": config.get("language", "en"),
             "arch": config.get("arch", "?"), "data": data, "sentences": sentences,
             "heldout_sentences": training.get("heldout_sentences"), "size_mb": size / 1e6,
@@ -253,10 +253,11 @@ def _start_text(record: dict) -> str:
     if start.get("mode") != AUTO or len(selection) < 2:
         return ""
     chosen = start.get("chosen")
-    other = next(k for k in selection if k != chosen)
-    name = {"scratch": "from scratch", "finetuned": f"fine-tuned from {start.get('base')}"}
-    las = (selection.get(other) or {}).get("LAS")
-    return f", {name.get(chosen, chosen)}" + (f" ({name[other]}: LAS {las:.2f})" if las is not None else "")
+    name = {"scratch": "from scratch", "finetuned": f"fine-tuned from {start.get('base')}",
+            "ensemble": f"an ensemble of scratch and fine-tuned from {start.get('base')}"}
+    others = [f"{name.get(k, k)}: LAS {v['LAS']:.2f}" for k, v in selection.items()
+              if k != chosen and (v or {}).get("LAS") is not None]
+    return f", {name.get(chosen, chosen)}" + (f" ({'; '.join(others)})" if others else "")
 
 
 def user_models(root: Path | None = None) -> list[dict]:

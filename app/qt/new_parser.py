@@ -66,7 +66,8 @@ class NewParserDialog(QDialog):
         from deplab.parser.auto_start import bundled_base
         bundled = bundled_base()
         if bundled is not None:  # the default: both starts trained, the better one on the held-out part kept
-            self.start.addItem(f"best of scratch and {bundled.name} (chosen on the held-out part)", AUTO)
+            self.start.addItem(f"best of scratch, {bundled.name} and both as an ensemble (chosen on the held-out part)",
+                               AUTO)
         self.start.addItem("from scratch", SCRATCH)
         current = getattr(getattr(ctl.window, "pipeline", None), "model", None)
         if current is not None and getattr(current, "path", None):

@@ -69,6 +69,7 @@ class TreebankCurveDialog(QDialog):
         self.chart = LineChart("Held-out LAS against gold sentences", "gold sentences", "LAS")
         self.chart.add_series("scratch", "from scratch", "#D55E00", dashed=True)
         self.chart.add_series("finetuned", f"fine-tuned from {name}", "#0072B2", dashed=True)
+        self.chart.add_series("ensemble", "both, as an ensemble", "#009E73", dashed=True)
         # drawn last, so on top of the start it keeps
         self.chart.add_series("default", "New Parser's parser (the better start on selection)", "#000000")
         self.progress = QProgressBar()
@@ -170,10 +171,11 @@ class TreebankCurveDialog(QDialog):
             self._arrived = list(points)
         self._take_points()
         last = points[-1]
-        runs = ", ".join(f"{'from scratch' if k == 'scratch' else 'fine-tuned'} {s['LAS']:.2f}"
-                         for k, s in last["runs"].items())
+        names = {"scratch": "from scratch", "finetuned": "fine-tuned", "ensemble": "both as an ensemble"}
+        runs = ", ".join(f"{names.get(k, k)} {s['LAS']:.2f}" for k, s in last["runs"].items())
+        kept = {"scratch": "scratch", "finetuned": "the fine-tuned start", "ensemble": "the ensemble of both"}
         self.message.setText(f"{len(points)} points; with all {last['sentences']} sentences, held-out LAS {runs}: "
-                             f"New Parser would keep {'scratch' if last['chosen'] == 'scratch' else 'the fine-tuned start'}"
+                             f"New Parser would keep {kept.get(last['chosen'], last['chosen'])}"
                              f" ({last['default']['LAS']:.2f})")
         show_progress(self.progress, 1, 1)
 

@@ -129,6 +129,12 @@ class Lab:
         if model.extra.get("runtime"):
             raise ValueError(f"{self.model_dir} runs with int8 kernels and cannot be compressed further; "
                              f"start from the float32 model")
+        if model.partners:  # an ensemble (parser.ensemble): its first parser is what is compressed
+            if self._original is None:
+                self.log(f"{self.model_dir} is an ensemble of {1 + len(model.partners)} parsers: its first "
+                         "parser is compressed and measured alone")
+            model.partners = []
+            model.config.pop("ensemble", None)
         return model
 
     def treebank(self) -> Treebank:
