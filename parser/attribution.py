@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from . import features as F
-from .decode import _context
+from .decode import _context, scorer
 from .model import Model
 
 
@@ -68,8 +68,8 @@ def explain(model: Model, trace, k: int) -> Explanation:
         pos = np.array([F.positions(c)], dtype=np.int64)
         labs = F.label_features(F.label_ids(c, {l: i for i, l in enumerate(model.labels)}), row, pos)
         net = model.parser
-        if model.arch == "kg2016":
-            score = net.scorer(ctx)
+        if model.arch == "kg2016":  # an ensemble's inputs are occluded in every member (parser.ensemble)
+            score = scorer(model, [list(trace.forms)], [list(trace.tags)], b, ctx)
 
             def margin_of(p, l):
                 return score(row, p, l)[0]

@@ -116,3 +116,17 @@ def test_training_starts_from_the_first_member_alone(tiny_model_dir, other_model
                       patience=0), LogTo(logs.append))
     assert result.model.partners == [] and any("ensemble of 2 parsers" in m for m in logs)
     assert pair.partners  # the base is untouched
+
+
+def test_the_why_of_an_ensemble_step_occludes_every_member(tiny_model_dir):
+    from deplab.parser.attribution import explain
+    alone = Model.load(tiny_model_dir)
+    pair = Model.load(tiny_model_dir)
+    pair.partners = [Model.load(tiny_model_dir)]
+    t = trace(pair, FORMS[0])
+    a, b = explain(alone, trace(alone, FORMS[0]), 2), explain(pair, t, 2)
+    assert a.chosen == b.chosen and [p.name for p in a.pushes] == [p.name for p in b.pushes]
+    # the ensemble's margins are of mean log-probabilities; with twin members a difference of log-softmax
+    # values is the difference of the member's logits, so margin and pushes are the member's own
+    assert b.margin == pytest.approx(a.margin, abs=1e-4)
+    assert [q.delta for q in b.pushes] == pytest.approx([p.delta for p in a.pushes], abs=1e-4)
