@@ -133,7 +133,9 @@ class Pipeline:
 
     def describe(self) -> dict:
         m = self.model
-        return {"arch": m.arch, "sizes": dict(m.config.get("sizes", {})), "parameters": m.n_parameters(),
+        return {"arch": m.arch, "sizes": dict(m.config.get("sizes", {})),
+                "parameters": m.n_parameters() + sum(p.n_parameters() for p in m.partners),
+                "members": 1 + len(m.partners),  # > 1: an ensemble (parser.ensemble)
                 "words": len(m.words), "tags": len(m.tags) - 3, "labels": len(m.labels),
                 "transitions": len(m.transitions), "path": str(m.path) if m.path else None,
                 "features_read": m.parser.features_read(),

@@ -130,3 +130,17 @@ def test_the_why_of_an_ensemble_step_occludes_every_member(tiny_model_dir):
     # values is the difference of the member's logits, so margin and pushes are the member's own
     assert b.margin == pytest.approx(a.margin, abs=1e-4)
     assert [q.delta for q in b.pushes] == pytest.approx([p.delta for p in a.pushes], abs=1e-4)
+
+
+def test_the_app_says_a_model_is_an_ensemble(tiny_model_dir, tmp_path):
+    from deplab.app.qt.explain import architecture_html
+    from deplab.parser.pipeline import Pipeline
+    pair = Model.load(tiny_model_dir)
+    pair.partners = [Model.load(tiny_model_dir)]
+    pair.save(tmp_path / "pair")
+    info = Pipeline(Model.load(tmp_path / "pair")).describe()
+    single = Model.load(tiny_model_dir)
+    assert info["members"] == 2 and info["parameters"] == 2 * single.n_parameters()
+    html = architecture_html(info)
+    assert "An ensemble of 2 parsers" in html and "in all 2 networks" in html
+    assert "ensemble" not in architecture_html(Pipeline(single).describe())

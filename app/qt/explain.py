@@ -86,9 +86,16 @@ def architecture_html(info: dict | None) -> str:
     else:
         out.append(f"<h3>Model <code>{escape(str(arch))}</code></h3><p>{_FEATURES}</p>"
                    f"<p>Sizes: {escape(str(s))}; {_fmt(T)} transitions.</p>")
+    members = info.get("members", 1)
+    if members > 1:
+        out.append(f"<p><b>An ensemble of {members} parsers.</b> This model is {members} networks like the one "
+                   "above, trained differently (from scratch and fine-tuned from another model); in each "
+                   "configuration every one scores the transitions and the one with the best mean "
+                   "log-probability is taken (a product of experts), and the tags are chosen the same way. The "
+                   "numbers above describe the first network.</p>")
     facts = []
     if params is not None:
-        facts.append(f"{_fmt(params)} parameters")
+        facts.append(f"{_fmt(params)} parameters" + (f" in all {members} networks" if members > 1 else ""))
     best = (info.get("training") or {}).get("best") or {}
     if "LAS" in best:
         facts.append(f"dev LAS {best['LAS']:.1f}, UAS {best.get('UAS', 0):.1f} when trained")

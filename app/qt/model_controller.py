@@ -91,7 +91,9 @@ class ModelController:
         self._check_bundled(info.get("path") if info else None)
         if info:
             where = Path(info["path"]).name if info.get("path") else "in memory"
-            w.model_label.setText(f"Model: {where} ({info.get('arch')}, {info.get('parameters', 0):,} parameters)")
+            members = info.get("members", 1)
+            ensemble = f"an ensemble of {members} " if members > 1 else ""
+            w.model_label.setText(f"Model: {where} ({ensemble}{info.get('arch')}, {info.get('parameters', 0):,} parameters)")
             w.model_label.setToolTip(str(info.get("path") or ""))
             w.arc_view.setPlaceholder("Type a sentence above and press Enter.")
         else:
