@@ -3,7 +3,8 @@
 A :class:`Job` is one run -- ``"scratch"`` (:func:`parser.train.train_model`) or ``"finetuned"``
 (:func:`parser.finetune.run_experiment` with :func:`parser.transfer.recipe`) -- on data files both runs
 share.  :func:`run_parallel` starts each in a spawned process with one torch thread (a small parser gains
-little from a second thread, so two processes are faster than one after the other with two threads);
+little from a second thread, so two processes are faster than one after the other with two threads; when
+one run is done, the other takes every core);
 log lines, progress and the result come back as messages on a queue, Cancel goes out as an event.
 :func:`run_sequential` runs them in this process.  Either way :class:`Combined` collects them: log
 lines prefixed with the run's name, progress as one fraction over both runs, results, times, errors.
@@ -117,13 +118,25 @@ def _timed(job: Job, send, cancelled) -> None:
     send(("done", job.kind, best))
 
 
-def _child(job: Job, q, cancel) -> None:
-    """A run in its own process: its messages on ``q``, then ("done", kind, best) or ("error", kind, text)."""
+def _child(job: Job, q, cancel, alone) -> None:
+    """A run in its own process: its messages on ``q``, then ("done", kind, best) or ("error", kind, text).
+    Once ``alone`` is set (the other run is done), the run takes every core: ``cancelled`` is asked after
+    every batch, so that is where it looks."""
+    import os
+
     import torch
     torch.set_num_threads(job.threads or 1)
     send = q.put
+    widened = False
+
+    def cancelled() -> bool:
+        nonlocal widened
+        if not widened and alone.is_set():
+            widened = True
+            torch.set_num_threads(max(job.threads or 1, os.cpu_count() or 1))
+        return cancel.is_set()
     try:
-        _timed(job, send, cancel.is_set)
+        _timed(job, send, cancelled)
     except Cancelled:
         send(("cancelled", job.kind, None))
     except BaseException as e:  # noqa: BLE001 (reported to the parent, which raises it)
@@ -164,8 +177,8 @@ class Combined:
 
 def run_parallel(jobs: list[Job], combined: Combined, callbacks: TrainingCallbacks) -> None:
     ctx = mp.get_context("spawn")  # no fork of a process with threads (Qt, torch)
-    q, cancel = ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=_child, args=(j, q, cancel), daemon=True) for j in jobs]
+    q, cancel, alone = ctx.Queue(), ctx.Event(), ctx.Event()
+    procs = [ctx.Process(target=_child, args=(j, q, cancel, alone), daemon=True) for j in jobs]
     for p in procs:
         p.start()
     finished = set()
@@ -184,6 +197,7 @@ def run_parallel(jobs: list[Job], combined: Combined, callbacks: TrainingCallbac
             combined.handle(message)
             if message[0] in ("done", "cancelled", "error"):
                 finished.add(message[1])
+                alone.set()  # the runs still going may take the cores it used
                 if message[0] != "done":
                     cancel.set()  # the other run is no use now
     finally:
