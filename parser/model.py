@@ -124,7 +124,8 @@ class Model:
     # -- disk -------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the model folder atomically (a temporary folder, then a rename)."""
-        config = {k: v for k, v in self.config.items() if k != ENSEMBLE}
+        config = self.config  # the record of the partners is kept in step with them
+        config.pop(ENSEMBLE, None)
         if self.partners:
             config[ENSEMBLE] = {"partners": [f"partner-{k}" for k in range(1, len(self.partners) + 1)]}
         with atomic_folder(path) as tmp:
@@ -140,7 +141,6 @@ class Model:
         self.path = Path(path)
         for name, partner in zip(config.get(ENSEMBLE, {}).get("partners", []), self.partners):
             partner.path = self.path / name
-        self.config = config
         return self.path
 
     @classmethod
