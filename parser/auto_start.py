@@ -61,10 +61,15 @@ ENSEMBLE = "ensemble"
 _PREFERENCE = {SCRATCH: 2, "finetuned": 1, ENSEMBLE: 0}  # on a tie: the simpler model
 
 
-def choose(results: dict[str, dict]) -> str:
-    """The candidate with the better selection LAS; on a tie scratch, then the fine-tuned start, then the
+def _ranked(results: dict[str, dict]) -> list[str]:
+    """The candidates, best first: by selection LAS; on a tie scratch, then the fine-tuned start, then the
     ensemble of both."""
-    return max(results, key=lambda k: (results[k]["LAS"], _PREFERENCE.get(k, -1)))
+    return sorted(results, key=lambda k: (results[k]["LAS"], _PREFERENCE.get(k, -1)), reverse=True)
+
+
+def choose(results: dict[str, dict]) -> str:
+    """The candidate kept: the first of :func:`_ranked`."""
+    return _ranked(results)[0]
 
 
 def ensemble_of(work: Path, members: Sequence[str]):
@@ -82,7 +87,7 @@ def with_ensemble(work: Path, results: dict[str, dict], dev: Sequence[Sentence])
     from .selection import dev_scores
     if len(results) < 2:
         return dict(results)
-    order = sorted(results, key=lambda k: (results[k]["LAS"], _PREFERENCE.get(k, -1)), reverse=True)
+    order = _ranked(results)
     model = ensemble_of(work, order)
     if any(p.transitions.system.name != model.transitions.system.name for p in model.partners):
         return dict(results)
@@ -119,7 +124,7 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
     ``record`` (the data's provenance: ``train``, ``dev``, ``heldout_sentences``) is written into the model's
     training record; ``config["start"]`` holds the selection scores and the choice.  ``kinds=("finetuned",)``
     fine-tunes ``base`` only (``deplab train --start DIR``)."""
-    from .model import Model
+    from .model import ENSEMBLE as ENSEMBLE_KEY, Model, partner_folders
     callbacks = callbacks if callbacks is not None else TrainingCallbacks()
     base = Path(base) if base is not None else bundled_base()
     if base is None:
@@ -151,7 +156,7 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
                            "rule": "the best selection LAS of training from scratch, fine-tuning the base model "
                                    "and the ensemble of both (a tie keeps scratch, then the fine-tuned model)"}
         if len(members) > 1:
-            config["ensemble"] = {"partners": [f"partner-{k}" for k in range(1, len(members))]}
+            config[ENSEMBLE_KEY] = {"partners": partner_folders(len(members) - 1)}
         training = config.setdefault("training", {})
         training.update(record or {})
         training["best"] = results[chosen]
@@ -159,8 +164,8 @@ def train_auto(train: Sequence[Sentence], dev: Sequence[Sentence], out: str | os
             for f in folder.iterdir():
                 if f.is_file() and f.name != "config.json":
                     shutil.copy2(f, tmp / f.name)
-            for k, member in enumerate(members[1:], 1):
-                shutil.copytree(work / member, tmp / f"partner-{k}")
+            for member, name in zip(members[1:], partner_folders(len(members) - 1)):
+                shutil.copytree(work / member, tmp / name)
             (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
     if len(kinds) > 1:
         names = {SCRATCH: "scratch", "finetuned": f"the fine-tuned {base.name}",

@@ -127,7 +127,7 @@ class Model:
         config = self.config  # the record of the partners is kept in step with them
         config.pop(ENSEMBLE, None)
         if self.partners:
-            config[ENSEMBLE] = {"partners": [f"partner-{k}" for k in range(1, len(self.partners) + 1)]}
+            config[ENSEMBLE] = {"partners": partner_folders(len(self.partners))}
         with atomic_folder(path) as tmp:
             (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False))
             vocab = {"words": self.words.to_json(), "chars": self.chars.to_json(),
@@ -168,6 +168,11 @@ class Model:
         model.path = path
         model.partners = [_partner(cls, path, name) for name in _partner_names(path, config)]
         return model.eval()
+
+
+def partner_folders(n: int) -> list[str]:
+    """The sub-folder names of an ensemble's ``n`` partners: ``partner-1`` ... ``partner-n``."""
+    return [f"partner-{k}" for k in range(1, n + 1)]
 
 
 def _partner_names(path: Path, config: dict) -> list[str]:
