@@ -33,7 +33,7 @@ def run(args) -> int:
     from .conllu import read_conllu
     from .examples import has_complete_tree
     from .language import resolve_training_language
-    from .learning_curve import parse_sizes, treebank_curve
+    from .learning_curve import curve_sizes, treebank_curve
     from .log import get_logger, progress as progress_reporter
     from .selection import hold_out
     from .train_command import Console, size_overrides
@@ -44,7 +44,7 @@ def run(args) -> int:
     pool, test = hold_out(sentences, args.test, args.seed)
     if len(pool) < 2:
         raise UserError(f"{args.train}: {len(sentences)} sentences with a complete tree are too few for a curve")
-    sizes = sorted({n for n in parse_sizes(args.sizes) if n < len(pool)} | {len(pool)})
+    sizes = curve_sizes(args.sizes, len(pool))
     language = resolve_training_language(args.lang, args.train)
     cfg = TrainConfig(seed=args.seed, language=language, epochs=args.epochs, threads=args.threads,
                       sizes=size_overrides(args.size))

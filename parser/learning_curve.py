@@ -58,6 +58,14 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def curve_sizes(text: str, pool: int) -> list[int]:
+    """The sizes of a treebank's curve: those of ``text`` (:func:`parse_sizes`; "all" may be written) below
+    the pool's size, and the whole pool."""
+    text = text.replace("all", "")
+    sizes = parse_sizes(text) if text.strip(" ,") else []
+    return sorted({n for n in sizes if n < pool} | {pool})
+
+
 def learning_curve(base: Model, pool: Sequence[Sentence], heldout: Sequence[Sentence], sizes: Sequence[int],
                    cfg: FinetuneConfig, scratch: bool = True, callbacks: TrainingCallbacks | None = None,
                    on_point: Callable[[dict], None] | None = None,

@@ -96,10 +96,8 @@ class TreebankCurveDialog(QDialog):
         self.resize(720, 600)
 
     def size_list(self, pool: int) -> list[int]:
-        from deplab.parser.learning_curve import parse_sizes
-        text = self.sizes.text().replace("all", "")
-        sizes = parse_sizes(text) if text.strip(" ,") else []
-        return sorted({n for n in sizes if n < pool} | {pool})
+        from deplab.parser.learning_curve import curve_sizes
+        return curve_sizes(self.sizes.text(), pool)
 
     def start(self) -> None:
         from deplab.parser.errors import UserError
