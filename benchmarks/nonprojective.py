@@ -64,6 +64,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--folds", type=int, default=1, help="1: one seeded 90/10 split; K: K-fold (see above)")
     ap.add_argument("--max-folds", type=int, default=0, metavar="N", help="run only the first N folds")
+    ap.add_argument("--first-fold", type=int, default=1, metavar="F",
+                    help="start at fold F (with --max-folds N: folds F to F+N-1), e.g. to choose a recipe on folds "
+                         "that are not reported")
+    ap.add_argument("--nonprojective-weight", type=int, default=None, metavar="K",
+                    help="deplab train --nonprojective-weight (default: its default)")
     ap.add_argument("--start", default=None, help="the start of the default system's row (default: deplab train's "
                                                    "default start; scratch: from scratch)")
     ap.add_argument("--verbose", action="store_true", help="print the training logs")
@@ -91,7 +96,7 @@ def main(argv=None) -> int:
         parts = [order[len(order) - size:]]  # the last 10% of the shuffled sentences
     else:
         parts = [order[f * len(order) // folds:(f + 1) * len(order) // folds] for f in range(folds)]
-        parts = parts[:args.max_folds or folds]
+        parts = parts[args.first_fold - 1:][:args.max_folds or folds]
     results = {}
     sums = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +104,7 @@ def main(argv=None) -> int:
             held = set(part)
             train = [sentences[i] for i in range(len(sentences)) if i not in held]
             test = [sentences[i] for i in sorted(held)]
-            print(f"{args.data}, fold {f + 1}/{len(parts)}: {len(train)} training sentences, {len(test)} test "
+            print(f"{args.data}, fold {f + args.first_fold}/{folds}: {len(train)} training sentences, {len(test)} test "
                   f"sentences (seed {args.seed})", flush=True)
             train_path = Path(tmp) / "train.conllu"
             write_conllu(train, train_path)
@@ -108,7 +113,8 @@ def main(argv=None) -> int:
                 t0 = time.time()
                 default = system == default_system and args.start != "scratch"  # deplab train's defaults
                 cfg = TrainConfig(epochs=args.epochs, seed=args.seed, system=None if default else system,
-                                  threads=args.threads, language=language_from_filename(args.data) or "nl")
+                                  threads=args.threads, language=language_from_filename(args.data) or "nl",
+                                  nonprojective_weight=args.nonprojective_weight)
                 said = LogTo(lambda m: print(f"  [{system}] {m}", flush=True)) if args.verbose else None
                 model, best = train_with_start(train_path, None, Path(tmp) / system, cfg,
                                                args.start if default else "scratch", said)
@@ -122,7 +128,7 @@ def main(argv=None) -> int:
                      "selection_LAS": {k: v["LAS"] for k, v in start.get("selection", {}).items()},
                      **nonprojective_counts(test, predicted)}
                 results.setdefault(system, []).append(r)
-                print(f"  [{system}] fold {f + 1}: {json.dumps(r)}", flush=True)
+                print(f"  [{system}] fold {f + args.first_fold}: {json.dumps(r)}", flush=True)
     for system, rs in results.items():
         total = {k: sum(r[k] for r in rs) for k in ("gold_nonprojective_arcs", "exact", "exact_labelled",
                                                      "predicted_nonprojective_arcs",
@@ -133,7 +139,8 @@ def main(argv=None) -> int:
         sums[system] = total
     results = sums
     print()
-    print(f"Summed over {len(parts)} fold(s) of {folds}; UPOS/UAS/LAS: the mean over the folds")
+    print(f"Summed over {len(parts)} fold(s) of {folds} (from fold {args.first_fold}); UPOS/UAS/LAS: the mean over "
+          "the folds")
     print("| system | UPOS | UAS | LAS | gold non-projective arcs | predicted exactly | with the relation "
           "| non-projective arcs predicted (correct) | training min |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -38,7 +38,9 @@ from .progress import Cancelled, check  # noqa: F401 (Cancelled: what check rais
 from .provenance import file_record, folder_record
 from .selection import Selection, dev_scores, hold_out
 from .systems import get_system
-from .train_config import AUTO_UPDATES, TrainConfig, auto_average, auto_epochs, choose_system, new_model
+from .train_config import (AUTO_UPDATES, TrainConfig, auto_average, auto_epochs, choose_system, new_model,
+                           nonprojective_weight)
+from .tree import DependencyTree
 from .vocab import UNK_ID, normalize
 
 
@@ -54,9 +56,12 @@ def set_seed(seed: int) -> random.Random:
     return random.Random(seed)
 
 
-def _batches(n: int, size: int, rng: random.Random) -> list[list[int]]:
-    order = list(range(n))
+def _batches(n: int, size: int, rng: random.Random, extra: Sequence[int] = ()) -> list[list[int]]:
+    """One epoch's mini-batches of ``n`` sentence indices, shuffled; ``extra`` indices join the draw (a sentence
+    listed there k times is drawn k+1 times as often) and the epoch still has ``n`` sentences."""
+    order = list(range(n)) + list(extra)
     rng.shuffle(order)
+    order = order[:n]
     return [order[i:i + size] for i in range(0, n, size)]
 
 
@@ -76,6 +81,9 @@ class Trainer:
         counts = model.words.counts
         self.word_counts = [[counts.get(normalize(f), 0) for f in s] for s in train.forms]
         self._golds = None  # the dynamic oracle's view of the training trees, made when exploration starts
+        weight = nonprojective_weight(cfg, model.transitions.system.projective)
+        self.oversampled = [i for i, h in enumerate(train.heads) if weight > 1 and not DependencyTree(h).is_projective()
+                            for _ in range(weight - 1)]  # drawn more often by epoch_batches
 
     def _encode(self, idx: list[int], tags: list[list[str]] | None, dropout: bool):
         ids = [self.word_ids[i] for i in idx]
@@ -85,7 +93,7 @@ class Trainer:
 
     def epoch_batches(self, epoch: int) -> list[list[int]]:
         """The parser's mini-batches for one epoch (treebank indices); fine-tuning's rehearsal overrides it."""
-        return _batches(len(self.train), self.cfg.batch_size, self.rng)
+        return _batches(len(self.train), self.cfg.batch_size, self.rng, self.oversampled)
 
     def _optimizer(self, params):
         return torch.optim.Adam(params, lr=self.cfg.lr, betas=(0.9, 0.9))
@@ -175,6 +183,10 @@ class Trainer:
         """
         model, cfg = self.model, self.cfg
         ex = oracle_examples(self.train, model)
+        if self.oversampled:
+            k = len(self.oversampled) // len(set(self.oversampled)) + 1
+            self.callbacks.log(f"the {len(set(self.oversampled))} non-projective training trees are drawn {k} times "
+                               "as often as the others (they teach SWAP)")
         joint = model.tagger is None
         if joint:
             train_tags = self.train.tags
@@ -333,7 +345,8 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig,
     record = {"train": file_record(train_path), "dev": file_record(dev_path) if dev_path else None,
               "seed": cfg.seed, "average": cfg.average,
               "epochs": cfg.epochs, "nonprojective_trees": tb.nonprojective, "lifted_arcs": tb.lifted,
-              "system": system.name, "explore": cfg.explore}
+              "system": system.name, "explore": cfg.explore,
+              "nonprojective_weight": nonprojective_weight(cfg, system.projective)}
     if not dev_path:
         record["heldout_sentences"] = heldout
     trainer = Trainer(model, tb, cfg, _Checkpoint(callbacks, model, record, out))

@@ -5,7 +5,7 @@ from .callbacks import TrainingCallbacks
 from .errors import UsageError
 from .systems import SYSTEMS
 from .auto_start import AUTO_MAX_SENTENCES, train_with_start
-from .train_config import DEFAULT_SIZES, TrainConfig
+from .train_config import DEFAULT_SIZES, NONPROJECTIVE_WEIGHT, TrainConfig
 
 
 class Console(TrainingCallbacks):
@@ -42,6 +42,9 @@ def add_arguments(p):
                    help="epochs of static-oracle training before exploration starts")
     p.add_argument("--heldout", type=float, default=d.heldout, metavar="FRACTION",
                    help="without --dev: the part of the training sentences held out for model selection")
+    p.add_argument("--nonprojective-weight", type=int, default=d.nonprojective_weight, metavar="K",
+                   help="swap: draw the non-projective training trees K times as often as the others "
+                        f"(default: {NONPROJECTIVE_WEIGHT}; 1: as often)")
     p.add_argument("--epochs", type=int, default=d.epochs,
                    help="parser training epochs (default: from the data's size, about 1,500 optimizer steps, "
                         "15 to 300 epochs)")
@@ -85,7 +88,8 @@ def run(args) -> int:
                       batch_size=args.batch_size, lr=args.lr, seed=args.seed, sizes=sizes, threads=args.threads,
                       tagger_from=args.tagger_from, lr_decay=args.lr_decay, init=args.init,
                       average=args.average, language=language, system=args.system, explore=args.explore,
-                      explore_after=args.explore_after, heldout=args.heldout)
+                      explore_after=args.explore_after, heldout=args.heldout,
+                      nonprojective_weight=args.nonprojective_weight)
     logger = get_logger(__name__)
     with progress_reporter("training", "batches") as bar:
         logger.info(f"language: {language}")

@@ -351,3 +351,31 @@ def test_explore_needs_a_dynamic_oracle(tmp_path):
     from deplab.parser.errors import UserError
     with pytest.raises(UserError, match="dynamic oracle"):
         _train(tmp_path, "swap", explore=0.5)
+
+
+@pytest.mark.parametrize("system", ["swap", "arc-standard"])
+def test_swap_draws_non_projective_trees_more_often_and_an_epoch_keeps_its_length(system):
+    from deplab.parser.examples import Treebank
+    from deplab.parser.conllu import Sentence
+    from deplab.parser.train import Trainer, _batches
+    from deplab.parser.train_config import NONPROJECTIVE_WEIGHT, TrainConfig, new_model
+    crossing = Sentence.from_words(NP_FORMS)
+    for w, h, l in zip(crossing.words, NP_HEADS, NP_LABELS):
+        w.upos, w.head, w.deprel = "X", str(h), l
+    sentences = read_conllu(FIXTURES / "tiny.conllu") + [crossing]
+    cfg = TrainConfig(system=system, sizes=TINY_SIZES["kg2016"])
+    tb = Treebank.from_sentences(sentences, projective=get_system(system).projective)
+    trainer = Trainer(new_model(tb, cfg), tb, cfg)
+    crossing_index = len(tb) - 1
+    assert all(DependencyTree.from_sentence(s).is_projective() for s in sentences[:-1])
+    if system == "swap":  # the crossing tree is listed NONPROJECTIVE_WEIGHT - 1 more times; the others are not
+        assert trainer.oversampled == [crossing_index] * (NONPROJECTIVE_WEIGHT - 1)
+    else:  # projectivised: nothing to oversample
+        assert trainer.oversampled == []
+    drawn = [i for e in range(400) for b in trainer.epoch_batches(e) for i in b]
+    assert len(drawn) == 400 * len(tb)  # an epoch still has one draw per sentence
+    ratio = drawn.count(crossing_index) / (drawn.count(0) or 1)
+    assert (abs(ratio - NONPROJECTIVE_WEIGHT) < 0.6) if system == "swap" else abs(ratio - 1) < 0.01
+    one = TrainConfig(system=system, sizes=TINY_SIZES["kg2016"], nonprojective_weight=1)
+    assert Trainer(new_model(tb, one), tb, one).oversampled == []
+    assert sorted(i for b in _batches(5, 2, random.Random(1)) for i in b) == [0, 1, 2, 3, 4]
