@@ -4,6 +4,8 @@
     python benchmarks/nonprojective.py --systems swap --epochs 20
     python benchmarks/nonprojective.py --folds 10 --threads 1   # every sentence held out once
     python benchmarks/nonprojective.py --folds 10 --max-folds 4 --systems swap --threads 1   # the first 4 of them
+    python benchmarks/nonprojective.py --folds 10 --first-fold 5 --max-folds 4 --systems swap --start scratch \
+        --nonprojective-weight 6 --threads 1   # folds 5-8, where the weight was chosen (1-4 are reported)
 
 Data: ``../shared/data/ud/nl_alpino/nl_alpino-ud-dev.conllu`` (718 sentences, 9.5% of them non-projective).
 The sentences are shuffled with ``random.Random(--seed)``; the first 90% are the training file, the other 10%
