@@ -56,13 +56,23 @@ def set_seed(seed: int) -> random.Random:
     return random.Random(seed)
 
 
-def _batches(n: int, size: int, rng: random.Random, extra: Sequence[int] = ()) -> list[list[int]]:
+def _batches(n: int, size: int, rng: random.Random, extra: Sequence[int] = (),
+             lengths: Sequence[int] | None = None) -> list[list[int]]:
     """One epoch's mini-batches of ``n`` sentence indices, shuffled; ``extra`` indices join the draw (a sentence
-    listed there k times is drawn k+1 times as often) and the epoch still has ``n`` sentences."""
+    listed there k times is drawn k+1 times as often).  The epoch keeps its size: ``n`` sentences, or, given
+    the sentences' ``lengths``, as many words as the ``n`` sentences hold (oversampled sentences may be
+    longer than the others, and an epoch's cost is its words)."""
     order = list(range(n)) + list(extra)
     rng.shuffle(order)
-    order = order[:n]
-    return [order[i:i + size] for i in range(0, n, size)]
+    if lengths is None or not extra:
+        order = order[:n]
+    else:
+        budget, words, keep = sum(lengths[:n]), 0, 0
+        while keep < len(order) and words < budget:
+            words += lengths[order[keep]]
+            keep += 1
+        order = order[:keep]
+    return [order[i:i + size] for i in range(0, len(order), size)]
 
 
 class Trainer:
@@ -84,6 +94,7 @@ class Trainer:
         weight = nonprojective_weight(cfg, model.transitions.system.projective)
         self.oversampled = [i for i, h in enumerate(train.heads) if weight > 1 and not DependencyTree(h).is_projective()
                             for _ in range(weight - 1)]  # drawn more often by epoch_batches
+        self.lengths = [len(f) for f in train.forms]  # an oversampled epoch keeps its number of words
 
     def _encode(self, idx: list[int], tags: list[list[str]] | None, dropout: bool):
         ids = [self.word_ids[i] for i in idx]
@@ -93,7 +104,7 @@ class Trainer:
 
     def epoch_batches(self, epoch: int) -> list[list[int]]:
         """The parser's mini-batches for one epoch (treebank indices); fine-tuning's rehearsal overrides it."""
-        return _batches(len(self.train), self.cfg.batch_size, self.rng, self.oversampled)
+        return _batches(len(self.train), self.cfg.batch_size, self.rng, self.oversampled, self.lengths)
 
     def _optimizer(self, params):
         return torch.optim.Adam(params, lr=self.cfg.lr, betas=(0.9, 0.9))
@@ -186,7 +197,7 @@ class Trainer:
         if self.oversampled:
             k = len(self.oversampled) // len(set(self.oversampled)) + 1
             self.callbacks.log(f"the {len(set(self.oversampled))} non-projective training trees are drawn {k} times "
-                               "as often as the others (they teach SWAP)")
+                               "as often as the others (they teach SWAP); an epoch keeps its number of words")
         joint = model.tagger is None
         if joint:
             train_tags = self.train.tags

@@ -354,7 +354,7 @@ def test_explore_needs_a_dynamic_oracle(tmp_path):
 
 
 @pytest.mark.parametrize("system", ["swap", "arc-standard"])
-def test_swap_draws_non_projective_trees_more_often_and_an_epoch_keeps_its_length(system):
+def test_swap_draws_non_projective_trees_more_often_and_an_epoch_keeps_its_words(system):
     from deplab.parser.examples import Treebank
     from deplab.parser.conllu import Sentence
     from deplab.parser.train import Trainer, _batches
@@ -372,8 +372,13 @@ def test_swap_draws_non_projective_trees_more_often_and_an_epoch_keeps_its_lengt
         assert trainer.oversampled == [crossing_index] * (NONPROJECTIVE_WEIGHT - 1)
     else:  # projectivised: nothing to oversample
         assert trainer.oversampled == []
-    drawn = [i for e in range(400) for b in trainer.epoch_batches(e) for i in b]
-    assert len(drawn) == 400 * len(tb)  # an epoch still has one draw per sentence
+    epochs = [[i for b in trainer.epoch_batches(e) for i in b] for e in range(400)]
+    words, longest = sum(trainer.lengths), max(trainer.lengths)
+    for epoch in epochs:  # an epoch keeps its number of words (its cost), give or take the last sentence
+        assert words <= sum(trainer.lengths[i] for i in epoch) < words + longest
+        if system == "arc-standard":
+            assert sorted(epoch) == list(range(len(tb)))
+    drawn = [i for epoch in epochs for i in epoch]
     ratio = drawn.count(crossing_index) / (drawn.count(0) or 1)
     assert (abs(ratio - NONPROJECTIVE_WEIGHT) < 0.6) if system == "swap" else abs(ratio - 1) < 0.01
     one = TrainConfig(system=system, sizes=TINY_SIZES["kg2016"], nonprojective_weight=1)
