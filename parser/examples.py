@@ -35,7 +35,7 @@ class Treebank:
     heads: list[list[int]]
     labels: list[list[str]]
     lifted: int = 0          # arcs lifted to projectivise
-    nonprojective: int = 0   # trees that needed it
+    nonprojective: int = 0   # non-projective trees (projectivised when ``projective``)
     skipped: int = 0         # sentences without a complete tree
 
     @classmethod
@@ -52,6 +52,8 @@ class Treebank:
                 if lifts:
                     tb.nonprojective += 1
                     tb.lifted += lifts
+            elif not DependencyTree(heads).is_projective():
+                tb.nonprojective += 1
             tb.forms.append([w.form for w in words])
             tb.tags.append([w.upos for w in words])
             tb.heads.append(heads)

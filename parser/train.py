@@ -334,8 +334,8 @@ def train_model(train_path, dev_path, out, cfg: TrainConfig,
         log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees projectivised "
             f"({tb.lifted} arcs lifted); {tb.skipped} skipped (no complete tree)")
     else:
-        log(f"{len(tb)} training sentences, non-projective trees kept as they are ({system.name}); "
-            f"{tb.skipped} skipped (no complete tree)")
+        log(f"{len(tb)} training sentences; {tb.nonprojective} non-projective trees kept as they are "
+            f"({system.name}); {tb.skipped} skipped (no complete tree)")
     if init is not None:  # e.g. a second run with a lower learning rate (annealing)
         model = init
         before = model.config.setdefault("training", {})

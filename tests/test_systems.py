@@ -367,6 +367,7 @@ def test_swap_draws_non_projective_trees_more_often_and_an_epoch_keeps_its_words
     tb = Treebank.from_sentences(sentences, projective=get_system(system).projective)
     trainer = Trainer(new_model(tb, cfg), tb, cfg)
     crossing_index = len(tb) - 1
+    assert tb.nonprojective == 1  # counted whether it is kept (swap) or projectivised (arc-standard)
     assert all(DependencyTree.from_sentence(s).is_projective() for s in sentences[:-1])
     if system == "swap":  # the crossing tree is listed NONPROJECTIVE_WEIGHT - 1 more times; the others are not
         assert trainer.oversampled == [crossing_index] * (NONPROJECTIVE_WEIGHT - 1)
