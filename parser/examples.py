@@ -47,18 +47,20 @@ class Treebank:
                 tb.skipped += 1
                 continue
             heads = [w.head_index for w in words]
-            if projective:
-                heads, lifts = projectivize(heads)
-                if lifts:
-                    tb.nonprojective += 1
-                    tb.lifted += lifts
-            elif not DependencyTree(heads).is_projective():
+            if not DependencyTree(heads).is_projective():
                 tb.nonprojective += 1
+                if projective:
+                    heads, lifts = projectivize(heads)
+                    tb.lifted += lifts
             tb.forms.append([w.form for w in words])
             tb.tags.append([w.upos for w in words])
             tb.heads.append(heads)
             tb.labels.append([w.deprel for w in words])
         return tb
+
+    def nonprojective_indices(self) -> list[int]:
+        """The indices of the trees that are non-projective as stored (none once projectivised)."""
+        return [i for i, h in enumerate(self.heads) if not DependencyTree(h).is_projective()]
 
     def __len__(self) -> int:
         return len(self.forms)

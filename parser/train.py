@@ -40,7 +40,6 @@ from .selection import Selection, dev_scores, hold_out
 from .systems import get_system
 from .train_config import (AUTO_UPDATES, TrainConfig, auto_average, auto_epochs, choose_system, new_model,
                            nonprojective_weight)
-from .tree import DependencyTree
 from .vocab import UNK_ID, normalize
 
 
@@ -92,7 +91,7 @@ class Trainer:
         self.word_counts = [[counts.get(normalize(f), 0) for f in s] for s in train.forms]
         self._golds = None  # the dynamic oracle's view of the training trees, made when exploration starts
         weight = nonprojective_weight(cfg, model.transitions.system.projective)
-        self.oversampled = [i for i, h in enumerate(train.heads) if weight > 1 and not DependencyTree(h).is_projective()
+        self.oversampled = [i for i in (train.nonprojective_indices() if weight > 1 else [])
                             for _ in range(weight - 1)]  # drawn more often by epoch_batches
         self.lengths = [len(f) for f in train.forms]  # an oversampled epoch keeps its number of words
 
